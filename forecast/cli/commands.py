@@ -1,0 +1,3 @@
+"""Imports every command module so each registers its commands on the app."""
+
+from forecast.cli import data_cmd  # noqa: F401

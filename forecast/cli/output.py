@@ -1,0 +1,54 @@
+"""Console output shared by all commands: Rich consoles, JSON emission, diagnostics warnings."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return _clean_float(float(obj))
+    if isinstance(obj, np.ndarray):
+        return [_default(x) if not isinstance(x, (int, str)) else x for x in obj.tolist()]
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
+
+
+def _clean_float(x: float) -> float | None:
+    return None if (math.isnan(x) or math.isinf(x)) else x
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return _clean_float(obj)
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def to_json(obj: Any) -> str:
+    """Deterministic JSON (NaN and infinity become null) for `--json` output."""
+    return json.dumps(_clean(obj), indent=2, default=_default, allow_nan=False, ensure_ascii=False)
+
+
+def emit_json(obj: Any) -> None:
+    """Print `obj` as JSON on stdout, bypassing Rich markup."""
+    print(to_json(obj))
