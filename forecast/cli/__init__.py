@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
+from typer.exceptions import TyperException
 
 from forecast.errors import DiagnosticsFailed, UserError
 
@@ -50,15 +50,12 @@ def main(argv: list[str] | None = None) -> None:
     except DiagnosticsFailed as exc:
         err_console.print(f"[bold red]diagnostics failed (--strict):[/] {exc}", highlight=False)
         raise SystemExit(3) from None
-    except click.exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         err_console.print("interrupted")
         raise SystemExit(130) from None
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        raise SystemExit(130) from None
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
-    except click.ClickException as exc:
+    except TyperException as exc:  # usage errors: bad option, missing argument, bad value
         exc.show()
         raise SystemExit(2) from None
     except SystemExit:

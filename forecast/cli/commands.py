@@ -1,3 +1,4 @@
 """Imports every command module so each registers its commands on the app."""
 
 from forecast.cli import data_cmd  # noqa: F401
+from forecast.cli import priors_cmd  # noqa: F401

@@ -1,0 +1,280 @@
+"""`forecast data`: summarise, list and check registry tables.
+
+* ``summary``: counts per release year, per benchmark, per source and protocol, per technique,
+  missing values per column, and the coverage counts the registry is held to.
+* ``show``: filter models by name, family, benchmark and release date.
+* ``check FILE...``: validate a user's CSV files in the registry schema (exit 2 on the first
+  problem, with one line naming file, row and column).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from forecast.cli import app
+from forecast.cli.output import console, emit_json
+
+data_app = typer.Typer(name="data", help="Inspect and check the model registry.",
+                       no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+DataOption = Annotated[Path | None, typer.Option("--data", help="Registry folder (models.csv, "
+                                                 "scores.csv[, benchmarks.csv]); default: shipped.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+#: Families the registry must cover (issue 2): label -> family ids in models.csv.
+REQUIRED_FAMILIES: dict[str, list[str]] = {
+    "GPT-3": ["gpt-3"],
+    "Gopher": ["gopher"],
+    "Chinchilla": ["chinchilla"],
+    "PaLM": ["palm"],
+    "OPT": ["opt"],
+    "BLOOM": ["bloom"],
+    "Pythia": ["pythia"],
+    "LLaMA 1": ["llama"],
+    "Llama 2": ["llama-2"],
+    "Llama 3": ["llama-3"],
+    "Llama 3.1": ["llama-3.1"],
+    "Llama 3.2": ["llama-3.2"],
+    "Mistral": ["mistral"],
+    "Mixtral": ["mixtral"],
+    "Falcon": ["falcon"],
+    "Yi": ["yi", "yi-1.5"],
+    "Qwen 1": ["qwen"],
+    "Qwen 1.5": ["qwen1.5"],
+    "Qwen 2": ["qwen2"],
+    "Qwen 2.5": ["qwen2.5"],
+    "Qwen 3": ["qwen3"],
+    "Gemma 1": ["gemma"],
+    "Gemma 2": ["gemma-2"],
+    "Gemma 3": ["gemma-3"],
+    "Phi-1.5": ["phi-1.5"],
+    "Phi-2": ["phi-2"],
+    "Phi-3": ["phi-3"],
+    "Phi-3.5": ["phi-3.5"],
+    "Phi-4": ["phi-4"],
+    "SmolLM": ["smollm", "smollm2"],
+    "DeepSeek": ["deepseek-llm", "deepseek-moe", "deepseek-v2", "deepseek-v3", "deepseek-r1",
+                 "deepseek-coder"],
+    "OLMo": ["olmo", "olmo-2"],
+}
+
+COVERAGE_YEARS = (2018, 2025)
+
+
+def _load(data: Path | None):
+    from forecast.registry import load_registry
+
+    return load_registry(data)
+
+
+def _counts(series: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
+
+
+def summarize(models: pd.DataFrame, scores: pd.DataFrame) -> dict[str, Any]:
+    """All counts of `forecast data summary` as a JSON-ready dict (see the module docstring)."""
+    from forecast.registry import MODEL_COLUMNS, TECHNIQUE_COLUMNS
+
+    years = models["release_date"].dt.year
+    has_params = models["params_total"].notna()
+    in_window = years.between(*COVERAGE_YEARS)
+    mmlu_ids = set(scores.loc[scores["benchmark"] == "mmlu", "model_id"])
+    with_mmlu = models[has_params & models["model_id"].isin(mmlu_ids)]
+    mmlu_years = with_mmlu["release_date"].dt.year
+    families_found = {}
+    for label, family_ids in REQUIRED_FAMILIES.items():
+        members = with_mmlu[with_mmlu["family"].isin(family_ids)]
+        families_found[label] = sorted(members["model_id"])
+    moe = models[models["moe"] == 1]
+    per_benchmark = {
+        str(b): {"observations": int(len(g)), "models": int(g["model_id"].nunique())}
+        for b, g in scores.groupby("benchmark", sort=True)
+    }
+    per_source = {
+        f"{s}/{p}": int(n)
+        for (s, p), n in scores.groupby(["source", "protocol"], sort=True).size().items()
+    }
+    techniques = {
+        t: {"yes": int((models[t] == 1).sum()), "no": int((models[t] == 0).sum()),
+            "unknown": int(models[t].isna().sum())}
+        for t in TECHNIQUE_COLUMNS
+    }
+    missing = {}
+    for column in MODEL_COLUMNS:
+        values = models[column]
+        empty = values.isna() | (values.astype(str).str.len() == 0)
+        missing[column] = int(empty.sum())
+    return {
+        "models": int(len(models)),
+        "scores": int(len(scores)),
+        "models_per_year": _counts(years),
+        "scored_models_per_year": _counts(years[models["model_id"].isin(set(scores["model_id"]))]),
+        "per_benchmark": per_benchmark,
+        "per_source_protocol": per_source,
+        "per_technique": techniques,
+        "missing_values": missing,
+        "coverage": {
+            "models_2018_2025_with_date_and_params": int((in_window & has_params).sum()),
+            "models_with_date_params_mmlu": int(len(with_mmlu)),
+            "mmlu_year_span": ([int(mmlu_years.min()), int(mmlu_years.max())]
+                               if len(with_mmlu) else None),
+            "mmlu_models_per_year": _counts(mmlu_years),
+            "required_families_found": sorted(k for k, v in families_found.items() if v),
+            "required_families_missing": sorted(k for k, v in families_found.items() if not v),
+            "moe_models": int(len(moe)),
+            "moe_with_params_active": int(moe["params_active"].notna().sum()),
+            "moe_without_params_active": sorted(moe.loc[moe["params_active"].isna(), "model_id"]),
+            "models_with_training_tokens": int(models["training_tokens"].notna().sum()),
+            "scored_models_with_unknown_techniques": sorted(
+                models.loc[models["model_id"].isin(set(scores["model_id"]))
+                           & models[TECHNIQUE_COLUMNS].isna().any(axis=1), "model_id"]),
+        },
+    }
+
+
+def _print_mapping(title: str, mapping: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False)
+    for key, value in mapping.items():
+        table.add_row(str(key), str(value))
+    console.print(table)
+
+
+@data_app.command("summary")
+def summary_command(data: DataOption = None, json: JsonOption = False) -> None:
+    """Counts per year, benchmark, source, technique; missing values; coverage."""
+    registry = _load(data)
+    result = summarize(registry.models, registry.scores)
+    result["source"] = str(registry.source)
+    result["sha256"] = registry.sha256
+    if json:
+        emit_json(result)
+        return
+    from rich.table import Table
+
+    console.print(f"[bold]{result['models']}[/] models, [bold]{result['scores']}[/] score "
+                  f"observations from {registry.source}")
+    _print_mapping("Models per release year", result["models_per_year"])
+    bench = Table(title="Scores per benchmark")
+    bench.add_column("benchmark")
+    bench.add_column("observations", justify="right")
+    bench.add_column("models", justify="right")
+    for name, counts in result["per_benchmark"].items():
+        bench.add_row(name, str(counts["observations"]), str(counts["models"]))
+    console.print(bench)
+    _print_mapping("Scores per source/protocol", result["per_source_protocol"])
+    tech = Table(title="Techniques (models)")
+    for column in ("technique", "yes", "no", "unknown"):
+        tech.add_column(column, justify="right" if column != "technique" else "left")
+    for name, counts in result["per_technique"].items():
+        tech.add_row(name, str(counts["yes"]), str(counts["no"]), str(counts["unknown"]))
+    console.print(tech)
+    _print_mapping("Missing values per model column",
+                   {k: v for k, v in result["missing_values"].items() if v})
+    _print_mapping("Coverage", result["coverage"])
+
+
+def _filter_models(models: pd.DataFrame, scores: pd.DataFrame, name: str | None,
+                   family: str | None, benchmark: str | None, since: str | None,
+                   until: str | None) -> pd.DataFrame:
+    from forecast.registry import _as_date
+
+    keep = pd.Series(True, index=models.index)
+    if name:
+        needle = name.lower()
+        keep &= (models["name"].str.lower().str.contains(needle, regex=False)
+                 | models["model_id"].str.contains(needle, regex=False))
+    if family:
+        keep &= models["family"].str.lower() == family.lower()
+    if benchmark:
+        keep &= models["model_id"].isin(set(scores.loc[scores["benchmark"] == benchmark,
+                                                       "model_id"]))
+    if since:
+        keep &= models["release_date"] >= _as_date(since, key="--since")
+    if until:
+        keep &= models["release_date"] <= _as_date(until, key="--until")
+    return models.loc[keep]
+
+
+def _fmt_count(value: float) -> str:
+    if pd.isna(value):
+        return ""
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if value >= size:
+            return f"{value / size:.3g}{unit}"
+    return f"{value:.3g}"
+
+
+@data_app.command("show")
+def show_command(
+    data: DataOption = None,
+    json: JsonOption = False,
+    name: Annotated[str | None, typer.Option("--name", help="Substring of name or id.")] = None,
+    family: Annotated[str | None, typer.Option("--family", help="Family id, e.g. llama-2.")] = None,
+    benchmark: Annotated[str | None, typer.Option(
+        "--benchmark", help="Only models scored on this benchmark (shows its best score).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Released on/after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Released on/before YYYY-MM-DD.")] = None,
+) -> None:
+    """List models (and their scores) matching the filters."""
+    from forecast.errors import UserError
+
+    registry = _load(data)
+    if benchmark and benchmark not in set(registry.benchmarks["benchmark"]):
+        raise UserError(f"unknown benchmark (known: {', '.join(registry.benchmarks['benchmark'])})",
+                        key="--benchmark")
+    models = _filter_models(registry.models, registry.scores, name, family, benchmark, since,
+                            until).sort_values(["release_date", "model_id"])
+    scores = registry.scores[registry.scores["model_id"].isin(set(models["model_id"]))]
+    if benchmark:
+        scores = scores[scores["benchmark"] == benchmark]
+    if json:
+        out_models = models.drop(columns=["release_year"]).copy()
+        out_models["release_date"] = out_models["release_date"].dt.strftime("%Y-%m-%d")
+        out_scores = scores.astype(object).where(scores.notna(), None)
+        emit_json({"models": out_models.astype(object).where(out_models.notna(), None)
+                   .to_dict(orient="records"),
+                   "scores": out_scores.to_dict(orient="records")})
+        return
+    from rich.table import Table
+
+    best = scores.groupby("model_id")["score"].max() if benchmark else None
+    table = Table(title=f"{len(models)} models")
+    columns = ["model_id", "released", "org", "params", "active", "tokens", "open", "arch", "tuned"]
+    if benchmark:
+        columns.append(f"best {benchmark}")
+    for column in columns:
+        table.add_column(column, no_wrap=column == "model_id")
+    for row in models.itertuples():
+        cells = [row.model_id, row.release_date.strftime("%Y-%m-%d"), str(row.organization)[:24],
+                 _fmt_count(row.params_total), _fmt_count(row.params_active),
+                 _fmt_count(row.training_tokens), str(row.open_weights), row.architecture,
+                 row.base_or_tuned]
+        if best is not None:
+            cells.append(f"{best.get(row.model_id, float('nan')):.3f}")
+        table.add_row(*cells)
+    console.print(table)
+
+
+@data_app.command("check")
+def check_command(
+    files: Annotated[list[Path], typer.Argument(help="CSV files in the registry schema.")],
+    data: DataOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Validate CSV files (models, scores, benchmarks); exit 2 on the first problem."""
+    from forecast.registry import check_files
+
+    results = check_files(files, reference_dir=data)
+    if json:
+        emit_json({"ok": True, "files": results})
+        return
+    for result in results:
+        console.print(f"OK {result['file']}: {result['kind']} table, {result['rows']} rows",
+                      highlight=False)
