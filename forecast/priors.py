@@ -67,6 +67,7 @@ ENGINE_FILE = "_engine.toml"
 FIT_TOLERANCE = 0.01  # relative error allowed between a file's quantiles and the fitted ones
 QUANTILES = (0.05, 0.5, 0.95)
 OVERLAP_TREATMENTS = ("correlated", "net_of")
+LINK_FAMILIES = ("logistic", "gumbel")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIT_CACHE_VERSION = 1
 _FIT_CACHE_MAX_ENTRIES = 4000
@@ -1105,16 +1106,19 @@ class ObservationPriors:
 
     noise_sd: Dist = field(metadata=_POSITIVE)
     protocol_effect_sd: Dist = field(metadata=_POSITIVE)
+    benchmark_spread: Dist = field(metadata=_POSITIVE)
     reasoning: str = ""
 
 
 @dataclass(frozen=True)
 class Link:
-    """Benchmark link p = c + (1 - c - e) * logistic(slope * (theta - midpoint)), e = ceiling_loss."""
+    """Benchmark link p = c + (1 - c - e) * F(slope * (theta - midpoint)), e = ceiling_loss,
+    with F the logistic function or the Gumbel CDF exp(-exp(-z)) (`family`)."""
 
     slope: Dist
     midpoint: Dist
     ceiling_loss: Dist
+    family: str
 
 
 @dataclass(frozen=True)
@@ -1124,6 +1128,7 @@ class BenchmarkLink:
     slope: Dist | None = field(default=None, metadata=_POSITIVE)
     midpoint: Dist | None = None
     ceiling_loss: Dist | None = field(default=None, metadata=_POSITIVE)
+    family: str | None = None
     reasoning: str = ""
 
 
@@ -1134,13 +1139,19 @@ class LinkPriors:
     slope: Dist = field(metadata=_POSITIVE)
     midpoint: Dist
     ceiling_loss: Dist = field(metadata=_POSITIVE)
+    family: str
     reasoning: str = ""
     benchmarks: Mapping[str, BenchmarkLink] = field(default_factory=dict)
 
     def for_benchmark(self, name: str) -> Link:
         """The link priors for benchmark `name`: its overrides, else the defaults."""
         o = self.benchmarks.get(name, BenchmarkLink())
-        return Link(o.slope or self.slope, o.midpoint or self.midpoint, o.ceiling_loss or self.ceiling_loss)
+        return Link(
+            o.slope or self.slope,
+            o.midpoint or self.midpoint,
+            o.ceiling_loss or self.ceiling_loss,
+            o.family or self.family,
+        )
 
 
 @dataclass(frozen=True)
@@ -1260,6 +1271,9 @@ def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
         raw = table[name]
         if base is str:
             values[name] = _string(raw, file, key)
+            if name == "family" and values[name] not in LINK_FAMILIES:
+                raise UserError(f"unknown link family (known: {', '.join(LINK_FAMILIES)})",
+                                file=file, key=key)
         elif base is bool:
             values[name] = _boolean(raw, file, key)
         elif base is date:
@@ -1307,8 +1321,8 @@ def _parse_engine(data: Mapping[str, Any], file: Path) -> EnginePriors:
                 if not _ID_RE.match(bench):
                     raise UserError("benchmark names are lower-case identifiers", file=file, key=f"links.{bench}")
                 bvalues, _ = _parse_section(BenchmarkLink, sub, file, f"links.{bench}", sources)
-                if not any(k in bvalues for k in ("slope", "midpoint", "ceiling_loss")):
-                    raise UserError("a benchmark override needs slope, midpoint or ceiling_loss",
+                if not any(k in bvalues for k in ("slope", "midpoint", "ceiling_loss", "family")):
+                    raise UserError("a benchmark override needs slope, midpoint, ceiling_loss or family",
                                     file=file, key=f"links.{bench}")
                 benchmarks[bench] = BenchmarkLink(**bvalues)
             values["benchmarks"] = benchmarks

@@ -76,7 +76,7 @@ def test_show_technique_and_engine(capsys):
     assert len(data["evidence"]) >= 3 and data["overlaps"][0]["with"] == "overtraining"
     code, out, _ = run(capsys, "priors", "show", "engine", "--json")
     engine = json.loads(out)
-    assert engine["tokens"]["E"]["value"] == 1.8172 and engine["links"]["benchmarks"]["mmlu"]["slope"]["median"] == 2.4
+    assert engine["tokens"]["E"]["value"] == 1.8172 and engine["links"]["benchmarks"]["mmlu"]["slope"]["median"] == 1.6
     code, out, _ = run(capsys, "priors", "show", "engine")
     assert "drift" in out and "mmlu.slope" in out
 

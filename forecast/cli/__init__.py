@@ -40,15 +40,17 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(argv)
     argv = [a for a in argv if a != "--debug"]
+    from rich.markup import escape
+
     from forecast.cli.output import err_console
 
     try:
         app(args=argv, prog_name="forecast", standalone_mode=False)
     except UserError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except DiagnosticsFailed as exc:
-        err_console.print(f"[bold red]diagnostics failed (--strict):[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]diagnostics failed (--strict):[/] {escape(str(exc))}", highlight=False)
         raise SystemExit(3) from None
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("interrupted")
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
             "Run again with --debug for the traceback.",
             highlight=False,
         )

@@ -1,0 +1,306 @@
+"""`forecast fit`, `when`, `size`, `capability` and `compare`: fitting and the forecast queries."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from forecast.cli import app
+from forecast.cli.output import console, emit_json, err_console
+
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with a user registry (models.csv, scores.csv).")]
+PriorsOpt = Annotated[Path | None, typer.Option("--priors", help="Folder with user priors (TOML files).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only what was known by this date (YYYY-MM-DD).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the sampler and the projection.")]
+DrawsOpt = Annotated[int, typer.Option("--draws", min=100, max=20000, help="Posterior draws per chain (4 chains).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit with code 3 if the fit fails its diagnostics.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+ScenarioOpt = Annotated[str | None, typer.Option("--scenario", help="Scenario file or preset name (conservative, central, aggressive).")]
+HorizonOpt = Annotated[str, typer.Option("--horizon", help="Last date forecast (YYYY-MM-DD).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Refit even if a cached fit matches.")]
+
+DEFAULT_SEED = 20230319
+
+
+def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed: int,
+                draws: int = 1000, scenario: str | None = None, progress: bool = True,
+                use_cache: bool = True) -> Any:
+    from forecast.api import Engine
+
+    return Engine(data=data, priors=priors, scenario=scenario, as_of=as_of, seed=seed,
+                  draws=draws, progress=progress, use_cache=use_cache)
+
+
+def warn_diagnostics(diag: dict[str, Any]) -> None:
+    """A yellow warning on stderr when the fit behind an answer failed its checks."""
+    if not diag.get("ok", True):
+        from rich.markup import escape
+
+        err_console.print(
+            "[bold yellow]warning: the fit failed its convergence checks: "
+            + escape("; ".join(diag.get("problems", [])))
+            + ". Treat the numbers with caution (more --draws may help; --strict makes this an error).[/]",
+            highlight=False,
+        )
+
+
+def diagnostics_table(diag: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    t = Table(title="Sampler diagnostics", show_header=True)
+    for col in ("R-hat max", "bulk ESS min", "tail ESS min", "divergences", "E-BFMI min",
+                "draws x chains", "seconds", "status"):
+        t.add_column(col, justify="right")
+    status = "[green]ok[/]" if diag.get("ok", True) else "[bold red]FAILED[/]"
+    t.add_row(
+        f"{diag['rhat_max']:.3f}", f"{diag['ess_bulk_min']:.0f}", f"{diag['ess_tail_min']:.0f}",
+        str(diag["divergences"]), f"{diag['ebfmi_min']:.2f}",
+        f"{diag['draws']} x {diag['chains']}", f"{diag['seconds']:.1f}", status,
+    )
+    return t
+
+
+def _interval(values: list[float] | None, fmt: str = "{:.2f}") -> str:
+    if not values:
+        return "-"
+    return "[" + ", ".join(fmt.format(v) for v in values) + "]"
+
+
+@app.command("fit")
+def fit_command(
+    data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
+    draws: DrawsOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Fit the efficiency model; print technique multipliers (prior vs posterior) and diagnostics."""
+    from forecast.fit import technique_table
+    from forecast.posterior import PosteriorDraws
+
+    engine = make_engine(data, priors, as_of, seed, draws, progress=not json, use_cache=not no_cache)
+    fit = engine.fit()
+    table = technique_table(fit, engine.priors)
+    d = PosteriorDraws.from_fit(fit)
+    import numpy as np
+
+    drift = {
+        "rate_at_data_end": [float(x) for x in np.quantile(d.drift_rate, [0.05, 0.5, 0.95])],
+        "walk_sd": [float(x) for x in np.quantile(d.drift_walk_sd, [0.05, 0.5, 0.95])],
+        "units": "log10 baseline-equivalent parameters per year (5%, 50%, 95%)",
+    }
+    diag = fit.diagnostics.to_dict()
+    if json:
+        emit_json({
+            "as_of": engine.as_of.isoformat(),
+            "data_end": fit.inputs.attrs["data_end"],
+            "models": int(fit.inputs.sizes["model"]),
+            "observations": int(fit.inputs.sizes["obs"]),
+            "benchmarks": list(fit.inputs["benchmark"].values),
+            "from_cache": fit.from_cache,
+            "techniques": table.to_dict(orient="records"),
+            "drift": drift,
+            "predictive": fit.predictive,
+            "diagnostics": diag,
+            "provenance": fit.provenance,
+        })
+    else:
+        from rich.table import Table
+
+        console.print(
+            f"Fit as of {engine.as_of} on {fit.inputs.sizes['model']} models and "
+            f"{fit.inputs.sizes['obs']} scores (data end {fit.inputs.attrs['data_end']})"
+            + (" [dim](cached)[/]" if fit.from_cache else "")
+        )
+        t = Table(title="Technique multipliers (x fewer parameters needed; 90% intervals)")
+        for col in ("technique", "axis", "prior median", "prior 90%", "posterior median",
+                    "posterior 90%", "narrowed"):
+            t.add_column(col, justify="right" if col != "technique" else "left")
+        for r in table.itertuples():
+            t.add_row(
+                r.id, r.axis, f"{r.prior_median:.2f}", _interval(r.prior_interval90),
+                f"{r.posterior_median:.2f}" if r.posterior_median is not None else "prior only",
+                _interval(r.posterior_interval90),
+                f"{r.narrowing:.0%}" if r.narrowing is not None else "-",
+            )
+        console.print(t)
+        lo, med, hi = drift["rate_at_data_end"]
+        console.print(
+            f"Drift of unnamed improvements at the data end: {med:.2f} log10 params/yr "
+            f"(90% {lo:.2f}..{hi:.2f}; x{10**med:.2f}/yr)"
+        )
+        pc = fit.predictive.get("overall", {})
+        if pc:
+            console.print(
+                f"Posterior predictive coverage of observed scores: 50% interval {pc['coverage_50']:.2f}, "
+                f"90% interval {pc['coverage_90']:.2f} (n = {pc['n']})"
+            )
+        console.print(diagnostics_table(diag))
+    warn_diagnostics(diag)
+    engine.fit(strict=strict)
+
+
+@app.command("when")
+def when_command(
+    target: Annotated[str, typer.Option("--target", help="mmlu=0.70, model:<id>, or several joined with ','.")],
+    params: Annotated[str | None, typer.Option("--params", help="Total parameter budget, e.g. 7B.")] = None,
+    active_params: Annotated[str | None, typer.Option("--active-params", help="Active parameter budget (MoE).")] = None,
+    memory: Annotated[str | None, typer.Option("--memory", help="Weight-memory budget, e.g. 4GiB.")] = None,
+    bits: Annotated[float | None, typer.Option("--bits", help="Weight precision for --memory.")] = None,
+    p_by: Annotated[list[str] | None, typer.Option("--p-by", help="Extra date for P(by date); repeatable.")] = None,
+    horizon: HorizonOpt = "2040-01-01",
+    data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
+    draws: DrawsOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
+) -> None:
+    """When does a released model within the budget first reach the target?"""
+    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json)
+    engine.fit(strict=strict)
+    result = engine.when(target, params=params, active_params=active_params, memory=memory,
+                         bits=bits, horizon=horizon, p_by=p_by or [])
+    out = result.to_dict()
+    if json:
+        emit_json(out)
+    else:
+        print_when(out)
+    warn_diagnostics(out["diagnostics"])
+
+
+def print_when(out: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console.print(
+        f"[bold]{out['target']}[/] within {out['budget']['description']} "
+        f"(as of {out['as_of']}; registry data end {out['data_end']})"
+        + (f"; scenario {out['scenario']}" if out.get("scenario") else "")
+    )
+    reached = out.get("already_reached_by")
+    if reached:
+        console.print(
+            f"Already reached: {reached['name']} ({reached['params_total'] / 1e9:.3g}B params), "
+            f"released {reached['date']}."
+        )
+        return
+    q = out["quantiles"]
+    t = Table(title="First date (quantiles)")
+    for k in q:
+        t.add_column(f"{float(k):.0%}", justify="center")
+    t.add_row(*[v or "after horizon" for v in q.values()])
+    console.print(t)
+    p = Table(title="Probability reached by")
+    p.add_column("date")
+    p.add_column("P", justify="right")
+    for d, v in out["p_by"].items():
+        p.add_row(d, f"{v:.2f}")
+    console.print(p)
+    console.print(f"P(not before {out['horizon']}) = {out['p_not_before_horizon']:.2f}")
+
+
+@app.command("size")
+def size_command(
+    target: Annotated[str, typer.Option("--target", help="mmlu=0.70 or model:<id>.")],
+    dates: Annotated[list[str], typer.Option("--date", help="Date(s) to answer for; repeatable.")],
+    data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
+    draws: DrawsOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
+) -> None:
+    """The smallest parameter count that reaches the target by each date."""
+    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json)
+    engine.fit(strict=strict)
+    result = engine.size(target, dates)
+    out = result.to_dict()
+    if json:
+        emit_json(out)
+    else:
+        from rich.table import Table
+
+        t = Table(title=f"Smallest parameter count reaching {out['target']}")
+        t.add_column("date")
+        for k in ("0.05", "0.25", "0.5", "0.75", "0.95"):
+            t.add_column(f"{float(k):.0%}", justify="right")
+        for row in out["quantiles"]:
+            t.add_row(row["date"], *[_params(row[k]) for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
+        console.print(t)
+    warn_diagnostics(out["diagnostics"])
+
+
+def _params(v: float | None) -> str:
+    if v is None:
+        return "> 3.5T"
+    return f"{v / 1e9:.3g}B" if v >= 1e9 else f"{v / 1e6:.3g}M"
+
+
+@app.command("capability")
+def capability_command(
+    benchmark: Annotated[str, typer.Option("--benchmark", help="Benchmark id, e.g. mmlu.")],
+    dates: Annotated[list[str], typer.Option("--date", help="Date(s); repeatable.")],
+    params: Annotated[str | None, typer.Option("--params")] = None,
+    active_params: Annotated[str | None, typer.Option("--active-params")] = None,
+    memory: Annotated[str | None, typer.Option("--memory")] = None,
+    bits: Annotated[float | None, typer.Option("--bits")] = None,
+    data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
+    draws: DrawsOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
+) -> None:
+    """The score of the best release within the budget over the year up to each date."""
+    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json)
+    engine.fit(strict=strict)
+    result = engine.capability(benchmark, dates, params=params, active_params=active_params,
+                               memory=memory, bits=bits)
+    out = result.to_dict()
+    if json:
+        emit_json(out)
+    else:
+        from rich.table import Table
+
+        t = Table(title=f"Best {out['benchmark']} score within {result.budget.describe()}")
+        t.add_column("date")
+        for k in ("0.05", "0.25", "0.5", "0.75", "0.95"):
+            t.add_column(f"{float(k):.0%}", justify="right")
+        for row in out["quantiles"]:
+            t.add_row(row["date"], *[f"{row[k]:.3f}" for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
+        console.print(t)
+    warn_diagnostics(out["diagnostics"])
+
+
+@app.command("compare")
+def compare_command(
+    scenario: Annotated[list[str], typer.Option("--scenario", help="Scenario file or preset; repeat for each.")],
+    target: Annotated[list[str] | None, typer.Option("--target", help="Targets (repeatable).")] = None,
+    params: Annotated[list[str] | None, typer.Option("--params", help="Budgets (repeatable).")] = None,
+    horizon: HorizonOpt = "2040-01-01",
+    data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
+    draws: DrawsOpt = 1000, json: JsonOpt = False,
+) -> None:
+    """The same `when` questions under several scenarios, side by side."""
+    targets = target or ["model:gpt-3-175b", "mmlu=0.70", "mmlu=0.80"]
+    budgets = params or ["1B", "7B"]
+    rows = []
+    for name in scenario:
+        engine = make_engine(data, priors, as_of, seed, draws, name, progress=not json)
+        for tg in targets:
+            for b in budgets:
+                r = engine.when(tg, params=b, horizon=horizon).to_dict()
+                rows.append({"scenario": engine.scenario.name, "target": tg, "params": b,
+                             "median": r["quantiles"]["0.5"], "q10": r["quantiles"]["0.1"],
+                             "q90": r["quantiles"]["0.9"], "p_not_before_horizon": r["p_not_before_horizon"],
+                             "already_reached_by": (r["already_reached_by"] or {}).get("model_id"),
+                             "diagnostics_ok": r["diagnostics"]["ok"]})
+    if json:
+        emit_json({"horizon": horizon, "rows": rows})
+        return
+    from rich.table import Table
+
+    t = Table(title="Scenarios side by side: first date within the budget (median, 80% interval)")
+    for col in ("target", "params", *dict.fromkeys(r["scenario"] for r in rows)):
+        t.add_column(col)
+    names = list(dict.fromkeys(r["scenario"] for r in rows))
+    for tg in targets:
+        for b in budgets:
+            cells = []
+            for n in names:
+                r = next(x for x in rows if x["scenario"] == n and x["target"] == tg and x["params"] == b)
+                if r["already_reached_by"]:
+                    cells.append(f"reached ({r['already_reached_by']})")
+                else:
+                    cells.append(f"{r['median'] or 'after horizon'} [{r['q10'] or '-'} .. {r['q90'] or 'after'}]")
+            t.add_row(tg, b, *cells)
+    console.print(t)

@@ -1,0 +1,397 @@
+"""Sampling the efficiency model, checking it, and caching the posterior with its provenance.
+
+`fit_model` builds the model of `forecast.model` from a registry and a prior set known at
+`settings.as_of`, samples it with nutpie (4 chains x 1000 draws after 1000 tuning steps by
+default), runs the convergence checks of `forecast.diagnostics` and a posterior predictive check,
+and writes the posterior to a NetCDF file keyed by a hash of everything that determines it (data,
+priors, settings, model code, package versions). A second call with the same inputs loads that
+file instead of sampling again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from forecast import paths
+from forecast.diagnostics import Diagnostics, diagnose, load_posterior, save_posterior
+from forecast.errors import DiagnosticsFailed, UserError
+from forecast.model import link_cdf, link_density
+
+FitVariant = Literal["full", "drift_only", "priors_only"]
+# The benchmarks fitted by default: the general-capability set used by observational scaling
+# laws (Ruan et al. 2024, arXiv:2405.10938) plus MMLU-Pro and BBH. Narrow or saturated ones
+# (IFEval, MuSR, LAMBADA, TriviaQA, ...) would pull the shared capability toward what they test.
+CORE_BENCHMARKS = ("mmlu", "mmlu_pro", "arc_c", "hellaswag", "winogrande", "bbh", "gsm8k", "humaneval")
+_MODEL_SOURCES = ("model.py", "fit.py", "model_priors.py", "scaling_law.py")
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """Everything besides data and priors that changes a fit."""
+
+    as_of: date
+    draws: int = 1000
+    tune: int = 1000
+    chains: int = 4
+    cores: int = 2
+    seed: int = 20230319
+    variant: FitVariant = "full"
+    target_accept: float = 0.9
+    min_models_per_benchmark: int = 12
+    benchmarks: tuple[str, ...] = CORE_BENCHMARKS
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["as_of"] = self.as_of.isoformat()
+        d["benchmarks"] = list(self.benchmarks)
+        return d
+
+
+@dataclass
+class Fit:
+    """A sampled (or prior-sampled) posterior with its inputs, diagnostics and provenance."""
+
+    tree: xr.DataTree
+    diagnostics: Diagnostics
+    provenance: dict[str, Any]
+    predictive: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    from_cache: bool = False
+
+    @property
+    def posterior(self) -> xr.Dataset:
+        return self.tree["posterior"].to_dataset()
+
+    @property
+    def inputs(self) -> xr.Dataset:
+        return self.tree["inputs"].to_dataset()
+
+    @property
+    def as_of(self) -> date:
+        return date.fromisoformat(self.provenance["settings"]["as_of"])
+
+    @property
+    def variant(self) -> str:
+        return self.provenance["settings"]["variant"]
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        tree = self.tree.copy()
+        tree.attrs = {
+            "provenance": json.dumps(self.provenance, sort_keys=True),
+            "diagnostics": json.dumps(self.diagnostics.to_dict(), sort_keys=True),
+            "predictive": json.dumps(self.predictive, sort_keys=True),
+        }
+        save_posterior(tree, path)
+        self.path = path
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Fit:
+        path = Path(path)
+        try:
+            tree = load_posterior(path)
+            attrs = tree.attrs
+            return cls(
+                tree=tree,
+                diagnostics=Diagnostics.from_dict(json.loads(attrs["diagnostics"])),
+                provenance=json.loads(attrs["provenance"]),
+                predictive=json.loads(attrs.get("predictive", "{}")),
+                path=path,
+            )
+        except (OSError, KeyError, ValueError) as exc:
+            raise UserError(f"not a readable forecast fit file ({exc})", file=path) from None
+
+
+def _source_hash() -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in _MODEL_SOURCES:
+        p = here / name
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {}
+    for pkg in ("forecast", "pymc", "pytensor", "nutpie", "arviz", "numpy", "pandas", "xarray"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            out[pkg] = "absent"
+    return out
+
+
+def cache_key(data_sha: str, priors_sha: str, settings: FitSettings) -> str:
+    payload = json.dumps(
+        {"data": data_sha, "priors": priors_sha, "settings": settings.to_dict(),
+         "code": _source_hash(), "versions": versions()},
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def cache_path(key: str) -> Path:
+    return paths.cache_dir() / "fits" / f"fit-{key}.nc"
+
+
+def _inputs_dataset(inp: Any) -> xr.Dataset:
+    """The model's input arrays, stored beside the posterior (for checks, plots, projection)."""
+    ds = xr.Dataset(
+        {
+            "log10_params": ("model", inp.log10_params),
+            "release_t": ("model", inp.t),
+            "log10_sparsity": ("model", inp.log10_sparsity),
+            "log10_tpp": ("model", inp.log10_tpp),
+            "organization": ("model", inp.organizations.astype(str)),
+            "uses": (("model", "technique"), inp.U),
+            "chance": ("benchmark", inp.chance),
+            "gumbel": ("benchmark", np.array([f == "gumbel" for f in inp.link_family], dtype=np.int8)),
+            "obs_model": ("obs", inp.obs_model),
+            "obs_bench": ("obs", inp.obs_bench),
+            "obs_group": ("obs", inp.obs_group),
+            "obs_source": ("obs", inp.obs_source),
+            "obs_y": ("obs", inp.obs_y),
+            "year_knots": ("knot", inp.year_knots),
+            "release_counts": (("month", "band"), inp.release_counts),
+            "release_month_t": ("month", inp.release_t),
+            "release_band_x": ("band", inp.release_x),
+        },
+        coords={
+            "model": list(inp.model_ids),
+            "technique": list(inp.techniques),
+            "benchmark": list(inp.benchmarks),
+            "obs": np.arange(len(inp.obs_y)),
+        },
+    )
+    ds.attrs = {
+        "t_ref": inp.t_ref,
+        "as_of": inp.as_of.isoformat(),
+        "data_end": inp.data_end.isoformat(),
+        "ref_seg": inp.ref_seg,
+        "groups": json.dumps(inp.groups),
+        "adoption_tech": json.dumps(inp.adoption_tech),
+        "dropped": json.dumps(inp.dropped),
+    }
+    return ds
+
+
+def predictive_check(post: xr.Dataset, inp: xr.Dataset, seed: int = 0) -> dict[str, Any]:
+    """Share of observed scores inside their posterior predictive 50% and 90% intervals.
+
+    Replicates y_rep = p_i + sd_i * T_5 per posterior draw (p_i and sd_i as in the model);
+    reported overall, per benchmark and per source (independent / self-reported).
+    """
+    rng = np.random.default_rng(seed)
+    theta = post["theta"].stack(s=("chain", "draw")).transpose("s", "model").values
+    slope = post["slope"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
+    mid = post["midpoint"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
+    ceil = post["ceiling_loss"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
+    noise = post["noise"].stack(s=("chain", "draw")).transpose("s", "source").values
+    b = inp["obs_bench"].values
+    j = inp["obs_model"].values
+    g = inp["obs_group"].values
+    src = inp["obs_source"].values
+    eta = np.zeros((theta.shape[0], len(b)))
+    if "protocol_effect" in post:
+        eg = post["protocol_effect"].stack(s=("chain", "draw")).transpose("s", "group").values
+        has = g >= 0
+        eta[:, has] = eg[:, g[has]]
+    tau = post["benchmark_spread"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
+    c = inp["chance"].values[b]
+    span = 1 - c - ceil[:, b]
+    gumbel = inp["gumbel"].values.astype(bool)[b]
+    z = slope[:, b] * (theta[:, j] - mid[:, b]) + eta
+    s = link_cdf(z, gumbel)
+    sd = np.sqrt(noise[:, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel)) ** 2)
+    y_rep = c + span * s + sd * rng.standard_t(5.0, size=s.shape)
+    y = inp["obs_y"].values
+    out: dict[str, Any] = {}
+    lo50, hi50 = np.quantile(y_rep, [0.25, 0.75], axis=0)
+    lo90, hi90 = np.quantile(y_rep, [0.05, 0.95], axis=0)
+    in50 = (y >= lo50) & (y <= hi50)
+    in90 = (y >= lo90) & (y <= hi90)
+
+    def share(mask: np.ndarray) -> dict[str, float]:
+        return {"n": int(mask.sum()), "coverage_50": float(in50[mask].mean()),
+                "coverage_90": float(in90[mask].mean())}
+
+    out["overall"] = share(np.ones_like(in50))
+    bench_names = list(inp["benchmark"].values)
+    out["by_benchmark"] = {bn: share(b == i) for i, bn in enumerate(bench_names) if (b == i).any()}
+    out["by_source"] = {
+        name: share(src == v) for v, name in ((0, "independent"), (1, "self_reported"))
+        if (src == v).any()
+    }
+    return out
+
+
+def fit_model(
+    registry: Any,
+    priors: Any,
+    settings: FitSettings,
+    *,
+    progress: bool = True,
+    use_cache: bool = True,
+    strict: bool = False,
+) -> Fit:
+    """Fit (or load from cache) the model on what was known at `settings.as_of`.
+
+    `registry` is a `forecast.registry.Registry`, `priors` a `forecast.priors.PriorSet`;
+    techniques introduced after the as-of date are left out (future arrivals stand for them).
+    Under `strict`, a fit that fails its diagnostics raises `DiagnosticsFailed`.
+    """
+    from forecast.model_priors import model_priors_from
+
+    known_priors = priors.introduced_by(settings.as_of)
+    key = cache_key(registry.sha256, known_priors.sha256, settings)
+    path = cache_path(key)
+    if use_cache and path.exists():
+        try:
+            cached = Fit.load(path)
+            cached.from_cache = True
+            _gate(cached.diagnostics, strict)
+            return cached
+        except UserError:
+            path.unlink(missing_ok=True)  # unreadable cache entry: refit
+
+    mp = model_priors_from(known_priors, registry.benchmarks)
+    from forecast.model import build_model, monitored_vars, prepare_inputs
+
+    inp = prepare_inputs(
+        registry.models, registry.scores, registry.benchmarks, mp, settings.as_of,
+        min_models_per_benchmark=settings.min_models_per_benchmark,
+        benchmark_set=list(settings.benchmarks),
+    )
+    variant = "drift_only" if settings.variant == "drift_only" else "full"
+    model = build_model(inp, mp, variant=variant)
+    tree, seconds, sampler = _sample(model, settings, progress)
+    monitored = [v for v in monitored_vars(model) if v in tree["posterior"].to_dataset()]
+    if settings.variant == "priors_only":
+        diag = Diagnostics(
+            rhat_max=float("nan"), ess_bulk_min=float("nan"), ess_tail_min=float("nan"),
+            divergences=0, ebfmi_min=float("nan"), draws=settings.draws, chains=1,
+            seconds=seconds, sampler=sampler,
+        )
+    else:
+        diag = diagnose(tree, monitored, seconds=seconds, sampler=sampler)
+    posterior = tree["posterior"].to_dataset()
+    keep = [v for v in posterior.data_vars
+            if not v.startswith("z_") and v not in ("tpp_imputed", "capability_ref_scale", "link_at_centre")]
+    inputs = _inputs_dataset(inp)
+    out_tree = xr.DataTree.from_dict(
+        {
+            "posterior": posterior[keep],
+            "sample_stats": (tree["sample_stats"].to_dataset()[
+                [v for v in ("diverging", "energy", "tree_depth", "n_steps", "step_size")
+                 if v in tree["sample_stats"].to_dataset()]]
+                if "sample_stats" in tree.children else xr.Dataset()),
+            "inputs": inputs,
+        }
+    )
+    predictive = predictive_check(posterior, inputs, seed=settings.seed)
+    provenance = {
+        "data_sha256": registry.sha256,
+        "data_source": str(registry.source),
+        "priors_sha256": known_priors.sha256,
+        "priors_folder": str(known_priors.folder),
+        "techniques": list(known_priors.techniques),
+        "settings": settings.to_dict(),
+        "versions": versions(),
+        "code_sha256": _source_hash(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+        "cache_key": key,
+        "monitored": monitored,
+    }
+    result = Fit(tree=out_tree, diagnostics=diag, provenance=provenance, predictive=predictive)
+    if use_cache:
+        result.save(path)
+    _gate(diag, strict)
+    return result
+
+
+def _gate(diag: Diagnostics, strict: bool) -> None:
+    if strict and not diag.ok:
+        raise DiagnosticsFailed("; ".join(diag.problems))
+
+
+def _sample(model: Any, settings: FitSettings, progress: bool) -> tuple[xr.DataTree, float, str]:
+    import pymc as pm
+
+    start = time.perf_counter()
+    with model:
+        if settings.variant == "priors_only":
+            idata = pm.sample_prior_predictive(draws=settings.draws, random_seed=settings.seed)
+            prior = idata["prior"].to_dataset()
+            tree = xr.DataTree.from_dict({"posterior": prior})
+            return tree, time.perf_counter() - start, "prior"
+        idata = pm.sample(
+            draws=settings.draws,
+            tune=settings.tune,
+            chains=settings.chains,
+            cores=settings.cores,
+            random_seed=settings.seed,
+            nuts_sampler="nutpie",
+            target_accept=settings.target_accept,
+            progressbar=progress,
+            compute_convergence_checks=False,
+        )
+    return idata, time.perf_counter() - start, "nutpie"
+
+
+def with_as_of(settings: FitSettings, as_of: date) -> FitSettings:
+    return replace(settings, as_of=as_of)
+
+
+def technique_table(fit: Fit, priors: Any) -> pd.DataFrame:
+    """Prior and posterior median / 90% interval of every technique multiplier (ratio scale)."""
+    post = fit.posterior
+    rows = []
+    for tid, tech in priors.introduced_by(fit.as_of).techniques.items():
+        prior_lo, prior_hi = tech.multiplier.interval(0.9)
+        values = None
+        if "beta" in post and tid in list(post["technique"].values):
+            values = 10 ** post["beta"].sel(technique=tid).values.ravel()
+        elif tech.indicator == "moe" and "beta_moe" in post:
+            values = 10 ** post["beta_moe"].values.ravel()
+        elif tech.indicator == "training_tokens" and "gamma_tokens" in post:
+            from forecast.scaling_law import ChinchillaLaw
+
+            gx, gy = ChinchillaLaw().log10_multiplier_table()
+            ref = float(np.interp(np.log10(tech.reference_tpp), gx, gy))
+            values = 10 ** (post["gamma_tokens"].values.ravel() * ref)
+        row = {
+            "id": tid,
+            "axis": tech.axis,
+            "prior_median": float(tech.multiplier.median),
+            "prior_interval90": [float(prior_lo), float(prior_hi)],
+            "posterior_median": None,
+            "posterior_interval90": None,
+            "narrowing": None,
+            "source": "prior only (not identified by the registry)",
+        }
+        if values is not None:
+            lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95])
+            row.update(
+                posterior_median=float(med),
+                posterior_interval90=[float(lo), float(hi)],
+                narrowing=float(1 - np.log(hi / lo) / np.log(prior_hi / prior_lo)),
+                source="posterior",
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

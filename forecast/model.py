@@ -1,0 +1,648 @@
+"""The Bayesian efficiency model: latent capability of released models in effective parameters.
+
+Units: capability `theta` is in log10 "baseline-equivalent" parameters, i.e. the log10 size of a
+plain dense 2020-recipe Transformer trained compute-optimally (~20 tokens per parameter) that
+would score the same. Time `t` is in years, measured from `t_ref` (the mean release date of the
+fitted models).
+
+Latent capability of registry model j (DESIGN §5):
+
+    theta_j = log10 N_j                                   total parameters
+            + sum_k u_jk * beta_k                         binary techniques, beta_k = log10 m_k
+            + (kappa - 1) * log10 s_j                     mixture of experts, s_j = N_total/N_active
+            + gamma * f(log10 r_j)                        tokens per parameter r_j (Chinchilla law)
+            + D(t_j)                                      drift of unnamed improvements
+            + alpha_org[o_j] + sigma_q * z_j              organisation and model quality
+
+* beta_k: prior from `priors/<technique>.toml` (lognormal multiplier -> normal beta), correlated
+  in log space where the files say so, and pooled hierarchically around a technique population
+  N(mu_pop, tau_pop) that also gives the size of future techniques.
+* kappa = beta_moe / log10(s_ref): the elasticity of capability in the inactive parameters of a
+  mixture of experts; a MoE of sparsity s is worth a dense model of N_active * s^kappa.
+* f(log10 r) = log10 m(r), the parameter multiplier of training at r tokens per parameter
+  against 20 (Besiroglu et al. 2024 refit of Hoffmann et al. 2022); gamma scales it (prior from
+  `priors/overtraining.toml`). Missing token counts are imputed:
+  log10 r_j ~ N(a_r + b_r * t_j, s_r).
+* D(t): piecewise linear in t with one slope per calendar year; the slopes follow a random walk
+  (rho_y = rho_{y-1} + walk_sd * eps_y) around the reference-year rate, and D(t_ref) = 0.
+
+Benchmark link for benchmark b, protocol group g (shots, chain of thought, self-reported or
+independent), with the chance floor c_b fixed by the benchmark's design:
+
+    z_i = a_b (theta_j - mu_b) + eta_g,    s_i = F_b(z_i),    p_i = c_b + (1 - c_b - e_b) s_i
+    y_i ~ StudentT(nu=5, p_i, sqrt(sigma_src^2 + (tau_b (1 - c_b - e_b) F_b'(z_i))^2))
+
+F_b is the logistic function or, for knowledge benchmarks that leave the chance floor abruptly
+and approach the ceiling slowly (MMLU), the Gumbel CDF exp(-exp(-z)) (set in the link priors).
+
+sigma_src is measurement noise (score units, per source: independent or self-reported); tau_b
+is the spread of a model's benchmark-specific strength around its shared capability, on the
+logit scale, carried to the score scale by the link's derivative (a delta-method logit-normal).
+
+eta_g = 0 for each benchmark's most common protocol; other groups get eta_g ~ N(0, sd_eta).
+
+Two side models share the fit so the projection gets joint posterior draws:
+
+* Release process: monthly counts of scored releases in half-decade size bands,
+  n_mq ~ NegBinomial(mu = w * exp(r0 + g * t_m + c1 * (x_q - 10) + c2 * (x_q - 10)^2), alpha),
+  with x_q the band's log10 size and w = 0.5 its width.
+* Adoption of each technique among releases: u_jk ~ Bernoulli(A_k(t_j)),
+  A_k(t) = amax_k * logistic(s_k * (t - t50_k)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from forecast.errors import UserError
+from forecast.scaling_law import ChinchillaLaw
+
+Variant = Literal["full", "drift_only"]
+
+SIZE_BAND_LO = 8.0  # log10 params of the lowest release-size band
+SIZE_BAND_WIDTH = 0.5
+SIZE_BANDS = 9  # 1e8 .. 3e12 parameters
+RELEASE_WINDOW_YEARS = 4.0
+INFORMATIVE_MARGIN = 0.1  # a score this far above chance makes a model's theta well informed
+
+
+def decimal_year(d: date | pd.Timestamp | np.datetime64) -> float:
+    """Date -> decimal year (2023-07-02 -> ~2023.5)."""
+    ts = pd.Timestamp(d)
+    start = pd.Timestamp(year=ts.year, month=1, day=1)
+    end = pd.Timestamp(year=ts.year + 1, month=1, day=1)
+    return ts.year + (ts - start) / (end - start)
+
+
+def year_to_date(y: float) -> date:
+    """Decimal year -> calendar date (inverse of `decimal_year`, to the day)."""
+    year = int(np.floor(y))
+    start = pd.Timestamp(year=year, month=1, day=1)
+    end = pd.Timestamp(year=year + 1, month=1, day=1)
+    return (start + (end - start) * (y - year)).round("D").date()
+
+
+@dataclass(frozen=True)
+class TechniqueSpec:
+    """What the model needs of one technique prior (log10 units)."""
+
+    id: str
+    indicator: str
+    kind: Literal["binary", "moe", "tokens", "memory"]
+    log10_mean: float
+    log10_sd: float
+    introduced: float  # decimal year
+    reference: float = float("nan")  # s_ref for moe, r_ref (tokens/param) for tokens
+
+
+@dataclass
+class ModelPriors:
+    """Numeric priors for the model, extracted from a `PriorSet` (see `from_prior_set`).
+
+    Engine distributions are objects with `.to_pymc(name)`, `.sample(rng, size)` and
+    `.median`; technique priors are normal in log10 space.
+    """
+
+    techniques: list[TechniqueSpec]
+    correlation: np.ndarray  # over the binary techniques, in their order
+    drift_rate: Any
+    walk_sd: Any
+    pop_mean: Any
+    pop_spread: Any
+    quality_sd: Any
+    org_sd: Any
+    noise_sd: Any
+    protocol_sd: Any
+    benchmark_spread: Any
+    link_slope: dict[str, Any]
+    link_midpoint: dict[str, Any]
+    link_ceiling: dict[str, Any]
+    link_family: dict[str, str]
+    release_log_rate: Any
+    release_growth: Any
+    tpp_trend: Any
+    law: ChinchillaLaw = field(default_factory=ChinchillaLaw)
+    engine: dict[str, Any] = field(default_factory=dict)  # the rest, used by the projection
+
+    @property
+    def binary(self) -> list[TechniqueSpec]:
+        return [t for t in self.techniques if t.kind == "binary"]
+
+    def technique(self, kind: str) -> TechniqueSpec | None:
+        return next((t for t in self.techniques if t.kind == kind), None)
+
+
+@dataclass
+class ModelInputs:
+    """Arrays the PyMC model is built from, with their coordinates."""
+
+    as_of: date
+    data_end: date
+    t_ref: float
+    model_ids: np.ndarray
+    organizations: np.ndarray
+    log10_params: np.ndarray
+    t: np.ndarray  # release time, years since t_ref
+    techniques: list[str]  # binary technique ids (columns of U)
+    U: np.ndarray  # (J, K) 0/1 use of binary techniques
+    log10_sparsity: np.ndarray  # (J,) 0 for dense models
+    log10_tpp: np.ndarray  # (J,) NaN where unknown
+    org_idx: np.ndarray
+    year_knots: np.ndarray  # calendar years bounding the drift segments
+    seg_idx: np.ndarray  # (J,) drift segment of each model
+    ref_seg: int
+    benchmarks: list[str]
+    chance: np.ndarray  # (B,)
+    link_family: list[str]  # (B,) "logistic" or "gumbel"
+    obs_model: np.ndarray
+    obs_bench: np.ndarray
+    obs_group: np.ndarray  # -1 for the reference protocol of its benchmark
+    obs_source: np.ndarray  # 0 independent, 1 self-reported
+    obs_y: np.ndarray
+    groups: list[str]
+    group_bench: np.ndarray
+    release_t: np.ndarray  # (M,) month mid-points, years since t_ref
+    release_x: np.ndarray  # (Q,) band centres, log10 params
+    release_counts: np.ndarray  # (M, Q)
+    adoption_tech: list[str]
+    adoption_k: np.ndarray
+    adoption_t: np.ndarray
+    adoption_u: np.ndarray
+    informative: np.ndarray  # (J,) bool: some score well above its benchmark's chance floor
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_models(self) -> int:
+        return len(self.model_ids)
+
+    def coords(self) -> dict[str, Any]:
+        return {
+            "model": list(self.model_ids),
+            "organization": sorted(set(self.organizations)),
+            "technique": list(self.techniques),
+            "benchmark": list(self.benchmarks),
+            "group": list(self.groups),
+            "segment": [f"{int(y)}" for y in self.year_knots[:-1]],
+            "step": [f"{int(y)}" for y in self.year_knots[1:-1]],
+            "obs": np.arange(len(self.obs_y)),
+            "adopted": list(self.adoption_tech),
+            "source": ["independent", "self_reported"],
+        }
+
+
+def _shots_bucket(shots: float) -> str:
+    if pd.isna(shots):
+        return "shots?"
+    return "0-shot" if int(shots) == 0 else "few-shot"
+
+
+def prepare_inputs(
+    models: pd.DataFrame,
+    scores: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    priors: ModelPriors,
+    as_of: date,
+    min_models_per_benchmark: int = 12,
+    benchmark_set: list[str] | None = None,
+) -> ModelInputs:
+    """Select the models and scores known at `as_of` and turn them into model arrays.
+
+    A model enters the fit when its release date is on or before `as_of`, its total
+    parameter count is known and it has at least one score on a benchmark with at least
+    `min_models_per_benchmark` scored models. Technique indicators that are unknown count as
+    not used (the number is reported in `dropped`).
+    """
+    as_of_year = decimal_year(as_of)
+    m = models[(models["release_year"] <= as_of_year)].copy()
+    sc = scores[scores["model_id"].isin(m["model_id"])].copy()
+    usable = m[(m["params_total"] > 0)].set_index("model_id")
+    sc = sc[sc["model_id"].isin(usable.index)]
+    per_bench = sc.groupby("benchmark")["model_id"].nunique()
+    keep_bench = sorted(per_bench[per_bench >= min_models_per_benchmark].index)
+    if benchmark_set is not None:
+        keep_bench = [b for b in keep_bench if b in benchmark_set]
+    if "mmlu" in keep_bench:  # MMLU first: it anchors the headline targets
+        keep_bench = ["mmlu"] + [b for b in keep_bench if b != "mmlu"]
+    if not keep_bench:
+        raise UserError(
+            f"no benchmark has scores for {min_models_per_benchmark} or more models released by "
+            f"{as_of.isoformat()}; nothing to fit",
+            key="as_of",
+        )
+    sc = sc[sc["benchmark"].isin(keep_bench)]
+    fit_ids = sorted(sc["model_id"].unique())
+    fm = usable.loc[fit_ids]
+    J = len(fit_ids)
+    dropped: dict[str, int] = {
+        "models_without_params": int((~(m["params_total"] > 0)).sum()),
+        "scores_on_sparse_benchmarks": int(
+            scores["model_id"].isin(fit_ids).sum() - len(sc)
+        ),
+    }
+
+    release_year = fm["release_year"].to_numpy(float)
+    t_ref = float(np.round(release_year.mean(), 2))
+    t = release_year - t_ref
+
+    binary = priors.binary
+    U = np.zeros((J, len(binary)))
+    for k, spec in enumerate(binary):
+        col = fm[spec.indicator].to_numpy(float) if spec.indicator in fm else np.full(J, np.nan)
+        dropped[f"unknown_{spec.indicator}"] = int(np.isnan(col).sum())
+        U[:, k] = np.nan_to_num(col, nan=0.0)
+
+    params = fm["params_total"].to_numpy(float)
+    active = fm["params_active"].to_numpy(float) if "params_active" in fm else params
+    is_moe = fm["moe"].fillna(0).to_numpy(float) > 0 if "moe" in fm else np.zeros(J, bool)
+    sparsity = np.where(is_moe & (active > 0) & (active < params), params / active, 1.0)
+    tokens = fm["training_tokens"].to_numpy(float) if "training_tokens" in fm else np.full(J, np.nan)
+    tpp = np.where(tokens > 0, tokens / params, np.nan)
+
+    orgs = fm["organization"].fillna("unknown").astype(str).to_numpy()
+    org_levels = sorted(set(orgs))
+    org_idx = np.array([org_levels.index(o) for o in orgs])
+
+    y_lo = int(np.floor(release_year.min()))
+    y_hi = int(np.floor(max(as_of_year, release_year.max()))) + 1
+    year_knots = np.arange(y_lo, y_hi + 1, dtype=float)
+    seg_idx = np.clip(np.floor(release_year).astype(int) - y_lo, 0, len(year_knots) - 2)
+    ref_seg = int(np.clip(np.floor(t_ref) - y_lo, 0, len(year_knots) - 2))
+
+    # --- observations and protocol groups
+    bench_idx = {b: i for i, b in enumerate(keep_bench)}
+    model_pos = {mid: i for i, mid in enumerate(fit_ids)}
+    sc = sc.sort_values(["model_id", "benchmark", "source_ref"]).reset_index(drop=True)
+    key = (
+        sc["benchmark"].astype(str)
+        + "|" + sc["protocol"].fillna("?").astype(str)
+        + "|" + sc["source"].fillna("?").astype(str)
+        + "|" + np.where(sc["cot"].fillna(0).astype(float) > 0, "cot", "direct")
+        + "|" + sc["shots"].map(_shots_bucket)
+    )
+    reference = key.groupby(sc["benchmark"]).agg(lambda s: s.value_counts().sort_index().idxmax())
+    groups = sorted(set(key) - set(reference.values))
+    group_pos = {g: i for i, g in enumerate(groups)}
+    obs_group = np.array([group_pos.get(k, -1) for k in key])
+    group_bench = np.array([bench_idx[g.split("|")[0]] for g in groups], dtype=int)
+    chance_map = benchmarks.set_index("benchmark")["chance"].astype(float).to_dict()
+    chance = np.array([chance_map.get(b, 0.0) for b in keep_bench])
+
+    # --- release process: scored releases per month and size band, up to the data's end
+    all_scored = scores["model_id"].unique()
+    rel = models[models["model_id"].isin(all_scored) & (models["params_total"] > 0)]
+    data_end_year = float(min(as_of_year, rel["release_year"].max()))
+    data_end = year_to_date(data_end_year)
+    rel = rel[rel["release_year"] <= data_end_year]
+    start = data_end_year - RELEASE_WINDOW_YEARS
+    n_months = int(np.floor((data_end_year - start) * 12))
+    edges = data_end_year - (np.arange(n_months, -1, -1) / 12.0)
+    x_edges = SIZE_BAND_LO + SIZE_BAND_WIDTH * np.arange(SIZE_BANDS + 1)
+    counts, _, _ = np.histogram2d(
+        rel["release_year"].to_numpy(float),
+        np.log10(rel["params_total"].to_numpy(float)),
+        bins=[edges, x_edges],
+    )
+    release_t = 0.5 * (edges[:-1] + edges[1:]) - t_ref
+    release_x = 0.5 * (x_edges[:-1] + x_edges[1:])
+
+    # --- adoption of every technique with a registry indicator (incl. MoE and quantization)
+    adopt_specs = [s for s in priors.techniques if s.kind in ("binary", "moe", "memory")]
+    ak, at, au = [], [], []
+    for k, spec in enumerate(adopt_specs):
+        if spec.indicator not in m:
+            continue
+        sub = m[(m["release_year"] >= 2018.0) & m[spec.indicator].notna()]
+        ak.append(np.full(len(sub), k))
+        at.append(sub["release_year"].to_numpy(float) - t_ref)
+        au.append(sub[spec.indicator].to_numpy(float))
+    above = sc["score"].to_numpy(float) - chance[[bench_idx[b] for b in sc["benchmark"]]]
+    informative = np.zeros(J, bool)
+    informative[[model_pos[x] for x in sc.loc[above > INFORMATIVE_MARGIN, "model_id"]]] = True
+    return ModelInputs(
+        as_of=as_of,
+        data_end=data_end,
+        t_ref=t_ref,
+        model_ids=np.array(fit_ids),
+        organizations=orgs,
+        log10_params=np.log10(params),
+        t=t,
+        techniques=[s.id for s in binary],
+        U=U,
+        log10_sparsity=np.log10(sparsity),
+        log10_tpp=np.log10(tpp),
+        org_idx=org_idx,
+        year_knots=year_knots,
+        seg_idx=seg_idx,
+        ref_seg=ref_seg,
+        benchmarks=keep_bench,
+        chance=chance,
+        link_family=[priors.link_family.get(x, "logistic") for x in keep_bench],
+        obs_model=np.array([model_pos[x] for x in sc["model_id"]]),
+        obs_bench=np.array([bench_idx[b] for b in sc["benchmark"]]),
+        obs_group=obs_group,
+        obs_source=(sc["source"] == "self_reported").to_numpy(int),
+        obs_y=sc["score"].to_numpy(float),
+        groups=groups,
+        group_bench=group_bench,
+        release_t=release_t,
+        release_x=release_x,
+        release_counts=counts,
+        adoption_tech=[s.id for s in adopt_specs],
+        adoption_k=np.concatenate(ak) if ak else np.zeros(0, int),
+        adoption_t=np.concatenate(at) if at else np.zeros(0),
+        adoption_u=np.concatenate(au) if au else np.zeros(0),
+        informative=informative,
+        dropped=dropped,
+    )
+
+
+def drift_walk_matrix(n_segments: int, ref_seg: int) -> np.ndarray:
+    """W with rho = rho_ref + walk_sd * W @ eps: segment s sums the steps between ref and s."""
+    W = np.zeros((n_segments, max(n_segments - 1, 0)))
+    for s in range(n_segments):
+        if s > ref_seg:
+            W[s, ref_seg:s] = 1.0
+        elif s < ref_seg:
+            W[s, s:ref_seg] = -1.0
+    return W
+
+
+def drift_knot_offsets(year_knots: np.ndarray, ref_seg: int, t_ref: float) -> np.ndarray:
+    """Matrix G with D(knot_i) = (G @ rho)_i, D(t_ref) = 0; knots in calendar years."""
+    n_seg = len(year_knots) - 1
+    G = np.zeros((len(year_knots), n_seg))
+    for i in range(len(year_knots)):
+        for s in range(n_seg):
+            lo, hi = year_knots[s], year_knots[s + 1]
+            # integral of rho_s over [t_ref, knot_i] restricted to segment s (signed)
+            a, b = sorted((t_ref, year_knots[i]))
+            overlap = max(0.0, min(b, hi) - max(a, lo))
+            G[i, s] = overlap if year_knots[i] >= t_ref else -overlap
+    return G
+
+
+def build_model(inp: ModelInputs, mp: ModelPriors, variant: Variant = "full") -> Any:
+    """The PyMC model of the module docstring. `drift_only` drops every technique term."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    coords = inp.coords()
+    J, K, B = inp.n_models, len(inp.techniques), len(inp.benchmarks)
+    n_seg = len(inp.year_knots) - 1
+    with pm.Model(coords=coords) as model:
+        # ---------------- techniques
+        effect = pt.zeros(J)
+        if variant == "full" and K > 0:
+            specs = mp.binary
+            mean = np.array([s.log10_mean for s in specs])
+            sd = np.array([s.log10_sd for s in specs])
+            chol = np.linalg.cholesky(mp.correlation + 1e-9 * np.eye(K))
+            z_beta = pm.Normal("z_beta", 0.0, 1.0, dims="technique")
+            beta = pm.Deterministic(
+                "beta", pt.as_tensor(mean) + pt.as_tensor(sd) * pt.dot(chol, z_beta),
+                dims="technique",
+            )
+            pop_mean = mp.pop_mean.to_pymc("pop_mean")
+            pop_spread = mp.pop_spread.to_pymc("pop_spread")
+            pm.Potential("technique_pool", pm.logp(pm.Normal.dist(pop_mean, pop_spread), beta).sum())
+            effect = effect + pt.dot(pt.as_tensor(inp.U), beta)
+        moe = mp.technique("moe")
+        if variant == "full" and moe is not None and np.any(inp.log10_sparsity > 0):
+            beta_moe = pm.Normal("beta_moe", moe.log10_mean, moe.log10_sd)
+            kappa = pm.Deterministic("kappa", beta_moe / np.log10(moe.reference))
+            effect = effect + (kappa - 1.0) * pt.as_tensor(inp.log10_sparsity)
+        tok = mp.technique("tokens")
+        # imputation model for log10 tokens per parameter (always fitted: the projection uses it)
+        tpp_a = pm.Normal("tpp_intercept", 1.5, 1.0)
+        tpp_b = mp.tpp_trend.to_pymc("tpp_trend")
+        tpp_s = pm.HalfNormal("tpp_sd", 0.5)
+        known = ~np.isnan(inp.log10_tpp)
+        pm.Normal(
+            "tpp_observed", tpp_a + tpp_b * inp.t[known], tpp_s, observed=inp.log10_tpp[known]
+        )
+        if variant == "full" and tok is not None:
+            missing = np.flatnonzero(~known)
+            log10_tpp = pt.as_tensor(np.nan_to_num(inp.log10_tpp, nan=0.0))
+            if len(missing):
+                imputed = pm.Normal(
+                    "tpp_imputed", tpp_a + tpp_b * inp.t[missing], tpp_s, shape=len(missing)
+                )
+                log10_tpp = pt.set_subtensor(log10_tpp[missing], imputed)
+            grid_x, grid_y = mp.law.log10_multiplier_table()
+            ref = float(np.interp(np.log10(tok.reference), grid_x, grid_y))
+            gamma = pm.Normal("gamma_tokens", tok.log10_mean / ref, tok.log10_sd / ref)
+            effect = effect + gamma * _interp(log10_tpp, grid_x, grid_y)
+
+        # ---------------- drift: yearly slopes on a random walk, D(t_ref) = 0
+        rho_ref = mp.drift_rate.to_pymc("drift_rate")
+        walk_sd = mp.walk_sd.to_pymc("drift_walk_sd")
+        if n_seg > 1:
+            eps = pm.Normal("drift_steps", 0.0, 1.0, dims="step")
+            W = drift_walk_matrix(n_seg, inp.ref_seg)
+            rho = pm.Deterministic("drift_slopes", rho_ref + walk_sd * pt.dot(W, eps), dims="segment")
+        else:
+            rho = pm.Deterministic("drift_slopes", pt.stack([rho_ref]), dims="segment")
+        G = drift_knot_offsets(inp.year_knots, inp.ref_seg, inp.t_ref)
+        D_knots = pt.dot(G, rho)
+        seg = inp.seg_idx
+        drift = D_knots[seg] + rho[seg] * (inp.t + inp.t_ref - inp.year_knots[seg])
+
+        # ---------------- organisation and model quality
+        org_sd = mp.org_sd.to_pymc("org_sd")
+        # sum-to-zero: the common level of all organisations is the drift's and techniques' job
+        z_org = pm.ZeroSumNormal("z_org", sigma=1.0, dims="organization")
+        alpha_org = pm.Deterministic("org_effect", org_sd * z_org, dims="organization")
+        quality_sd = mp.quality_sd.to_pymc("quality_sd")
+        mean_theta = pt.as_tensor(inp.log10_params) + effect + drift + alpha_org[inp.org_idx]
+        # Parameter expansion in location: the average effect of everything but size,
+        # G = mean_j(mean_theta_j - log10 N_j), moves the link midpoints with it, so a common
+        # shift of techniques, tokens and drift is one cheap move for the sampler.
+        level = pm.Deterministic("level", pt.mean(mean_theta - inp.log10_params))
+
+        # ---------------- benchmark links
+        slope = _vector_rv("slope", [mp.link_slope[b] for b in inp.benchmarks], "benchmark")
+        # Midpoints are known relative to the average level (G0 = prior level at the prior means)
+        # and sampled through the link's value at the centre of each benchmark's data,
+        # z_c = a_b (x_b - mu_b), which the scores pin down almost independently of the slope.
+        # mu_b = x_b - z_c / a_b keeps the file's normal prior on mu_b (with Jacobian 1 / a_b).
+        level0, theta0 = prior_level(inp, mp, per_model=True)
+        mid_dists = [mp.link_midpoint[b] for b in inp.benchmarks]
+        if all(d.distribution == "normal" for d in mid_dists):
+            centre = np.array([theta0[inp.obs_model[inp.obs_bench == k]].mean() for k in range(B)])
+            z_c = pm.Flat("link_at_centre", dims="benchmark")
+            mid_rel = pm.Deterministic("midpoint_rel", centre - z_c / slope, dims="benchmark")
+            m0 = np.array([d.params["mu"] for d in mid_dists])
+            s0 = np.array([d.params["sigma"] for d in mid_dists])
+            pm.Potential(
+                "midpoint_prior",
+                pm.logp(pm.Normal.dist(m0, s0), mid_rel).sum() - pt.log(slope).sum(),
+            )
+        else:
+            mid_rel = _vector_rv("midpoint_rel", mid_dists, "benchmark")
+        mid = pm.Deterministic("midpoint", mid_rel + level - level0, dims="benchmark")
+
+        # ---------------- per-model capability
+        # Where the scores pin a model down, its capability is sampled centred, on the scale of
+        # the reference benchmark r (the one with most scores): v_j = a_r (theta_j - mu_r) ~
+        # N(a_r (mean_theta_j - mu_r), a_r sigma_q), theta_j = mu_r + v_j / a_r. That is the
+        # same prior as theta_j ~ N(mean_theta_j, sigma_q), but a change of the link's slope or
+        # midpoint, or of the common level, no longer has to move every theta_j with it
+        # (expansion in scale and location). Near the chance floor the scores say little and the
+        # term is non-centred (a centred one would form a funnel with sigma_q).
+        ref = int(np.bincount(inp.obs_bench, minlength=B).argmax())
+        informative = np.flatnonzero(inp.informative)
+        floor = np.flatnonzero(~inp.informative)
+        theta = pt.zeros(J)
+        if len(informative):
+            a_r, mu_r = slope[ref], mid[ref]
+            v = pm.Normal(
+                "capability_ref_scale", a_r * (mean_theta[informative] - mu_r), a_r * quality_sd,
+                shape=len(informative),
+            )
+            theta = pt.set_subtensor(theta[informative], mu_r + v / a_r)
+        if len(floor):
+            z_q = pm.Normal("z_quality", 0.0, 1.0, shape=len(floor))
+            theta = pt.set_subtensor(theta[floor], mean_theta[floor] + quality_sd * z_q)
+        theta = pm.Deterministic("theta", theta, dims="model")
+
+        # ---------------- observations
+        ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
+        eta = pt.zeros(len(inp.obs_y))
+        if inp.groups:
+            protocol_sd = mp.protocol_sd.to_pymc("protocol_sd")
+            z_eta = pm.Normal("z_protocol", 0.0, 1.0, dims="group")
+            eta_g = pm.Deterministic("protocol_effect", protocol_sd * z_eta, dims="group")
+            has = inp.obs_group >= 0
+            eta = pt.set_subtensor(eta[np.flatnonzero(has)], eta_g[inp.obs_group[has]])
+        b = inp.obs_bench
+        c = pt.as_tensor(inp.chance)[b]
+        span = 1.0 - c - ceil[b]
+        gumbel = np.array([f == "gumbel" for f in inp.link_family])[b]
+        z = slope[b] * (theta[inp.obs_model] - mid[b]) + eta
+        s = link_cdf(z, gumbel, pt)
+        p = c + span * s
+        # measurement noise (score units) plus a model-by-benchmark deviation of sd tau_b on the
+        # logit scale, carried to the score scale by the link's derivative (delta method)
+        noise = _vector_rv("noise", [mp.noise_sd, mp.noise_sd], "source")
+        tau = _vector_rv("benchmark_spread", [mp.benchmark_spread] * B, "benchmark")
+        sd = pt.sqrt(noise[inp.obs_source] ** 2 + (tau[b] * span * link_density(z, gumbel, pt)) ** 2)
+        pm.StudentT("score", nu=5.0, mu=p, sigma=sd, observed=inp.obs_y, dims="obs")
+
+        # ---------------- release process
+        r0 = mp.release_log_rate.to_pymc("release_log_rate")
+        rg = mp.release_growth.to_pymc("release_growth")
+        c1 = pm.Normal("release_size_slope", 0.0, 1.0)
+        c2 = pm.Normal("release_size_curve", -0.5, 0.5)
+        nb_alpha = pm.Gamma("release_dispersion", 2.0, 0.5)
+        xs = inp.release_x - 10.0
+        log_mu = (
+            r0 + rg * inp.release_t[:, None] + c1 * xs[None, :] + c2 * (xs**2)[None, :]
+        )
+        pm.NegativeBinomial(
+            "release_counts", mu=SIZE_BAND_WIDTH * pt.exp(log_mu), alpha=nb_alpha,
+            observed=inp.release_counts,
+        )
+
+        # ---------------- adoption curves
+        if len(inp.adoption_tech):
+            intro = np.array(
+                [next(s for s in mp.techniques if s.id == k).introduced for k in inp.adoption_tech]
+            )
+            t50 = pm.Normal("adoption_mid", intro + 2.0 - inp.t_ref, 2.0, dims="adopted")
+            speed = pm.LogNormal("adoption_speed", np.log(1.5), 0.6, dims="adopted")
+            amax = pm.Beta("adoption_max", 4.0, 1.5, dims="adopted")
+            k = inp.adoption_k
+            prob = amax[k] * pm.math.sigmoid(speed[k] * (inp.adoption_t - t50[k]))
+            pm.Bernoulli("adoption", p=pt.clip(prob, 1e-6, 1 - 1e-6), observed=inp.adoption_u)
+    return model
+
+
+def prior_level(inp: ModelInputs, mp: ModelPriors, per_model: bool = False) -> Any:
+    """G0: the average of mean_theta_j - log10 N_j over the fitted models at the prior means
+    (techniques, MoE, tokens with missing ratios from a least-squares trend, drift rate).
+    With `per_model`, also each model's prior-mean capability mean_theta_j."""
+    level = np.zeros(inp.n_models)
+    binary = mp.binary
+    if binary:
+        level += inp.U @ np.array([t.log10_mean for t in binary])
+    moe = mp.technique("moe")
+    if moe is not None:
+        level += (moe.log10_mean / np.log10(moe.reference) - 1.0) * inp.log10_sparsity
+    tok = mp.technique("tokens")
+    known = ~np.isnan(inp.log10_tpp)
+    if tok is not None and known.sum() >= 2:
+        coef = np.polyfit(inp.t[known], inp.log10_tpp[known], 1)
+        tpp = np.where(known, inp.log10_tpp, np.polyval(coef, inp.t))
+        gx, gy = mp.law.log10_multiplier_table()
+        ref = float(np.interp(np.log10(tok.reference), gx, gy))
+        level += tok.log10_mean / ref * np.interp(tpp, gx, gy)
+    level += float(mp.drift_rate.median) * inp.t
+    if per_model:
+        return float(level.mean()), inp.log10_params + level
+    return float(level.mean())
+
+
+def link_cdf(z: Any, gumbel: Any, xp: Any = np) -> Any:
+    """F(z): logistic where `gumbel` is 0, Gumbel CDF exp(-exp(-z)) where it is 1."""
+    logistic = 1.0 / (1.0 + xp.exp(-z))
+    gumbel_cdf = xp.exp(-xp.exp(-xp.clip(z, -30.0, 700.0)))
+    return xp.where(gumbel, gumbel_cdf, logistic)
+
+
+def link_density(z: Any, gumbel: Any, xp: Any = np) -> Any:
+    """dF/dz: s (1 - s) for the logistic, s exp(-z) for the Gumbel CDF."""
+    s = link_cdf(z, gumbel, xp)
+    return xp.where(gumbel, s * xp.exp(-xp.clip(z, -30.0, 700.0)), s * (1.0 - s))
+
+
+def link_inverse(s: np.ndarray, gumbel: np.ndarray | bool) -> np.ndarray:
+    """z with F(z) = s, for 0 < s < 1 (NumPy)."""
+    s = np.clip(s, 1e-12, 1 - 1e-12)
+    return np.where(gumbel, -np.log(-np.log(s)), np.log(s / (1 - s)))
+
+
+def _vector_rv(name: str, dists: list[Any], dims: str) -> Any:
+    """One vector random variable over `dims` from per-element priors of one family.
+
+    Elements whose priors differ in family are stacked from scalar variables instead.
+    """
+    import dataclasses
+
+    import pytensor.tensor as pt
+
+    families = {d.distribution for d in dists}
+    if len(families) == 1 and "fixed" not in families:
+        stacked = {k: np.array([d.params[k] for d in dists]) for k in dists[0].params}
+        return dataclasses.replace(dists[0], params=stacked).to_pymc(name, dims=dims)
+    import pymc as pm
+
+    parts = [d.to_pymc(f"{name}_{i}") for i, d in enumerate(dists)]
+    return pm.Deterministic(name, pt.stack(parts), dims=dims)
+
+
+def _interp(x: Any, grid_x: np.ndarray, grid_y: np.ndarray) -> Any:
+    """Piecewise-linear interpolation of (grid_x, grid_y) at tensor x, clamped at both ends."""
+    import pytensor.tensor as pt
+
+    step = float(grid_x[1] - grid_x[0])
+    pos = pt.clip((x - grid_x[0]) / step, 0.0, len(grid_x) - 1.000001)
+    idx = pt.cast(pt.floor(pos), "int64")
+    w = pos - idx
+    gy = pt.as_tensor(grid_y)
+    return gy[idx] * (1.0 - w) + gy[idx + 1] * w
+
+
+# variables whose convergence is checked (named parameters + per-model capability)
+def monitored_vars(model: Any) -> list[str]:
+    names = [v.name for v in model.free_RVs]
+    names = [n for n in names if not n.startswith("z_") and n != "drift_steps"]
+    for det in ("beta", "kappa", "drift_slopes", "org_effect", "theta", "protocol_effect",
+                "slope", "midpoint", "ceiling_loss", "level"):
+        if det in model.named_vars and det not in names:
+            names.append(det)
+    return names

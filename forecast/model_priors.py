@@ -1,0 +1,164 @@
+"""Turn a `PriorSet` (the TOML files under `priors/`) into the numeric priors of the model.
+
+Technique multipliers m become normal priors on beta = log10 m (exact for lognormal files;
+moment-matched in log10 space otherwise). The technique kinds:
+
+* binary: a 0/1 registry indicator on the total-parameter axis (beta enters theta when used);
+* moe: the mixture-of-experts multiplier on active parameters at `reference_sparsity`;
+* tokens: the over/under-training multiplier at `reference_tpp` tokens per parameter;
+* memory: quantization, a weight-bytes multiplier; not identified by benchmark scores, so it
+  stays at its prior and only enters memory-budget queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecast.model import ModelPriors, TechniqueSpec, decimal_year
+from forecast.scaling_law import ChinchillaLaw
+
+
+def _section(engine: Any, name: str) -> Any:
+    return engine[name] if isinstance(engine, dict) else getattr(engine, name)
+
+
+def _get(engine: Any, section: str, key: str) -> Any:
+    sec = _section(engine, section)
+    return sec[key] if isinstance(sec, dict) else getattr(sec, key)
+
+
+def _has(engine: Any, section: str, key: str) -> bool:
+    try:
+        _get(engine, section, key)
+        return True
+    except (KeyError, AttributeError):
+        return False
+
+
+def technique_kind(tech: Any) -> str:
+    if tech.indicator == "training_tokens":
+        return "tokens"
+    if tech.axis == "params_active":
+        return "moe"
+    if tech.axis == "memory_bytes":
+        return "memory"
+    return "binary"
+
+
+def technique_specs(priors: Any) -> list[TechniqueSpec]:
+    specs = []
+    for tech in priors.techniques.values():
+        kind = technique_kind(tech)
+        mean, sd = tech.multiplier.log10_moments()
+        reference = float("nan")
+        if kind == "moe":
+            reference = float(tech.reference_sparsity)
+        elif kind == "tokens":
+            reference = float(tech.reference_tpp)
+        specs.append(
+            TechniqueSpec(
+                id=tech.id,
+                indicator=tech.indicator,
+                kind=kind,
+                log10_mean=float(mean),
+                log10_sd=float(sd),
+                introduced=decimal_year(tech.introduced),
+                reference=reference,
+            )
+        )
+    return specs
+
+
+def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
+    """Numeric model priors from a prior set; link priors for every benchmark in the registry."""
+    specs = technique_specs(priors)
+    binary_ids = [s.id for s in specs if s.kind == "binary"]
+    corr = np.asarray(priors.correlation(binary_ids), dtype=float) if binary_ids else np.zeros((0, 0))
+    eng = priors.engine
+    links = _section(eng, "links")
+    slope, mid, ceil, family = {}, {}, {}, {}
+    for b in benchmarks["benchmark"]:
+        override = None
+        if isinstance(links, dict):
+            override = links.get(b)
+        else:
+            override = getattr(links, "benchmarks", {}).get(b) if hasattr(links, "benchmarks") else None
+
+        def pick(key: str, override: Any = override) -> Any:
+            if override is not None:
+                value = override.get(key) if isinstance(override, dict) else getattr(override, key, None)
+                if value is not None:
+                    return value
+            return links[key] if isinstance(links, dict) else getattr(links, key)
+
+        slope[b], mid[b], ceil[b] = pick("slope"), pick("midpoint"), pick("ceiling_loss")
+        family[b] = pick("family")
+    tokens = _section(eng, "tokens")
+    tget = (lambda k: tokens[k]) if isinstance(tokens, dict) else (lambda k: getattr(tokens, k))
+    law = ChinchillaLaw(
+        E=float(tget("E")), A=float(tget("A")), B=float(tget("B")),
+        alpha=float(tget("alpha")), beta=float(tget("beta")),
+        reference_tpp=float(tget("reference_tpp")),
+    )
+    return ModelPriors(
+        techniques=specs,
+        correlation=corr,
+        drift_rate=_get(eng, "drift", "rate"),
+        walk_sd=_get(eng, "drift", "walk_sd"),
+        pop_mean=_get(eng, "technique_population", "mean"),
+        pop_spread=_get(eng, "technique_population", "spread"),
+        quality_sd=_get(eng, "frontier", "quality_sd"),
+        org_sd=_get(eng, "frontier", "org_sd"),
+        noise_sd=_get(eng, "observation", "noise_sd"),
+        protocol_sd=_get(eng, "observation", "protocol_effect_sd"),
+        benchmark_spread=_get(eng, "observation", "benchmark_spread"),
+        link_slope=slope,
+        link_midpoint=mid,
+        link_ceiling=ceil,
+        link_family=family,
+        release_log_rate=_get(eng, "releases", "log_rate"),
+        release_growth=_get(eng, "releases", "growth_per_year"),
+        tpp_trend=tget("impute_trend"),
+        law=law,
+    )
+
+
+ARRIVAL_WINDOW_YEARS = 5.0
+
+
+def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0) -> Any:
+    """Per-draw values of the prior-only engine quantities used by the projection.
+
+    * arrival rate lambda (techniques per year): the prior of `engine.arrivals.rate` updated by
+      the k techniques in the prior set introduced in the `ARRIVAL_WINDOW_YEARS` before the as-of
+      date, with a Poisson likelihood k ~ Poisson(lambda W) (sampling-importance resampling);
+    * adoption lag of future techniques (years), from its prior;
+    * saturation ceiling (log10 params of further gain): from its prior when enabled, else inf;
+    * quality retention of quantized weights: log10 of each bit width's retention prior.
+    """
+    from forecast.project import EngineDraws
+
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xE6]))
+    eng = priors.engine
+    as_of_year = decimal_year(as_of)
+    known = [decimal_year(t.introduced) for t in priors.techniques.values()]
+    k = sum(as_of_year - ARRIVAL_WINDOW_YEARS < y <= as_of_year for y in known)
+    proposal = np.asarray(eng.arrivals.rate.sample(rng, 20 * n), dtype=float)
+    mu = proposal * ARRIVAL_WINDOW_YEARS
+    log_w = k * np.log(np.clip(mu, 1e-300, None)) - mu
+    w = np.exp(log_w - log_w.max())
+    rate = rng.choice(proposal, size=n, replace=True, p=w / w.sum())
+    lag = np.asarray(eng.arrivals.adoption_lag_years.sample(rng, n), dtype=float)
+    if eng.saturation.enabled:
+        ceiling = np.asarray(eng.saturation.ceiling.sample(rng, n), dtype=float)
+    else:
+        ceiling = np.full(n, np.inf)
+    retention: dict[float, np.ndarray] = {16.0: np.zeros(n)}
+    quant = next((t for t in priors.techniques.values() if t.axis == "memory_bytes"), None)
+    if quant is not None and quant.bits:
+        for bits, dist in quant.bits.items():
+            retention[float(bits)] = np.log10(np.asarray(dist.sample(rng, n), dtype=float))
+    return EngineDraws(arrival_rate=rate, adoption_lag=lag, saturation=ceiling, retention=retention)

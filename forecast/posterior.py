@@ -1,0 +1,165 @@
+"""Posterior draws as plain NumPy arrays: what the projection needs, nothing PyMC.
+
+`PosteriorDraws.from_fit` flattens the chains of a fitted (or prior-sampled) model into one
+draw axis of length n. All times are decimal years; capabilities are log10 baseline-equivalent
+parameters (see `forecast.model`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+
+def _flat(post: xr.Dataset, name: str, dim: str | None = None) -> np.ndarray:
+    da = post[name].stack(sample=("chain", "draw"))
+    if dim is None:
+        return np.asarray(da.values, dtype=float).reshape(-1)
+    return np.asarray(da.transpose("sample", dim).values, dtype=float)
+
+
+@dataclass
+class PosteriorDraws:
+    """Per-draw parameters (arrays with leading axis n) and the constants they refer to."""
+
+    n: int
+    t_ref: float
+    as_of: float
+    data_end: float
+    techniques: list[str]
+    beta: np.ndarray  # (n, K) log10 multipliers of binary techniques
+    adoption_tech: list[str]
+    adoption_mid: np.ndarray  # (n, A) years since t_ref
+    adoption_speed: np.ndarray  # (n, A) per year
+    adoption_max: np.ndarray  # (n, A)
+    kappa: np.ndarray | None  # (n,) MoE elasticity
+    moe_sparsity: float  # typical total/active of recent MoE releases
+    gamma: np.ndarray | None  # (n,) token-effect scale
+    tpp_intercept: np.ndarray
+    tpp_trend: np.ndarray
+    tpp_sd: np.ndarray
+    drift_level: np.ndarray  # (n,) D at data_end
+    drift_rate: np.ndarray  # (n,) drift slope in the segment holding data_end
+    drift_walk_sd: np.ndarray
+    quality_sd: np.ndarray
+    org_sd: np.ndarray
+    benchmarks: list[str]
+    chance: np.ndarray  # (B,)
+    slope: np.ndarray  # (n, B)
+    gumbel: np.ndarray  # (B,) bool: Gumbel-CDF link (else logistic)
+    midpoint: np.ndarray  # (n, B)
+    ceiling_loss: np.ndarray  # (n, B)
+    noise: np.ndarray  # (n,) observation noise of independent evaluations
+    benchmark_spread: np.ndarray  # (n, B) logit-scale model-by-benchmark deviation sd
+    release_log_rate: np.ndarray
+    release_growth: np.ndarray
+    release_size_slope: np.ndarray
+    release_size_curve: np.ndarray
+    pop_mean: np.ndarray
+    pop_spread: np.ndarray
+    model_ids: list[str] = field(default_factory=list)
+    theta: np.ndarray | None = None  # (n, J) latent capability of registry models
+
+    def benchmark_index(self, name: str) -> int:
+        return self.benchmarks.index(name)
+
+    def subset(self, idx: np.ndarray) -> PosteriorDraws:
+        """The draws at positions `idx` (for thinning or resampling)."""
+        out = {}
+        for k, v in self.__dict__.items():
+            if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == self.n and k not in ("chance", "gumbel"):
+                out[k] = v[idx]
+            else:
+                out[k] = v
+        out["n"] = len(idx)
+        return PosteriorDraws(**out)
+
+    @classmethod
+    def from_fit(cls, fit: Any) -> PosteriorDraws:
+        post: xr.Dataset = fit.posterior
+        inp: xr.Dataset = fit.inputs
+        from forecast.model import decimal_year  # pure NumPy/pandas helper
+
+        t_ref = float(inp.attrs["t_ref"])
+        data_end = decimal_year(np.datetime64(inp.attrs["data_end"]))
+        as_of = decimal_year(np.datetime64(inp.attrs["as_of"]))
+        n = int(post.sizes["chain"] * post.sizes["draw"])
+        techniques = list(inp["technique"].values) if "beta" in post else []
+        beta = _flat(post, "beta", "technique") if "beta" in post else np.zeros((n, 0))
+        adoption_tech = json.loads(inp.attrs["adoption_tech"])
+        if "adoption_mid" in post:
+            a_mid = _flat(post, "adoption_mid", "adopted")
+            a_speed = _flat(post, "adoption_speed", "adopted")
+            a_max = _flat(post, "adoption_max", "adopted")
+        else:
+            a_mid = a_speed = a_max = np.zeros((n, 0))
+        knots = inp["year_knots"].values
+        slopes = _flat(post, "drift_slopes", "segment")
+        level, rate = drift_at(knots, slopes, t_ref, data_end)
+        sparsity = 10 ** inp["log10_sparsity"].values
+        recent = (inp["release_t"].values + t_ref >= data_end - 2.0) & (sparsity > 1)
+        moe_sparsity = float(np.median(sparsity[recent])) if recent.any() else (
+            float(np.median(sparsity[sparsity > 1])) if (sparsity > 1).any() else 8.0)
+        return cls(
+            n=n,
+            t_ref=t_ref,
+            as_of=as_of,
+            data_end=data_end,
+            techniques=techniques,
+            beta=beta,
+            adoption_tech=adoption_tech,
+            adoption_mid=a_mid,
+            adoption_speed=a_speed,
+            adoption_max=a_max,
+            kappa=_flat(post, "kappa") if "kappa" in post else None,
+            moe_sparsity=moe_sparsity,
+            gamma=_flat(post, "gamma_tokens") if "gamma_tokens" in post else None,
+            tpp_intercept=_flat(post, "tpp_intercept"),
+            tpp_trend=_flat(post, "tpp_trend"),
+            tpp_sd=_flat(post, "tpp_sd"),
+            drift_level=level,
+            drift_rate=rate,
+            drift_walk_sd=_flat(post, "drift_walk_sd"),
+            quality_sd=_flat(post, "quality_sd"),
+            org_sd=_flat(post, "org_sd"),
+            benchmarks=list(inp["benchmark"].values),
+            chance=inp["chance"].values.astype(float),
+            slope=_flat(post, "slope", "benchmark"),
+            gumbel=inp["gumbel"].values.astype(bool),
+            midpoint=_flat(post, "midpoint", "benchmark"),
+            ceiling_loss=_flat(post, "ceiling_loss", "benchmark"),
+            noise=_flat(post, "noise", "source")[:, 0],
+            benchmark_spread=_flat(post, "benchmark_spread", "benchmark"),
+            release_log_rate=_flat(post, "release_log_rate"),
+            release_growth=_flat(post, "release_growth"),
+            release_size_slope=_flat(post, "release_size_slope"),
+            release_size_curve=_flat(post, "release_size_curve"),
+            pop_mean=_flat(post, "pop_mean") if "pop_mean" in post else np.zeros(n),
+            pop_spread=_flat(post, "pop_spread") if "pop_spread" in post else np.full(n, 0.1),
+            model_ids=list(inp["model"].values),
+            theta=_flat(post, "theta", "model") if "theta" in post else None,
+        )
+
+
+def drift_at(
+    knots: np.ndarray, slopes: np.ndarray, t_ref: float, when: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drift level D(when) (with D(t_ref) = 0) and the slope in force at `when`, per draw.
+
+    `knots` are the calendar years bounding the segments, `slopes` is (n, segments); beyond the
+    last knot the last slope continues.
+    """
+    n_seg = len(knots) - 1
+    lo = knots[:-1]
+    hi = knots[1:].copy()
+    hi[-1] = np.inf
+    a, b = min(t_ref, when), max(t_ref, when)
+    overlap = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)
+    sign = 1.0 if when >= t_ref else -1.0
+    level = sign * slopes @ overlap
+    seg = int(np.clip(np.searchsorted(knots, when, side="right") - 1, 0, n_seg - 1))
+    return level, slopes[:, seg]

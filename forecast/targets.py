@@ -1,0 +1,119 @@
+"""Parse capability targets and size budgets from the command line or the API.
+
+Targets
+    ``mmlu=0.70``            a score (fraction; ``70%`` is accepted) on one benchmark
+    ``mmlu=0.7,gsm8k=0.5``   all of several benchmarks at once
+    ``model:gpt-3-175b``     the latent capability of a registry model (its fitted theta)
+
+Budgets
+    parameters: ``7B``, ``1.5e9``, ``500M``, ``1.2T`` (plain numbers are parameter counts)
+    memory: ``4GiB``, ``3.5GB``, ``512MiB``, ``2e9`` (bytes), with a weight precision in bits
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Sequence
+
+from forecast.errors import UserError
+from forecast.project import Budget, Target
+
+_SIZE_UNITS = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
+_BYTE_UNITS = {
+    "": 1.0, "b": 1.0, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+    "kib": 2.0**10, "mib": 2.0**20, "gib": 2.0**30, "tib": 2.0**40,
+}
+_NUMBER = r"([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
+MAX_PARAMS = 1e15
+MIN_PARAMS = 1e3
+
+
+def _close(word: str, options: Sequence[str]) -> str:
+    matches = difflib.get_close_matches(word, list(options), n=5, cutoff=0.5)
+    return f"; did you mean {', '.join(matches)}?" if matches else ""
+
+
+def parse_count(text: str, key: str = "params") -> float:
+    """'7B' -> 7e9. Raises UserError naming `key` on anything else."""
+    s = str(text).strip().replace("_", "").replace(",", "")
+    m = re.fullmatch(_NUMBER + r"\s*([kKmMbBgGtT]?)", s)
+    if not m:
+        raise UserError(f"'{text}' is not a parameter count (e.g. 7B, 1.5e9, 500M)", key=key)
+    value = float(m.group(1)) * _SIZE_UNITS[m.group(2).lower()]
+    if not math.isfinite(value) or value < MIN_PARAMS or value > MAX_PARAMS:
+        raise UserError(
+            f"'{text}' is outside the supported range {MIN_PARAMS:.0e}..{MAX_PARAMS:.0e}", key=key
+        )
+    return value
+
+
+def parse_bytes(text: str, key: str = "memory") -> float:
+    """'4GiB' -> 4 * 2**30 bytes."""
+    s = str(text).strip().replace("_", "").replace(",", "")
+    m = re.fullmatch(_NUMBER + r"\s*([a-zA-Z]*)", s)
+    unit = m.group(2).lower() if m else None
+    if not m or unit not in _BYTE_UNITS:
+        raise UserError(f"'{text}' is not a memory size (e.g. 4GiB, 3.5GB, 512MiB)", key=key)
+    value = float(m.group(1)) * _BYTE_UNITS[unit]
+    if not math.isfinite(value) or value < 1e3 or value > 1e16:
+        raise UserError(f"'{text}' is outside the supported range 1 kB..10 PB", key=key)
+    return value
+
+
+def make_budget(
+    params: str | float | None = None,
+    active_params: str | float | None = None,
+    memory: str | float | None = None,
+    bits: float | None = None,
+) -> Budget:
+    """Exactly one of params, active_params, memory (memory needs bits)."""
+    given = [name for name, v in (("params", params), ("active-params", active_params),
+                                  ("memory", memory)) if v is not None]
+    if len(given) != 1:
+        raise UserError("give exactly one budget: --params, --active-params or --memory",
+                        key=",".join(given) or "budget")
+    if params is not None:
+        return Budget("params_total", parse_count(str(params), "params"))
+    if active_params is not None:
+        return Budget("params_active", parse_count(str(active_params), "active-params"))
+    if bits is None:
+        raise UserError("--memory needs --bits (the weight precision, e.g. 4)", key="bits")
+    if not (isinstance(bits, (int, float)) and math.isfinite(bits) and 1 <= bits <= 32):
+        raise UserError(f"bits must lie in 1..32, got {bits}", key="bits")
+    return Budget("memory_bytes", parse_bytes(str(memory), "memory"), float(bits))
+
+
+def parse_target(text: str, benchmarks: Sequence[str], model_ids: Sequence[str]) -> Target:
+    """Parse a target string; unknown benchmarks or models list the close matches."""
+    raw = str(text).strip()
+    if not raw:
+        raise UserError("empty target (e.g. mmlu=0.70 or model:gpt-3-175b)", key="target")
+    if raw.lower().startswith("model:"):
+        mid = raw.split(":", 1)[1].strip().lower()
+        if mid not in model_ids:
+            raise UserError(f"unknown model '{mid}'{_close(mid, model_ids)}", key="target")
+        return Target(label=raw, model_id=mid)
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    thresholds: list[tuple[str, float]] = []
+    for part in parts:
+        if "=" not in part:
+            raise UserError(f"'{part}' is not benchmark=score (e.g. mmlu=0.70)", key="target")
+        bench, value = (x.strip() for x in part.split("=", 1))
+        bench = bench.lower()
+        if bench not in benchmarks:
+            raise UserError(f"unknown benchmark '{bench}'{_close(bench, benchmarks)}", key="target")
+        pct = value.endswith("%")
+        try:
+            score = float(value.rstrip("%")) / (100.0 if pct else 1.0)
+        except ValueError:
+            raise UserError(f"'{value}' is not a score for {bench}", key="target") from None
+        if not math.isfinite(score) or not 0.0 < score < 1.0:
+            hint = " (scores are fractions; write 0.70 or 70%)" if 1 < score <= 100 else ""
+            raise UserError(f"score {value} for {bench} must lie strictly between 0 and 1{hint}",
+                            key="target")
+        thresholds.append((bench, score))
+    if len({b for b, _ in thresholds}) != len(thresholds):
+        raise UserError("a benchmark appears twice in the target", key="target")
+    return Target(label=raw, thresholds=tuple(thresholds))

@@ -1,0 +1,97 @@
+"""Shared fixtures: hand-made posterior draws for projection tests (no sampling needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forecast.posterior import PosteriorDraws
+from forecast.project import EngineDraws
+
+
+def make_draws(
+    n: int = 400,
+    *,
+    beta: float = 0.3,
+    adoption_mid: float = -100.0,
+    drift_rate: float = 0.2,
+    drift_level: float = 0.0,
+    walk_sd: float = 0.0,
+    quality_sd: float = 0.3,
+    org_sd: float = 0.0,
+    noise: float = 0.0,
+    spread: float = 0.0,
+    slope: float = 1.5,
+    gumbel: bool = False,
+    midpoint: float = 10.5,
+    ceiling: float = 0.05,
+    data_end: float = 2024.0,
+    as_of: float | None = None,
+    t_ref: float = 2023.0,
+    release_log_rate: float = 0.0,
+    release_growth: float = 0.0,
+    jitter: float = 0.0,
+    seed: int = 0,
+) -> PosteriorDraws:
+    """Draws of a one-technique engine; every value is constant unless `jitter` > 0."""
+    rng = np.random.default_rng(seed)
+
+    def v(x: float) -> np.ndarray:
+        return x + jitter * rng.standard_normal(n) * (abs(x) if x else 1.0)
+
+    return PosteriorDraws(
+        n=n,
+        t_ref=t_ref,
+        as_of=data_end if as_of is None else as_of,
+        data_end=data_end,
+        techniques=["tech"],
+        beta=v(beta)[:, None],
+        adoption_tech=["tech"],
+        adoption_mid=np.full((n, 1), adoption_mid),
+        adoption_speed=np.full((n, 1), 1.5),
+        adoption_max=np.ones((n, 1)),
+        kappa=None,
+        moe_sparsity=8.0,
+        gamma=None,
+        tpp_intercept=np.full(n, 2.0),
+        tpp_trend=np.full(n, 0.3),
+        tpp_sd=np.full(n, 0.3),
+        drift_level=np.full(n, drift_level),
+        drift_rate=v(drift_rate),
+        drift_walk_sd=np.full(n, walk_sd),
+        quality_sd=np.full(n, quality_sd),
+        org_sd=np.full(n, org_sd),
+        benchmarks=["mmlu"],
+        chance=np.array([0.25]),
+        slope=np.full((n, 1), slope),
+        gumbel=np.array([gumbel]),
+        midpoint=np.full((n, 1), midpoint),
+        ceiling_loss=np.full((n, 1), ceiling),
+        noise=np.full(n, noise),
+        benchmark_spread=np.full((n, 1), spread),
+        release_log_rate=np.full(n, release_log_rate),
+        release_growth=np.full(n, release_growth),
+        release_size_slope=np.zeros(n),
+        release_size_curve=np.zeros(n),
+        pop_mean=np.full(n, 0.1),
+        pop_spread=np.full(n, 0.1),
+    )
+
+
+def make_engine(n: int = 400, rate: float = 0.0, lag: float = 1.0) -> EngineDraws:
+    return EngineDraws(
+        arrival_rate=np.full(n, rate),
+        adoption_lag=np.full(n, lag),
+        saturation=np.full(n, np.inf),
+        retention={4.0: np.full(n, np.log10(0.9)), 8.0: np.zeros(n), 16.0: np.zeros(n)},
+    )
+
+
+@pytest.fixture
+def draws() -> PosteriorDraws:
+    return make_draws()
+
+
+@pytest.fixture
+def engine() -> EngineDraws:
+    return make_engine()

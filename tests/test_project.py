@@ -1,0 +1,97 @@
+"""Projection: closed-form crossing, monotonicity, reproducibility (hand-made draws)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forecast.project import (
+    Budget,
+    ProjectionSettings,
+    Target,
+    crossing_times,
+    required_theta,
+    smallest_size,
+)
+from tests.conftest import make_draws, make_engine
+
+
+def test_closed_form_crossing_to_the_day():
+    """One technique (fully adopted), linear drift, no arrivals, no spread: analytic date."""
+    d = make_draws(n=10, beta=0.3, drift_rate=0.25, drift_level=0.1, data_end=2024.0,
+                   midpoint=10.5, slope=1.5, ceiling=0.05)
+    e = make_engine(n=10)
+    target = Target("mmlu=0.70", (("mmlu", 0.70),))
+    budget = Budget("params_total", 1e9)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, frontier="mean", arrivals=False)
+    t = crossing_times(d, e, target, budget, s)
+    # theta* = mu + logit((0.70 - 0.25) / (1 - 0.25 - 0.05)) / a
+    q = (0.70 - 0.25) / 0.70
+    theta_star = 10.5 + np.log(q / (1 - q)) / 1.5
+    # 9 + 0.3 + 0.1 + 0.25 (T - 2024) = theta*
+    expected = 2024.0 + (theta_star - 9.0 - 0.3 - 0.1) / 0.25
+    assert np.allclose(t, expected, atol=1 / 365.25)
+
+
+def test_required_theta_ceiling_is_unreachable():
+    d = make_draws(n=5, ceiling=0.05)
+    theta, _ = required_theta(d, Target("x", (("mmlu", 0.96),)))
+    assert np.all(np.isinf(theta))
+
+
+@pytest.fixture(scope="module")
+def stochastic():
+    d = make_draws(n=300, jitter=0.2, walk_sd=0.05, noise=0.01, release_log_rate=0.5, seed=3)
+    e = make_engine(n=300, rate=1.0)
+    return d, e
+
+
+def _median(t: np.ndarray) -> float:
+    return float(np.quantile(t, 0.5))
+
+
+def test_larger_budget_never_later(stochastic):
+    d, e = stochastic
+    s = ProjectionSettings(horizon=2045.0, paths_per_draw=2, seed=7)
+    target = Target("mmlu=0.7", (("mmlu", 0.7),))
+    medians = [_median(crossing_times(d, e, target, Budget("params_total", n), s))
+               for n in (5e8, 1e9, 3e9, 7e9)]
+    assert all(a >= b for a, b in zip(medians, medians[1:]))
+
+
+def test_higher_target_never_earlier(stochastic):
+    d, e = stochastic
+    s = ProjectionSettings(horizon=2045.0, paths_per_draw=2, seed=7)
+    budget = Budget("params_total", 1e9)
+    medians = [_median(crossing_times(d, e, Target(f"{y}", (("mmlu", y),)), budget, s))
+               for y in (0.5, 0.6, 0.7, 0.8)]
+    assert all(a <= b for a, b in zip(medians, medians[1:]))
+
+
+def test_same_seed_same_answer(stochastic):
+    d, e = stochastic
+    s = ProjectionSettings(horizon=2045.0, paths_per_draw=2, seed=11)
+    target = Target("mmlu=0.7", (("mmlu", 0.7),))
+    a = crossing_times(d, e, target, Budget("params_total", 1e9), s)
+    b = crossing_times(d, e, target, Budget("params_total", 1e9), s)
+    assert np.array_equal(a, b)
+
+
+def test_smallest_size_is_monotone_in_time(stochastic):
+    d, e = stochastic
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, seed=5)
+    dates = np.array([2025.0, 2027.0, 2030.0, 2035.0])
+    sizes = smallest_size(d, e, Target("mmlu=0.7", (("mmlu", 0.7),)), dates, s)
+    assert np.all(np.diff(sizes, axis=1) <= 1e-12)
+
+
+def test_smallest_size_agrees_with_crossing_times(stochastic):
+    """The path-wise smallest size at date T crosses by T; the next grid size down does not."""
+    d, e = stochastic
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, seed=5)
+    target = Target("mmlu=0.7", (("mmlu", 0.7),))
+    grid = np.arange(8.0, 12.01, 0.25)
+    sizes = smallest_size(d, e, target, np.array([2030.0]), s, log10_grid=grid)[:, 0]
+    for L in (9.0, 10.0):
+        t = crossing_times(d, e, target, Budget("params_total", 10**L), s)
+        assert np.array_equal(t <= 2030.0, sizes <= L + 1e-9)
