@@ -633,6 +633,25 @@ class BacktestResult:
         return paths
 
 
+def load_backtest(out_dir: str | Path) -> BacktestResult:
+    """Read a backtest written by `BacktestResult.save` (rows and summary; realised is rebuilt
+    from the rows)."""
+    import json
+
+    out = Path(out_dir)
+    try:
+        rows = pd.read_csv(out / "backtest_rows.csv")
+        summary = json.loads((out / "backtest_summary.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise UserError(f"not a readable backtest folder ({exc})", file=out) from None
+    for col in ("cutoff", "realised_date", "data_end"):
+        if col in rows:
+            rows[col] = pd.to_datetime(rows[col]).dt.date
+    keys = [c for c in ("benchmark", "threshold", "max_params") if c in rows]
+    realised = rows.drop_duplicates(keys) if keys else rows.iloc[0:0]
+    return BacktestResult(rows=rows, summary=summary, realised=realised)
+
+
 def run_backtest(
     models: pd.DataFrame,
     scores: pd.DataFrame,

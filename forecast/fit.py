@@ -41,7 +41,7 @@ class FitSettings:
     """Everything besides data and priors that changes a fit."""
 
     as_of: date
-    draws: int = 1000
+    draws: int = 2000
     tune: int = 1000
     chains: int = 4
     cores: int = 2
@@ -201,7 +201,7 @@ def predictive_check(post: xr.Dataset, inp: xr.Dataset, seed: int = 0) -> dict[s
     slope = post["slope"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
     mid = post["midpoint"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
     ceil = post["ceiling_loss"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
-    noise = post["noise"].stack(s=("chain", "draw")).transpose("s", "source").values
+    noise = post["noise_sd"].stack(s=("chain", "draw")).transpose("s", "benchmark", "source").values
     b = inp["obs_bench"].values
     j = inp["obs_model"].values
     g = inp["obs_group"].values
@@ -217,7 +217,7 @@ def predictive_check(post: xr.Dataset, inp: xr.Dataset, seed: int = 0) -> dict[s
     gumbel = inp["gumbel"].values.astype(bool)[b]
     z = slope[:, b] * (theta[:, j] - mid[:, b]) + eta
     s = link_cdf(z, gumbel)
-    sd = np.sqrt(noise[:, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel)) ** 2)
+    sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel)) ** 2)
     y_rep = c + span * s + sd * rng.standard_t(5.0, size=s.shape)
     y = inp["obs_y"].values
     out: dict[str, Any] = {}
@@ -291,7 +291,7 @@ def fit_model(
         diag = diagnose(tree, monitored, seconds=seconds, sampler=sampler)
     posterior = tree["posterior"].to_dataset()
     keep = [v for v in posterior.data_vars
-            if not v.startswith("z_") and v not in ("tpp_imputed", "capability_ref_scale", "link_at_centre")]
+            if not v.startswith("z_") and v not in ("tpp_imputed", "capability_shifted", "link_at_centre", "log_slope_ratio")]
     inputs = _inputs_dataset(inp)
     out_tree = xr.DataTree.from_dict(
         {
@@ -351,6 +351,8 @@ def _sample(model: Any, settings: FitSettings, progress: bool) -> tuple[xr.DataT
             progressbar=progress,
             compute_convergence_checks=False,
         )
+    if idata["posterior"].sizes["draw"] < settings.draws:  # nutpie returns a partial trace on Ctrl-C
+        raise KeyboardInterrupt("sampling was interrupted before all draws were taken")
     return idata, time.perf_counter() - start, "nutpie"
 
 

@@ -30,12 +30,13 @@ Benchmark link for benchmark b, protocol group g (shots, chain of thought, self-
 independent), with the chance floor c_b fixed by the benchmark's design:
 
     z_i = a_b (theta_j - mu_b) + eta_g,    s_i = F_b(z_i),    p_i = c_b + (1 - c_b - e_b) s_i
-    y_i ~ StudentT(nu=5, p_i, sqrt(sigma_src^2 + (tau_b (1 - c_b - e_b) F_b'(z_i))^2))
+    y_i ~ StudentT(nu=5, p_i, sqrt(sigma_{b,src}^2 + (tau_b (1 - c_b - e_b) F_b'(z_i))^2))
 
 F_b is the logistic function or, for knowledge benchmarks that leave the chance floor abruptly
 and approach the ceiling slowly (MMLU), the Gumbel CDF exp(-exp(-z)) (set in the link priors).
 
-sigma_src is measurement noise (score units, per source: independent or self-reported); tau_b
+sigma_src is measurement noise (score units, per benchmark and source: independent or
+self-reported); tau_b
 is the spread of a model's benchmark-specific strength around its shared capability, on the
 logit scale, carried to the score scale by the link's derivative (a delta-method logit-normal).
 
@@ -174,6 +175,7 @@ class ModelInputs:
     adoption_t: np.ndarray
     adoption_u: np.ndarray
     informative: np.ndarray  # (J,) bool: some score well above its benchmark's chance floor
+    ref_score: np.ndarray  # (J,) median score on the reference (first) benchmark, NaN if none
     dropped: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -192,6 +194,9 @@ class ModelInputs:
             "obs": np.arange(len(self.obs_y)),
             "adopted": list(self.adoption_tech),
             "source": ["independent", "self_reported"],
+            "reference": [self.benchmarks[0]],
+            "benchmark_source": [f"{b}|{s}" for b in self.benchmarks
+                                 for s in ("independent", "self_reported")],
         }
 
 
@@ -320,7 +325,8 @@ def prepare_inputs(
         ak.append(np.full(len(sub), k))
         at.append(sub["release_year"].to_numpy(float) - t_ref)
         au.append(sub[spec.indicator].to_numpy(float))
-    above = sc["score"].to_numpy(float) - chance[[bench_idx[b] for b in sc["benchmark"]]]
+    y = sc["score"].to_numpy(float)
+    above = y - chance[[bench_idx[b] for b in sc["benchmark"]]]
     informative = np.zeros(J, bool)
     informative[[model_pos[x] for x in sc.loc[above > INFORMATIVE_MARGIN, "model_id"]]] = True
     return ModelInputs(
@@ -357,6 +363,8 @@ def prepare_inputs(
         adoption_t=np.concatenate(at) if at else np.zeros(0),
         adoption_u=np.concatenate(au) if au else np.zeros(0),
         informative=informative,
+        ref_score=(sc[sc["benchmark"] == keep_bench[0]].groupby("model_id")["score"].median()
+                   .reindex(fit_ids).to_numpy(float)),
         dropped=dropped,
     )
 
@@ -464,54 +472,83 @@ def build_model(inp: ModelInputs, mp: ModelPriors, variant: Variant = "full") ->
         # shift of techniques, tokens and drift is one cheap move for the sampler.
         level = pm.Deterministic("level", pt.mean(mean_theta - inp.log10_params))
 
-        # ---------------- benchmark links
-        slope = _vector_rv("slope", [mp.link_slope[b] for b in inp.benchmarks], "benchmark")
-        # Midpoints are known relative to the average level (G0 = prior level at the prior means)
-        # and sampled through the link's value at the centre of each benchmark's data,
-        # z_c = a_b (x_b - mu_b), which the scores pin down almost independently of the slope.
-        # mu_b = x_b - z_c / a_b keeps the file's normal prior on mu_b (with Jacobian 1 / a_b).
+        # ---------------- benchmark links, on the scale of the reference benchmark
+        # The reference benchmark r (MMLU when fitted; prepare_inputs puts it first) defines the
+        # scale of the sampler's coordinates: u_j = a_r (theta_j - mu_r) is a model's position
+        # in r's link units, and every other benchmark is sampled as
+        #     z = a_b (theta - mu_b) = rho_b (u - w_b),   rho_b = a_b / a_r,  w_b = a_r (mu_b - mu_r),
+        # with w_b written through its value at the centre of b's data, k_b = rho_b (ubar_b - w_b).
+        # The scores then constrain (u, rho, k) only; the common slope a_r, the midpoints and the
+        # level move by themselves (parameter expansion in scale and location), which the
+        # sampler does cheaply. The files' priors on a_b and mu_b are kept: the Potentials below
+        # are their log densities at the implied a_b, mu_b, and the Jacobian of
+        # (log rho_b, k_b) -> (a_b, mu_b) is a_b / (a_r rho_b) = 1. Midpoints are known relative
+        # to the average level: mu_b = mu_rel_b + G - G0 (G0 = the level at the prior means).
         level0, theta0 = prior_level(inp, mp, per_model=True)
-        mid_dists = [mp.link_midpoint[b] for b in inp.benchmarks]
-        if all(d.distribution == "normal" for d in mid_dists):
-            centre = np.array([theta0[inp.obs_model[inp.obs_bench == k]].mean() for k in range(B)])
-            z_c = pm.Flat("link_at_centre", dims="benchmark")
-            mid_rel = pm.Deterministic("midpoint_rel", centre - z_c / slope, dims="benchmark")
-            m0 = np.array([d.params["mu"] for d in mid_dists])
-            s0 = np.array([d.params["sigma"] for d in mid_dists])
-            pm.Potential(
-                "midpoint_prior",
-                pm.logp(pm.Normal.dist(m0, s0), mid_rel).sum() - pt.log(slope).sum(),
-            )
+        ref = 0
+        slope_d = [mp.link_slope[b] for b in inp.benchmarks]
+        mid_d = [mp.link_midpoint[b] for b in inp.benchmarks]
+        a_r = _vector_rv("slope_reference", slope_d[:1], "reference")[0]
+        mu_rel_r = _vector_rv("midpoint_reference", mid_d[:1], "reference")[0]
+        mu_r = mu_rel_r + level - level0
+        if B > 1:
+            u0 = float(slope_d[0].median) * (theta0 - float(mid_d[0].median))
+            ubar = np.array([u0[inp.obs_model[inp.obs_bench == k]].mean() for k in range(1, B)])
+            log_rho = pm.Flat("log_slope_ratio", shape=B - 1)
+            k_c = pm.Flat("link_at_centre", shape=B - 1)
+            rho_o = pt.exp(log_rho)
+            w_o = ubar - k_c / rho_o
+            a_o = rho_o * a_r
+            mu_o = mu_r + w_o / a_r
+            pm.Potential("slope_prior", _sum_logp(slope_d[1:], a_o))
+            pm.Potential("midpoint_prior", _sum_logp(mid_d[1:], mu_o - level + level0))
+            rho = pt.concatenate([pt.ones(1), rho_o])
+            w = pt.concatenate([pt.zeros(1), w_o])
+            slope = pt.concatenate([pt.stack([a_r]), a_o])
+            mid = pt.concatenate([pt.stack([mu_r]), mu_o])
         else:
-            mid_rel = _vector_rv("midpoint_rel", mid_dists, "benchmark")
-        mid = pm.Deterministic("midpoint", mid_rel + level - level0, dims="benchmark")
+            rho, w = pt.ones(1), pt.zeros(1)
+            slope, mid = pt.stack([a_r]), pt.stack([mu_r])
+        slope = pm.Deterministic("slope", slope, dims="benchmark")
+        mid = pm.Deterministic("midpoint", mid, dims="benchmark")
+        ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
 
         # ---------------- per-model capability
-        # Where the scores pin a model down, its capability is sampled centred, on the scale of
-        # the reference benchmark r (the one with most scores): v_j = a_r (theta_j - mu_r) ~
-        # N(a_r (mean_theta_j - mu_r), a_r sigma_q), theta_j = mu_r + v_j / a_r. That is the
-        # same prior as theta_j ~ N(mean_theta_j, sigma_q), but a change of the link's slope or
-        # midpoint, or of the common level, no longer has to move every theta_j with it
-        # (expansion in scale and location). Near the chance floor the scores say little and the
-        # term is non-centred (a centred one would form a funnel with sigma_q).
-        ref = int(np.bincount(inp.obs_bench, minlength=B).argmax())
+        # Where the scores pin a model down its capability is sampled centred in u:
+        # u_j ~ N(a_r (mean_theta_j - mu_r), a_r sigma_q), the same prior as
+        # theta_j ~ N(mean_theta_j, sigma_q). It is further shifted by where the reference link
+        # puts the model's median reference score y_j given the ceiling e_r,
+        # g_j(e_r) = F_r^-1((y_j - c_r) / (1 - c_r - e_r)): the sampler works with u_j - g_j(e_r),
+        # so a change of the ceiling carries the models near it along (unit Jacobian). Near the
+        # chance floor the scores say little and the term is non-centred (a centred one would
+        # form a funnel with sigma_q).
         informative = np.flatnonzero(inp.informative)
         floor = np.flatnonzero(~inp.informative)
-        theta = pt.zeros(J)
+        u = pt.zeros(J)
         if len(informative):
-            a_r, mu_r = slope[ref], mid[ref]
-            v = pm.Normal(
-                "capability_ref_scale", a_r * (mean_theta[informative] - mu_r), a_r * quality_sd,
-                shape=len(informative),
+            y_ref = inp.ref_score[informative]
+            has = ~np.isnan(y_ref)
+            c_r = float(inp.chance[ref])
+            s_ref = pt.clip((np.nan_to_num(y_ref, nan=0.5) - c_r) / (1.0 - c_r - ceil[ref]), 0.02, 0.98)
+            if inp.link_family[ref] == "gumbel":
+                g = -pt.log(-pt.log(s_ref))
+            else:
+                g = pt.log(s_ref / (1.0 - s_ref))
+            g = pt.where(has, g, 0.0)
+            d = pm.Flat("capability_shifted", shape=len(informative))
+            u_inf = d + g
+            pm.Potential(
+                "capability_prior",
+                pm.logp(pm.Normal.dist(a_r * (mean_theta[informative] - mu_r), a_r * quality_sd),
+                        u_inf).sum(),
             )
-            theta = pt.set_subtensor(theta[informative], mu_r + v / a_r)
+            u = pt.set_subtensor(u[informative], u_inf)
         if len(floor):
             z_q = pm.Normal("z_quality", 0.0, 1.0, shape=len(floor))
-            theta = pt.set_subtensor(theta[floor], mean_theta[floor] + quality_sd * z_q)
-        theta = pm.Deterministic("theta", theta, dims="model")
+            u = pt.set_subtensor(u[floor], a_r * (mean_theta[floor] + quality_sd * z_q - mu_r))
+        theta = pm.Deterministic("theta", mu_r + u / a_r, dims="model")
 
         # ---------------- observations
-        ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
         eta = pt.zeros(len(inp.obs_y))
         if inp.groups:
             protocol_sd = mp.protocol_sd.to_pymc("protocol_sd")
@@ -523,14 +560,15 @@ def build_model(inp: ModelInputs, mp: ModelPriors, variant: Variant = "full") ->
         c = pt.as_tensor(inp.chance)[b]
         span = 1.0 - c - ceil[b]
         gumbel = np.array([f == "gumbel" for f in inp.link_family])[b]
-        z = slope[b] * (theta[inp.obs_model] - mid[b]) + eta
+        z = rho[b] * (u[inp.obs_model] - w[b]) + eta  # = a_b (theta_j - mu_b) + eta
         s = link_cdf(z, gumbel, pt)
         p = c + span * s
         # measurement noise (score units) plus a model-by-benchmark deviation of sd tau_b on the
         # logit scale, carried to the score scale by the link's derivative (delta method)
-        noise = _vector_rv("noise", [mp.noise_sd, mp.noise_sd], "source")
+        noise = _vector_rv("noise", [mp.noise_sd] * (2 * B), "benchmark_source").reshape((B, 2))
+        pm.Deterministic("noise_sd", noise, dims=("benchmark", "source"))
         tau = _vector_rv("benchmark_spread", [mp.benchmark_spread] * B, "benchmark")
-        sd = pt.sqrt(noise[inp.obs_source] ** 2 + (tau[b] * span * link_density(z, gumbel, pt)) ** 2)
+        sd = pt.sqrt(noise[b, inp.obs_source] ** 2 + (tau[b] * span * link_density(z, gumbel, pt)) ** 2)
         pm.StudentT("score", nu=5.0, mu=p, sigma=sd, observed=inp.obs_y, dims="obs")
 
         # ---------------- release process
@@ -606,6 +644,22 @@ def link_inverse(s: np.ndarray, gumbel: np.ndarray | bool) -> np.ndarray:
     return np.where(gumbel, -np.log(-np.log(s)), np.log(s / (1 - s)))
 
 
+def _sum_logp(dists: list[Any], values: Any) -> Any:
+    """Sum of each prior's log density at the matching element of `values` (a PyMC tensor)."""
+    import pytensor.tensor as pt
+
+    return pt.sum(pt.stack([_logp(d, values[i]) for i, d in enumerate(dists)]))
+
+
+def _logp(dist: Any, value: Any) -> Any:
+    import pymc as pm
+
+    family = {"lognormal": pm.LogNormal, "normal": pm.Normal, "halfnormal": pm.HalfNormal,
+              "gamma": pm.Gamma, "beta": pm.Beta, "inversegamma": pm.InverseGamma,
+              "weibull": pm.Weibull, "exponential": pm.Exponential}[dist.distribution]
+    return pm.logp(family.dist(**dict(dist.params)), value)
+
+
 def _vector_rv(name: str, dists: list[Any], dims: str) -> Any:
     """One vector random variable over `dims` from per-element priors of one family.
 
@@ -640,7 +694,8 @@ def _interp(x: Any, grid_x: np.ndarray, grid_y: np.ndarray) -> Any:
 # variables whose convergence is checked (named parameters + per-model capability)
 def monitored_vars(model: Any) -> list[str]:
     names = [v.name for v in model.free_RVs]
-    names = [n for n in names if not n.startswith("z_") and n != "drift_steps"]
+    hidden = ("drift_steps", "capability_shifted", "link_at_centre", "log_slope_ratio")
+    names = [n for n in names if not n.startswith("z_") and n not in hidden]
     for det in ("beta", "kappa", "drift_slopes", "org_effect", "theta", "protocol_effect",
                 "slope", "midpoint", "ceiling_loss", "level"):
         if det in model.named_vars and det not in names:

@@ -53,7 +53,7 @@ class PosteriorDraws:
     gumbel: np.ndarray  # (B,) bool: Gumbel-CDF link (else logistic)
     midpoint: np.ndarray  # (n, B)
     ceiling_loss: np.ndarray  # (n, B)
-    noise: np.ndarray  # (n,) observation noise of independent evaluations
+    noise: np.ndarray  # (n, B) measurement noise of independent evaluations (score units)
     benchmark_spread: np.ndarray  # (n, B) logit-scale model-by-benchmark deviation sd
     release_log_rate: np.ndarray
     release_growth: np.ndarray
@@ -132,7 +132,8 @@ class PosteriorDraws:
             gumbel=inp["gumbel"].values.astype(bool),
             midpoint=_flat(post, "midpoint", "benchmark"),
             ceiling_loss=_flat(post, "ceiling_loss", "benchmark"),
-            noise=_flat(post, "noise", "source")[:, 0],
+            noise=post["noise_sd"].sel(source="independent").stack(sample=("chain", "draw"))
+            .transpose("sample", "benchmark").values.astype(float),
             benchmark_spread=_flat(post, "benchmark_spread", "benchmark"),
             release_log_rate=_flat(post, "release_log_rate"),
             release_growth=_flat(post, "release_growth"),

@@ -136,7 +136,7 @@ def required_theta(draws: PosteriorDraws, target: Target) -> tuple[np.ndarray, n
         z = link_inverse(sc, g)
         theta = np.where(s >= 1.0, np.inf, np.where(s <= 0.0, -np.inf, mu + z / a))
         density = np.clip(link_density(z, g), 1e-6, None)
-        measured = draws.noise / (a * span * density)
+        measured = draws.noise[:, b] / (a * span * density)
         noise = np.where(
             inside, np.sqrt(measured**2 + (draws.benchmark_spread[:, b] / a) ** 2), 0.0
         )
@@ -425,5 +425,5 @@ def best_score(
         z = draws.slope[d, b] * (best - draws.midpoint[d, b])
         z = z + draws.benchmark_spread[d, b] * rng.standard_normal(len(d))
         p = c + (1 - c - draws.ceiling_loss[d, b]) * link_cdf(z, draws.gumbel[b])
-        out[:, col] = np.clip(p + draws.noise[d] * rng.standard_normal(len(d)), 0.0, 1.0)
+        out[:, col] = np.clip(p + draws.noise[d, b] * rng.standard_normal(len(d)), 0.0, 1.0)
     return out

@@ -67,7 +67,7 @@ def make_draws(
         gumbel=np.array([gumbel]),
         midpoint=np.full((n, 1), midpoint),
         ceiling_loss=np.full((n, 1), ceiling),
-        noise=np.full(n, noise),
+        noise=np.full((n, 1), noise),
         benchmark_spread=np.full((n, 1), spread),
         release_log_rate=np.full(n, release_log_rate),
         release_growth=np.full(n, release_growth),
@@ -95,3 +95,26 @@ def draws() -> PosteriorDraws:
 @pytest.fixture
 def engine() -> EngineDraws:
     return make_engine()
+
+
+@pytest.fixture(scope="session")
+def small_engine(tmp_path_factory):
+    """A real but short fit on the shipped registry (150 tuning + 150 draws x 4 chains).
+
+    Shared by every test in the session; its cache lives in a session temp folder. Sampling
+    statistics of so short a run are not expected to pass the convergence checks.
+    """
+    import os
+
+    cache = tmp_path_factory.mktemp("forecast-cache")
+    old = os.environ.get("FORECAST_CACHE_DIR")
+    os.environ["FORECAST_CACHE_DIR"] = str(cache)
+    from forecast.api import Engine
+
+    engine = Engine(seed=11, draws=150, tune=150, progress=False)
+    engine.fit()
+    yield engine
+    if old is None:
+        os.environ.pop("FORECAST_CACHE_DIR", None)
+    else:
+        os.environ["FORECAST_CACHE_DIR"] = old

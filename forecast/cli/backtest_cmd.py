@@ -1,0 +1,169 @@
+"""`forecast backtest` and `forecast seedcheck`: past forecasts scored against what happened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from forecast.cli import app
+from forecast.cli.forecast_cmd import DEFAULT_SEED, DataOpt, JsonOpt, PriorsOpt, SeedOpt, warn_diagnostics
+from forecast.cli.output import console, emit_json
+
+DEFAULT_OUT = Path("reports/backtest")
+
+
+def _floats(values: list[str] | None, key: str, parse) -> list[float] | None:
+    from forecast.errors import UserError
+
+    if not values:
+        return None
+    out = []
+    for item in values:
+        for part in str(item).split(","):
+            if part.strip():
+                try:
+                    out.append(parse(part.strip()))
+                except UserError:
+                    raise
+                except ValueError:
+                    raise UserError(f"'{part}' is not a number", key=key) from None
+    return out
+
+
+def _threshold(text: str) -> float:
+    from forecast.errors import UserError
+
+    v = float(text)
+    if not 0 < v < 1:
+        raise UserError(f"threshold {text} must lie strictly between 0 and 1", key="thresholds")
+    return v
+
+
+def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, benchmark: str,
+        methods: list[str] | None, jobs: int, draws: int, seed: int, data: Path | None,
+        priors: Path | None, progress: bool) -> Any:
+    """Run the backtest and attach the diagnostics of every engine fit to the summary."""
+    from forecast.backtest import default_events, parse_cutoffs, run_backtest
+    from forecast.backtest_engine import EngineMethod, default_methods
+    from forecast.errors import UserError
+    from forecast.registry import load_registry
+    from forecast.targets import parse_count
+
+    registry = load_registry(data)
+    if benchmark not in set(registry.scores["benchmark"]):
+        raise UserError(f"no scores for benchmark '{benchmark}' in the registry", key="benchmark")
+    cut = parse_cutoffs(cutoffs)
+    th = _floats(thresholds, "thresholds", _threshold)
+    sz = _floats(sizes, "sizes", lambda x: parse_count(x, "sizes"))
+    events = default_events(**({"thresholds": th} if th else {}), **({"sizes": sz} if sz else {}),
+                            benchmark=benchmark)
+    available = default_methods(draws=draws, tune=draws,
+                                priors_dir=str(priors) if priors else None,
+                                data_dir=str(data) if data else None)
+    if methods:
+        names = {m.name for m in available}
+        unknown = [m for m in methods if m not in names]
+        if unknown:
+            raise UserError(f"unknown method '{unknown[0]}' (known: {', '.join(sorted(names))})", key="methods")
+        available = [m for m in available if m.name in methods]
+    result = run_backtest(registry.models, registry.scores, available, cut, events=events,
+                          seed=seed, jobs=jobs, progress=progress)
+    fits: dict[str, Any] = {}
+    for m in available:
+        if isinstance(m, EngineMethod) and m.variant != "priors_only":
+            from forecast.backtest import derive_seed
+
+            per = {}
+            for c in cut:
+                reg = registry.as_of(c)
+                per[c.isoformat()] = m.diagnostics(reg.models, reg.scores, c, derive_seed(seed, c, m.name, 0))
+            fits[m.name] = per
+    result.summary["fit_diagnostics"] = fits
+    result.summary["fits_ok"] = all(d["ok"] for per in fits.values() for d in per.values())
+    return result
+
+
+@app.command("backtest")
+def backtest_command(
+    cutoffs: Annotated[str, typer.Option("--cutoffs", help="START:END:STEP (e.g. 2021-07-01:2025-01-01:6M) or dates joined by ','.")] = "2021-07-01:2025-01-01:6M",
+    thresholds: Annotated[list[str] | None, typer.Option("--thresholds", help="Score thresholds (default 0.45 .. 0.80).")] = None,
+    sizes: Annotated[list[str] | None, typer.Option("--sizes", help="Parameter budgets (default 0.5B .. 70B).")] = None,
+    benchmark: Annotated[str, typer.Option("--benchmark")] = "mmlu",
+    methods: Annotated[list[str] | None, typer.Option("--methods", help="Subset of engine, drift_only, priors_only, densing, naive_pooled.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Cutoffs run in parallel processes.")] = 1,
+    draws: Annotated[int, typer.Option("--draws", min=100, max=5000, help="Draws (and tuning steps) per chain of each fit.")] = 500,
+    out: Annotated[Path, typer.Option("--out", help="Folder for backtest_rows.csv and backtest_summary.json.")] = DEFAULT_OUT,
+    seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None, json: JsonOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if any engine fit fails its diagnostics.")] = False,
+) -> None:
+    """Fit as of past dates, forecast every crossing event not yet reached, score against what happened."""
+    from forecast.errors import DiagnosticsFailed, UserError
+
+    if out.exists() and not out.is_dir():
+        raise UserError("--out must be a folder", file=out)
+    result = run(cutoffs, thresholds, sizes, benchmark, methods, jobs, draws, seed, data, priors,
+                 progress=not json)
+    paths = result.save(out)
+    s = result.summary
+    if json:
+        emit_json(s)
+    else:
+        from rich.table import Table
+
+        t = Table(title=f"Backtest: {s['n_events']} scored (cutoff, event) pairs, {s['n_censored']} censored, "
+                        f"cutoffs {', '.join(str(c) for c in s['cutoffs'])}")
+        for col in ("rank", "method", "cov 50%", "cov 80%", "cov 90%", "CRPS (years)", "Brier 1y", "Brier 2y"):
+            t.add_column(col, justify="right" if col != "method" else "left")
+        for i, name in enumerate(s.get("ranking", list(s["methods"]))):
+            m = s["methods"][name]
+            cov = m["coverage"]
+            fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+            t.add_row(str(i + 1), name, fmt(cov.get("0.5")), fmt(cov.get("0.8")), fmt(cov.get("0.9")),
+                      fmt(m.get("crps_mean")), fmt(m.get("brier_1y")), fmt(m.get("brier_2y")))
+        console.print(t)
+        console.print(f"Wrote {paths['rows']} and {paths['summary']}")
+    for name, per in s.get("fit_diagnostics", {}).items():
+        for cut, d in per.items():
+            if not d["ok"]:
+                warn_diagnostics(d | {"problems": [f"{name} fit as of {cut}: " + "; ".join(d["problems"])]})
+    if strict and not s.get("fits_ok", True):
+        raise DiagnosticsFailed("an engine fit in the backtest failed its diagnostics")
+
+
+@app.command("seedcheck")
+def seedcheck_command(
+    seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None,
+    draws: Annotated[int, typer.Option("--draws", min=100, max=20000)] = 2000, json: JsonOpt = False,
+) -> None:
+    """The seed thread's claims (2023-03-19): the forecast then, the forecast now, what happened."""
+    from forecast.cli.forecast_cmd import make_engine
+    from forecast.seedcheck import THREAD_DATE, seed_check
+
+    now = make_engine(data, priors, None, seed, draws, progress=not json)
+    then = make_engine(data, priors, THREAD_DATE.isoformat(), seed, draws, progress=not json)
+    result = seed_check(now, then)
+    if json:
+        emit_json(result)
+    else:
+        print_seedcheck(result)
+    for d in result["diagnostics"].values():
+        warn_diagnostics(d)
+
+
+def print_seedcheck(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"The thread's claims ({result['thread_date']}): forecast then, forecast now, what happened")
+    for col in ("claim", "then: median [80%], P(by deadline)", "now", "happened"):
+        t.add_column(col)
+    for c in result["claims"]:
+        def cell(f: dict[str, Any]) -> str:
+            if f.get("median") is None and f.get("p_by_deadline") is None:
+                return f.get("note", "-")
+            lo, hi = f["interval80"]
+            p = f.get("p_by_deadline")
+            return f"{f['median'] or 'after 2040'} [{lo or '-'} .. {hi or 'after 2040'}], P = {p:.2f}"
+        t.add_row(c["claim"], cell(c["then"]), cell(c["now"]), c["verdict"])
+    console.print(t)
