@@ -251,9 +251,11 @@ class Engine:
     @property
     def posterior_draws(self) -> Any:
         if self._draws is None:
+            from forecast.model_priors import with_population
             from forecast.posterior import PosteriorDraws
 
-            self._draws = PosteriorDraws.from_fit(self.fit())
+            self._draws = with_population(PosteriorDraws.from_fit(self.fit()),
+                                          self.priors.introduced_by(self.as_of), seed=self.seed)
         return self._draws
 
     def engine_draws(self) -> Any:

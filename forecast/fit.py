@@ -278,7 +278,7 @@ def fit_model(
         benchmark_set=list(settings.benchmarks),
     )
     variant = "drift_only" if settings.variant == "drift_only" else "full"
-    model = build_model(inp, mp, variant=variant)
+    model = build_model(inp, mp, variant=variant, generative=settings.variant == "priors_only")
     tree, seconds, sampler = _sample(model, settings, progress)
     monitored = [v for v in monitored_vars(model) if v in tree["posterior"].to_dataset()]
     if settings.variant == "priors_only":

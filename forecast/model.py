@@ -15,8 +15,8 @@ Latent capability of registry model j (DESIGN §5):
             + alpha_org[o_j] + sigma_q * z_j              organisation and model quality
 
 * beta_k: prior from `priors/<technique>.toml` (lognormal multiplier -> normal beta), correlated
-  in log space where the files say so, and pooled hierarchically around a technique population
-  N(mu_pop, tau_pop) that also gives the size of future techniques.
+  in log space where the files say so. The spread of the fitted beta_k across techniques is the
+  size distribution of future techniques (`forecast.posterior`); it does not feed back on them.
 * kappa = beta_moe / log10(s_ref): the elasticity of capability in the inactive parameters of a
   mixture of experts; a MoE of sparsity s is worth a dense model of N_active * s^kappa.
 * f(log10 r) = log10 m(r), the parameter multiplier of training at r tokens per parameter
@@ -113,8 +113,6 @@ class ModelPriors:
     correlation: np.ndarray  # over the binary techniques, in their order
     drift_rate: Any
     walk_sd: Any
-    pop_mean: Any
-    pop_spread: Any
     quality_sd: Any
     org_sd: Any
     noise_sd: Any
@@ -394,8 +392,15 @@ def drift_knot_offsets(year_knots: np.ndarray, ref_seg: int, t_ref: float) -> np
     return G
 
 
-def build_model(inp: ModelInputs, mp: ModelPriors, variant: Variant = "full") -> Any:
-    """The PyMC model of the module docstring. `drift_only` drops every technique term."""
+def build_model(
+    inp: ModelInputs, mp: ModelPriors, variant: Variant = "full", generative: bool = False
+) -> Any:
+    """The PyMC model of the module docstring. `drift_only` drops every technique term.
+
+    `generative=True` writes the same joint distribution with every parameter drawn from its
+    prior directly (for prior-predictive simulation); the default is the reparameterised form
+    the sampler explores efficiently (see the comments on the reference scale).
+    """
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -415,9 +420,6 @@ def build_model(inp: ModelInputs, mp: ModelPriors, variant: Variant = "full") ->
                 "beta", pt.as_tensor(mean) + pt.as_tensor(sd) * pt.dot(chol, z_beta),
                 dims="technique",
             )
-            pop_mean = mp.pop_mean.to_pymc("pop_mean")
-            pop_spread = mp.pop_spread.to_pymc("pop_spread")
-            pm.Potential("technique_pool", pm.logp(pm.Normal.dist(pop_mean, pop_spread), beta).sum())
             effect = effect + pt.dot(pt.as_tensor(inp.U), beta)
         moe = mp.technique("moe")
         if variant == "full" and moe is not None and np.any(inp.log10_sparsity > 0):
@@ -488,65 +490,77 @@ def build_model(inp: ModelInputs, mp: ModelPriors, variant: Variant = "full") ->
         ref = 0
         slope_d = [mp.link_slope[b] for b in inp.benchmarks]
         mid_d = [mp.link_midpoint[b] for b in inp.benchmarks]
-        a_r = _vector_rv("slope_reference", slope_d[:1], "reference")[0]
-        mu_rel_r = _vector_rv("midpoint_reference", mid_d[:1], "reference")[0]
-        mu_r = mu_rel_r + level - level0
-        if B > 1:
-            u0 = float(slope_d[0].median) * (theta0 - float(mid_d[0].median))
-            ubar = np.array([u0[inp.obs_model[inp.obs_bench == k]].mean() for k in range(1, B)])
-            log_rho = pm.Flat("log_slope_ratio", shape=B - 1)
-            k_c = pm.Flat("link_at_centre", shape=B - 1)
-            rho_o = pt.exp(log_rho)
-            w_o = ubar - k_c / rho_o
-            a_o = rho_o * a_r
-            mu_o = mu_r + w_o / a_r
-            pm.Potential("slope_prior", _sum_logp(slope_d[1:], a_o))
-            pm.Potential("midpoint_prior", _sum_logp(mid_d[1:], mu_o - level + level0))
-            rho = pt.concatenate([pt.ones(1), rho_o])
-            w = pt.concatenate([pt.zeros(1), w_o])
-            slope = pt.concatenate([pt.stack([a_r]), a_o])
-            mid = pt.concatenate([pt.stack([mu_r]), mu_o])
+        if generative:
+            # the same joint distribution written directly, for prior and prior-predictive
+            # draws (the sampler's coordinates below include improper Flat variables)
+            slope = _vector_rv("slope", slope_d, "benchmark")
+            mid_rel = _vector_rv("midpoint_rel", mid_d, "benchmark")
+            mid = pm.Deterministic("midpoint", mid_rel + level - level0, dims="benchmark")
+            ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
+            theta = pm.Normal("theta", mean_theta, quality_sd, dims="model")
+            rho = slope / slope[ref]
+            w = slope[ref] * (mid - mid[ref])
+            u = slope[ref] * (theta - mid[ref])
         else:
-            rho, w = pt.ones(1), pt.zeros(1)
-            slope, mid = pt.stack([a_r]), pt.stack([mu_r])
-        slope = pm.Deterministic("slope", slope, dims="benchmark")
-        mid = pm.Deterministic("midpoint", mid, dims="benchmark")
-        ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
-
-        # ---------------- per-model capability
-        # Where the scores pin a model down its capability is sampled centred in u:
-        # u_j ~ N(a_r (mean_theta_j - mu_r), a_r sigma_q), the same prior as
-        # theta_j ~ N(mean_theta_j, sigma_q). It is further shifted by where the reference link
-        # puts the model's median reference score y_j given the ceiling e_r,
-        # g_j(e_r) = F_r^-1((y_j - c_r) / (1 - c_r - e_r)): the sampler works with u_j - g_j(e_r),
-        # so a change of the ceiling carries the models near it along (unit Jacobian). Near the
-        # chance floor the scores say little and the term is non-centred (a centred one would
-        # form a funnel with sigma_q).
-        informative = np.flatnonzero(inp.informative)
-        floor = np.flatnonzero(~inp.informative)
-        u = pt.zeros(J)
-        if len(informative):
-            y_ref = inp.ref_score[informative]
-            has = ~np.isnan(y_ref)
-            c_r = float(inp.chance[ref])
-            s_ref = pt.clip((np.nan_to_num(y_ref, nan=0.5) - c_r) / (1.0 - c_r - ceil[ref]), 0.02, 0.98)
-            if inp.link_family[ref] == "gumbel":
-                g = -pt.log(-pt.log(s_ref))
+            a_r = _vector_rv("slope_reference", slope_d[:1], "reference")[0]
+            mu_rel_r = _vector_rv("midpoint_reference", mid_d[:1], "reference")[0]
+            mu_r = mu_rel_r + level - level0
+            if B > 1:
+                u0 = float(slope_d[0].median) * (theta0 - float(mid_d[0].median))
+                ubar = np.array([u0[inp.obs_model[inp.obs_bench == k]].mean() for k in range(1, B)])
+                log_rho = pm.Flat("log_slope_ratio", shape=B - 1)
+                k_c = pm.Flat("link_at_centre", shape=B - 1)
+                rho_o = pt.exp(log_rho)
+                w_o = ubar - k_c / rho_o
+                a_o = rho_o * a_r
+                mu_o = mu_r + w_o / a_r
+                pm.Potential("slope_prior", _sum_logp(slope_d[1:], a_o))
+                pm.Potential("midpoint_prior", _sum_logp(mid_d[1:], mu_o - level + level0))
+                rho = pt.concatenate([pt.ones(1), rho_o])
+                w = pt.concatenate([pt.zeros(1), w_o])
+                slope = pt.concatenate([pt.stack([a_r]), a_o])
+                mid = pt.concatenate([pt.stack([mu_r]), mu_o])
             else:
-                g = pt.log(s_ref / (1.0 - s_ref))
-            g = pt.where(has, g, 0.0)
-            d = pm.Flat("capability_shifted", shape=len(informative))
-            u_inf = d + g
-            pm.Potential(
-                "capability_prior",
-                pm.logp(pm.Normal.dist(a_r * (mean_theta[informative] - mu_r), a_r * quality_sd),
-                        u_inf).sum(),
-            )
-            u = pt.set_subtensor(u[informative], u_inf)
-        if len(floor):
-            z_q = pm.Normal("z_quality", 0.0, 1.0, shape=len(floor))
-            u = pt.set_subtensor(u[floor], a_r * (mean_theta[floor] + quality_sd * z_q - mu_r))
-        theta = pm.Deterministic("theta", mu_r + u / a_r, dims="model")
+                rho, w = pt.ones(1), pt.zeros(1)
+                slope, mid = pt.stack([a_r]), pt.stack([mu_r])
+            slope = pm.Deterministic("slope", slope, dims="benchmark")
+            mid = pm.Deterministic("midpoint", mid, dims="benchmark")
+            ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
+
+            # ---------------- per-model capability
+            # Where the scores pin a model down its capability is sampled centred in u:
+            # u_j ~ N(a_r (mean_theta_j - mu_r), a_r sigma_q), the same prior as
+            # theta_j ~ N(mean_theta_j, sigma_q). It is further shifted by where the reference link
+            # puts the model's median reference score y_j given the ceiling e_r,
+            # g_j(e_r) = F_r^-1((y_j - c_r) / (1 - c_r - e_r)): the sampler works with u_j - g_j(e_r),
+            # so a change of the ceiling carries the models near it along (unit Jacobian). Near the
+            # chance floor the scores say little and the term is non-centred (a centred one would
+            # form a funnel with sigma_q).
+            informative = np.flatnonzero(inp.informative)
+            floor = np.flatnonzero(~inp.informative)
+            u = pt.zeros(J)
+            if len(informative):
+                y_ref = inp.ref_score[informative]
+                has = ~np.isnan(y_ref)
+                c_r = float(inp.chance[ref])
+                s_ref = pt.clip((np.nan_to_num(y_ref, nan=0.5) - c_r) / (1.0 - c_r - ceil[ref]), 0.02, 0.98)
+                if inp.link_family[ref] == "gumbel":
+                    g = -pt.log(-pt.log(s_ref))
+                else:
+                    g = pt.log(s_ref / (1.0 - s_ref))
+                g = pt.where(has, g, 0.0)
+                d = pm.Flat("capability_shifted", shape=len(informative))
+                u_inf = d + g
+                pm.Potential(
+                    "capability_prior",
+                    pm.logp(pm.Normal.dist(a_r * (mean_theta[informative] - mu_r), a_r * quality_sd),
+                            u_inf).sum(),
+                )
+                u = pt.set_subtensor(u[informative], u_inf)
+            if len(floor):
+                z_q = pm.Normal("z_quality", 0.0, 1.0, shape=len(floor))
+                u = pt.set_subtensor(u[floor], a_r * (mean_theta[floor] + quality_sd * z_q - mu_r))
+            theta = pm.Deterministic("theta", mu_r + u / a_r, dims="model")
 
         # ---------------- observations
         eta = pt.zeros(len(inp.obs_y))

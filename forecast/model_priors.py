@@ -108,8 +108,6 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
         correlation=corr,
         drift_rate=_get(eng, "drift", "rate"),
         walk_sd=_get(eng, "drift", "walk_sd"),
-        pop_mean=_get(eng, "technique_population", "mean"),
-        pop_spread=_get(eng, "technique_population", "spread"),
         quality_sd=_get(eng, "frontier", "quality_sd"),
         org_sd=_get(eng, "frontier", "org_sd"),
         noise_sd=_get(eng, "observation", "noise_sd"),
@@ -162,3 +160,26 @@ def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0) -> Any:
         for bits, dist in quant.bits.items():
             retention[float(bits)] = np.log10(np.asarray(dist.sample(rng, n), dtype=float))
     return EngineDraws(arrival_rate=rate, adoption_lag=lag, saturation=ceiling, retention=retention)
+
+
+MIN_TECHNIQUES_FOR_POPULATION = 3
+
+
+def with_population(draws: Any, priors: Any, seed: int = 0) -> Any:
+    """Fill the size distribution of future techniques, N(pop_mean, pop_spread) in log10 units.
+
+    With at least `MIN_TECHNIQUES_FOR_POPULATION` fitted binary techniques it is the mean and sd
+    of their beta across techniques, per draw (set by `PosteriorDraws.from_fit`); with fewer
+    (early as-of dates) it is drawn from the `[technique_population]` engine priors.
+    """
+    import dataclasses
+
+    if not np.isnan(draws.pop_mean).any():
+        return draws
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x90B]))
+    pop = priors.engine.technique_population
+    return dataclasses.replace(
+        draws,
+        pop_mean=np.asarray(pop.mean.sample(rng, draws.n), dtype=float),
+        pop_spread=np.asarray(pop.spread.sample(rng, draws.n), dtype=float),
+    )

@@ -59,8 +59,8 @@ class PosteriorDraws:
     release_growth: np.ndarray
     release_size_slope: np.ndarray
     release_size_curve: np.ndarray
-    pop_mean: np.ndarray
-    pop_spread: np.ndarray
+    pop_mean: np.ndarray  # (n,) mean log10 multiplier of a future technique (NaN: from priors)
+    pop_spread: np.ndarray  # (n,) its sd across techniques
     model_ids: list[str] = field(default_factory=list)
     theta: np.ndarray | None = None  # (n, J) latent capability of registry models
 
@@ -139,8 +139,8 @@ class PosteriorDraws:
             release_growth=_flat(post, "release_growth"),
             release_size_slope=_flat(post, "release_size_slope"),
             release_size_curve=_flat(post, "release_size_curve"),
-            pop_mean=_flat(post, "pop_mean") if "pop_mean" in post else np.zeros(n),
-            pop_spread=_flat(post, "pop_spread") if "pop_spread" in post else np.full(n, 0.1),
+            pop_mean=beta.mean(axis=1) if beta.shape[1] >= 3 else np.full(n, np.nan),
+            pop_spread=beta.std(axis=1, ddof=1) if beta.shape[1] >= 3 else np.full(n, np.nan),
             model_ids=list(inp["model"].values),
             theta=_flat(post, "theta", "model") if "theta" in post else None,
         )

@@ -104,6 +104,15 @@ class ProjectionSettings:
     quad_nodes: int = 6
     start: float | None = None  # default: the registry's data end
     arrivals: bool = True  # future techniques (J) on or off
+    max_paths: int | None = 16000  # posterior draws are thinned evenly to stay within this
+
+
+def thin(draws: PosteriorDraws, settings: ProjectionSettings) -> PosteriorDraws:
+    """Evenly spaced posterior draws so that draws x paths_per_draw <= max_paths."""
+    if settings.max_paths is None or draws.n * settings.paths_per_draw <= settings.max_paths:
+        return draws
+    keep = max(1, settings.max_paths // settings.paths_per_draw)
+    return draws.subset(np.linspace(0, draws.n - 1, keep).round().astype(int))
 
 
 # ----------------------------------------------------------------------------- targets
@@ -174,6 +183,7 @@ def simulate_paths(
     bits: float | None = None,
 ) -> _Paths:
     """Simulate mu(T, L) - L and V(T) on the month grid for every draw x future."""
+    draws = thin(draws, settings)
     rng = np.random.default_rng(settings.seed)
     start = draws.data_end if settings.start is None else settings.start
     n_months = max(1, int(np.ceil((settings.horizon - start) * 12)))
@@ -248,15 +258,17 @@ def simulate_paths(
     if settings.arrivals and span > 0:
         counts = rng.poisson(engine.arrival_rate[draw] * span)
         amax = draws.adoption_max.mean(axis=1) if draws.adoption_max.size else np.ones(n)
+        # the k-th arrival of every path that has more than k arrivals (work ~ sum of counts)
         for k in range(int(counts.max(initial=0))):
-            active = counts > k
-            t_arr = arrival_start + rng.uniform(0, span, P)
-            size = draws.pop_mean[draw] + draws.pop_spread[draw] * rng.standard_normal(P)
-            A = amax[draw, None] * _logistic(
-                engine.new_technique_speed * (T - t_arr[:, None] - engine.adoption_lag[draw, None])
+            rows = np.flatnonzero(counts > k)
+            d = draw[rows]
+            t_arr = arrival_start + rng.uniform(0, span, len(rows))
+            size = draws.pop_mean[d] + draws.pop_spread[d] * rng.standard_normal(len(rows))
+            A = amax[d, None] * _logistic(
+                engine.new_technique_speed * (T - t_arr[:, None] - engine.adoption_lag[d, None])
             ) * (T >= t_arr[:, None])
-            jump += np.where(active[:, None], A * size[:, None], 0.0)
-            jump_var += np.where(active[:, None], A * (1 - A) * size[:, None] ** 2, 0.0)
+            jump[rows] += A * size[:, None]
+            jump_var[rows] += A * (1 - A) * size[:, None] ** 2
 
     gain = (base - base[:, :1]) + (drift - drift[:, :1]) + jump
     ceiling = engine.saturation[draw, None]
@@ -357,6 +369,7 @@ def crossing_times(
 
     One value per simulated future (draws x paths_per_draw); +inf = not before the horizon.
     """
+    draws = thin(draws, settings)
     theta_star, noise = required_theta(draws, target)
     paths = simulate_paths(draws, engine, budget.axis, settings, bits=budget.bits)
     E = np.random.default_rng(settings.seed + 1).exponential(size=len(paths.draw))
@@ -377,6 +390,7 @@ def smallest_size(
     Shape (paths, len(dates)); +inf where no size on the grid has crossed by that date. The
     same simulated futures and Exp(1) thresholds serve every size, so the answer is monotone.
     """
+    draws = thin(draws, settings)
     if log10_grid is None:
         log10_grid = np.arange(7.5, 12.55, 0.1)
     theta_star, noise = required_theta(draws, target)
@@ -407,6 +421,7 @@ def best_score(
     mu + sqrt(V) Phi^-1(U^(1/K)); it maps to the benchmark's score through the link, with
     the observation noise of an independent evaluation.
     """
+    draws = thin(draws, settings)
     rng = np.random.default_rng(settings.seed + 2)
     paths = simulate_paths(draws, engine, budget.axis, settings, bits=budget.bits)
     L = budget.log10_params

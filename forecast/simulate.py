@@ -48,7 +48,7 @@ def simulate(inp: ModelInputs, mp: ModelPriors, seed: int) -> tuple[ModelInputs,
     """One prior-predictive draw: (inputs with simulated outcomes, true parameter values)."""
     import pymc as pm
 
-    model = build_model(inp, mp)
+    model = build_model(inp, mp, generative=True)
     with model:
         idata = pm.sample_prior_predictive(draws=1, random_seed=seed)
     prior = idata["prior"].to_dataset()

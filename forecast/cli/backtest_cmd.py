@@ -82,7 +82,35 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
             fits[m.name] = per
     result.summary["fit_diagnostics"] = fits
     result.summary["fits_ok"] = all(d["ok"] for per in fits.values() for d in per.values())
+    result.summary["provenance"] = backtest_provenance(registry, priors, draws, seed, cutoffs,
+                                                       [e.key for e in events])
     return result
+
+
+def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed: int,
+                        cutoffs: str, events: list[str]) -> dict[str, Any]:
+    """What a backtest result depends on, so a report can tell whether it is current."""
+    import hashlib
+    import sys
+    from datetime import datetime, timezone
+
+    import forecast
+    from forecast.fit import _source_hash, versions
+    from forecast.priors import load_priors
+
+    here = Path(forecast.__file__).parent
+    code = hashlib.sha256(_source_hash().encode())
+    for name in ("backtest.py", "backtest_engine.py", "baselines.py", "project.py", "posterior.py"):
+        code.update((here / name).read_bytes())
+    return {
+        "data_sha256": registry.sha256,
+        "priors_sha256": load_priors(priors_dir).sha256,
+        "code_sha256": code.hexdigest(),
+        "settings": {"draws": draws, "tune": draws, "seed": seed, "cutoffs": cutoffs, "events": events},
+        "versions": versions(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+    }
 
 
 @app.command("backtest")

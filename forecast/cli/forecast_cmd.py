@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,12 +10,14 @@ import typer
 
 from forecast.cli import app
 from forecast.cli.output import console, emit_json, err_console
+from forecast.errors import UserError
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with a user registry (models.csv, scores.csv).")]
 PriorsOpt = Annotated[Path | None, typer.Option("--priors", help="Folder with user priors (TOML files).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only what was known by this date (YYYY-MM-DD).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the sampler and the projection.")]
 DrawsOpt = Annotated[int, typer.Option("--draws", min=100, max=20000, help="Posterior draws per chain (4 chains).")]
+TuneOpt = Annotated[int, typer.Option("--tune", min=100, max=20000, help="Tuning steps per chain before the draws.")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit with code 3 if the fit fails its diagnostics.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 ScenarioOpt = Annotated[str | None, typer.Option("--scenario", help="Scenario file or preset name (conservative, central, aggressive).")]
@@ -26,24 +28,81 @@ DEFAULT_SEED = 20230319
 
 
 def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed: int,
-                draws: int = 1000, scenario: str | None = None, progress: bool = True,
-                use_cache: bool = True) -> Any:
+                draws: int = 2000, scenario: str | None = None, progress: bool = True,
+                use_cache: bool = True, tune: int = 1000) -> Any:
     from forecast.api import Engine
 
     return Engine(data=data, priors=priors, scenario=scenario, as_of=as_of, seed=seed,
-                  draws=draws, progress=progress, use_cache=use_cache)
+                  draws=draws, tune=tune, progress=progress, use_cache=use_cache)
 
 
-def warn_diagnostics(diag: dict[str, Any]) -> None:
-    """A yellow warning on stderr when the fit behind an answer failed its checks."""
+def fit_scope(engine: Any) -> tuple[list[str], list[str]]:
+    """The benchmarks and model ids the engine's fit will hold, found without sampling (the
+    model's own input preparation), so targets are checked before a fit starts."""
+    from forecast.model import prepare_inputs
+    from forecast.model_priors import model_priors_from
+
+    settings, reg = engine.settings(), engine.registry
+    mp = model_priors_from(engine.priors.introduced_by(settings.as_of), reg.benchmarks)
+    inp = prepare_inputs(reg.models, reg.scores, reg.benchmarks, mp, settings.as_of,
+                         min_models_per_benchmark=settings.min_models_per_benchmark,
+                         benchmark_set=list(settings.benchmarks))
+    return list(inp.benchmarks), [str(x) for x in inp.model_ids]
+
+
+def check_query(
+    engine: Any,
+    *,
+    targets: Sequence[str] = (),
+    budgets: Sequence[dict[str, Any]] = (),
+    horizon: str | None = None,
+    dates: Sequence[str] = (),
+    dates_key: str = "date",
+    future_dates: bool = False,
+    benchmark: str | None = None,
+) -> None:
+    """Check every part of a query (targets, budgets, dates, benchmark) before any fit starts.
+
+    A bad value raises `UserError` naming the option, so a typo costs a second, not a fit.
+    `budgets` are keyword sets of `forecast.targets.make_budget`. With `future_dates`, every date
+    must lie after the as-of date (the projection starts there; the past is in the registry).
+    """
+    from forecast.targets import make_budget, parse_date, parse_target
+
+    for kwargs in budgets:
+        budget = make_budget(**kwargs)
+        if budget.axis == "memory_bytes":
+            from forecast.model_priors import sample_engine
+
+            known = sorted(sample_engine(engine.priors, 1, engine.as_of).retention)
+            if float(budget.bits or 16) not in known:
+                raise UserError(f"no quality-retention prior for {budget.bits:g}-bit weights "
+                                f"(known: {', '.join(f'{b:g}' for b in known)})", key="bits")
+    if horizon is not None and parse_date(horizon, "horizon") <= engine.as_of:
+        raise UserError(f"horizon {horizon} is not after the as-of date {engine.as_of}", key="horizon")
+    for d in dates:
+        if parse_date(d, dates_key) <= engine.as_of and future_dates:
+            raise UserError(f"{d} is not after the as-of date {engine.as_of}: forecasts start there "
+                            "(`forecast data show` lists what was released before)", key=dates_key)
+    if targets or benchmark is not None:
+        benchmarks, model_ids = fit_scope(engine)
+        for text in targets:
+            parse_target(text, benchmarks, model_ids)
+        if benchmark is not None and benchmark.strip().lower() not in benchmarks:
+            raise UserError(f"'{benchmark[:40]}' is not a fitted benchmark "
+                            f"(fitted: {', '.join(benchmarks)})", key="benchmark")
+
+
+def warn_diagnostics(diag: dict[str, Any], label: str = "the fit") -> None:
+    """A yellow warning on stderr (one line) when the fit behind an answer failed its checks."""
     if not diag.get("ok", True):
         from rich.markup import escape
 
         err_console.print(
-            "[bold yellow]warning: the fit failed its convergence checks: "
+            f"[bold yellow]warning: {escape(label)} failed its convergence checks: "
             + escape("; ".join(diag.get("problems", [])))
             + ". Treat the numbers with caution (more --draws may help; --strict makes this an error).[/]",
-            highlight=False,
+            highlight=False, soft_wrap=True,
         )
 
 
@@ -72,15 +131,22 @@ def _interval(values: list[float] | None, fmt: str = "{:.2f}") -> str:
 @app.command("fit")
 def fit_command(
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
     no_cache: NoCacheOpt = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Also write the fitted posterior with its provenance to this NetCDF file (.nc).")] = None,
 ) -> None:
     """Fit the efficiency model; print technique multipliers (prior vs posterior) and diagnostics."""
     from forecast.fit import technique_table
+    from forecast.io import output_file
     from forecast.posterior import PosteriorDraws
 
-    engine = make_engine(data, priors, as_of, seed, draws, progress=not json, use_cache=not no_cache)
+    out_path = output_file(out, suffixes=(".nc",)) if out is not None else None
+    engine = make_engine(data, priors, as_of, seed, draws, progress=not json, use_cache=not no_cache,
+                         tune=tune)
     fit = engine.fit()
+    if out_path is not None:
+        engine.save(out_path)
     table = technique_table(fit, engine.priors)
     d = PosteriorDraws.from_fit(fit)
     import numpy as np
@@ -104,6 +170,7 @@ def fit_command(
             "predictive": fit.predictive,
             "diagnostics": diag,
             "provenance": fit.provenance,
+            "saved_to": str(out_path) if out_path is not None else None,
         })
     else:
         from rich.table import Table
@@ -137,6 +204,8 @@ def fit_command(
                 f"90% interval {pc['coverage_90']:.2f} (n = {pc['n']})"
             )
         console.print(diagnostics_table(diag))
+        if out_path is not None:
+            console.print(f"Posterior saved to {out_path}", highlight=False, markup=False)
     warn_diagnostics(diag)
     engine.fit(strict=strict)
 
@@ -151,10 +220,13 @@ def when_command(
     p_by: Annotated[list[str] | None, typer.Option("--p-by", help="Extra date for P(by date); repeatable.")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    json: JsonOpt = False,
 ) -> None:
     """When does a released model within the budget first reach the target?"""
-    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json)
+    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json, tune=tune)
+    check_query(engine, targets=[target], horizon=horizon, dates=p_by or [], dates_key="p-by",
+                budgets=[dict(params=params, active_params=active_params, memory=memory, bits=bits)])
     engine.fit(strict=strict)
     result = engine.when(target, params=params, active_params=active_params, memory=memory,
                          bits=bits, horizon=horizon, p_by=p_by or [])
@@ -167,17 +239,18 @@ def when_command(
 
 
 def print_when(out: dict[str, Any]) -> None:
+    from rich.markup import escape  # names from user files and scenarios are text, not markup
     from rich.table import Table
 
     console.print(
-        f"[bold]{out['target']}[/] within {out['budget']['description']} "
+        f"[bold]{escape(out['target'])}[/] within {out['budget']['description']} "
         f"(as of {out['as_of']}; registry data end {out['data_end']})"
-        + (f"; scenario {out['scenario']}" if out.get("scenario") else "")
+        + (f"; scenario {escape(out['scenario'])}" if out.get("scenario") else "")
     )
     reached = out.get("already_reached_by")
     if reached:
         console.print(
-            f"Already reached: {reached['name']} ({reached['params_total'] / 1e9:.3g}B params), "
+            f"Already reached: {escape(reached['name'])} ({reached['params_total'] / 1e9:.3g}B params), "
             f"released {reached['date']}."
         )
         return
@@ -201,10 +274,12 @@ def size_command(
     target: Annotated[str, typer.Option("--target", help="mmlu=0.70 or model:<id>.")],
     dates: Annotated[list[str], typer.Option("--date", help="Date(s) to answer for; repeatable.")],
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    json: JsonOpt = False,
 ) -> None:
     """The smallest parameter count that reaches the target by each date."""
-    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json)
+    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json, tune=tune)
+    check_query(engine, targets=[target], dates=dates, future_dates=True)
     engine.fit(strict=strict)
     result = engine.size(target, dates)
     out = result.to_dict()
@@ -213,7 +288,9 @@ def size_command(
     else:
         from rich.table import Table
 
-        t = Table(title=f"Smallest parameter count reaching {out['target']}")
+        from rich.markup import escape
+
+        t = Table(title=f"Smallest parameter count reaching {escape(out['target'])}")
         t.add_column("date")
         for k in ("0.05", "0.25", "0.5", "0.75", "0.95"):
             t.add_column(f"{float(k):.0%}", justify="right")
@@ -238,10 +315,13 @@ def capability_command(
     memory: Annotated[str | None, typer.Option("--memory")] = None,
     bits: Annotated[float | None, typer.Option("--bits")] = None,
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    json: JsonOpt = False,
 ) -> None:
     """The score of the best release within the budget over the year up to each date."""
-    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json)
+    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json, tune=tune)
+    check_query(engine, benchmark=benchmark, dates=dates, future_dates=True,
+                budgets=[dict(params=params, active_params=active_params, memory=memory, bits=bits)])
     engine.fit(strict=strict)
     result = engine.capability(benchmark, dates, params=params, active_params=active_params,
                                memory=memory, bits=bits)
@@ -268,14 +348,25 @@ def compare_command(
     params: Annotated[list[str] | None, typer.Option("--params", help="Budgets (repeatable).")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 1000, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
 ) -> None:
     """The same `when` questions under several scenarios, side by side."""
     targets = target or ["model:gpt-3-175b", "mmlu=0.70", "mmlu=0.80"]
     budgets = params or ["1B", "7B"]
+    engines = [make_engine(data, priors, as_of, seed, draws, name, progress=not json, tune=tune)
+               for name in scenario]  # every scenario file is read and checked before any fit
+    seen: dict[str, str] = {}
+    for name, engine in zip(scenario, engines):
+        if engine.scenario.name in seen:
+            raise UserError(f"two scenarios are named '{engine.scenario.name}' ({seen[engine.scenario.name]} "
+                            f"and {name}); give each a distinct name", key="scenario")
+        seen[engine.scenario.name] = name
+    check_query(engines[0], targets=targets, horizon=horizon,
+                budgets=[dict(params=b) for b in budgets])
     rows = []
-    for name in scenario:
-        engine = make_engine(data, priors, as_of, seed, draws, name, progress=not json)
+    for engine in engines:
+        engine.fit(strict=strict)
+        warn_diagnostics(engine.fit().diagnostics.to_dict(), f"the fit for scenario {engine.scenario.name}")
         for tg in targets:
             for b in budgets:
                 r = engine.when(tg, params=b, horizon=horizon).to_dict()
@@ -287,11 +378,12 @@ def compare_command(
     if json:
         emit_json({"horizon": horizon, "rows": rows})
         return
+    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title="Scenarios side by side: first date within the budget (median, 80% interval)")
     for col in ("target", "params", *dict.fromkeys(r["scenario"] for r in rows)):
-        t.add_column(col)
+        t.add_column(escape(col))
     names = list(dict.fromkeys(r["scenario"] for r in rows))
     for tg in targets:
         for b in budgets:
@@ -302,5 +394,5 @@ def compare_command(
                     cells.append(f"reached ({r['already_reached_by']})")
                 else:
                     cells.append(f"{r['median'] or 'after horizon'} [{r['q10'] or '-'} .. {r['q90'] or 'after'}]")
-            t.add_row(tg, b, *cells)
+            t.add_row(escape(tg), escape(b), *cells)
     console.print(t)

@@ -44,6 +44,18 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
+def one_line(text: str, limit: int = 1000) -> str:
+    """`text` as one printable line of at most `limit` characters.
+
+    Line breaks, tabs and other control characters (which a hostile file name or field could use
+    to forge lines or terminal escape sequences) are shown as escapes such as ``\\n`` and
+    ``\\x1b``; anything beyond `limit` characters is cut and marked with an ellipsis.
+    """
+    out = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                  for ch in str(text))
+    return out if len(out) <= limit else out[: limit - 1] + "\u2026"
+
+
 def to_json(obj: Any) -> str:
     """Deterministic JSON (NaN and infinity become null) for `--json` output."""
     return json.dumps(_clean(obj), indent=2, default=_default, allow_nan=False, ensure_ascii=False)

@@ -1,0 +1,201 @@
+"""`forecast report`: the PDF report (headline answers first, then the evidence).
+
+The backtest refits the engine at every cutoff (minutes to tens of minutes) and the seed check
+needs a second fit, as of the thread's date, so the report reads their saved results: the folder
+`forecast backtest --out DIR` writes (default `reports/backtest`) and the JSON that
+`forecast seedcheck --json` prints (default `reports/seedcheck.json`), each when present.
+`--no-backtest` leaves both out; page 7 says which was not run and why.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from forecast.cli import app
+from forecast.cli.forecast_cmd import (DEFAULT_SEED, AsOfOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt,
+                                       ScenarioOpt, SeedOpt, StrictOpt, TuneOpt, check_query, make_engine,
+                                       warn_diagnostics)
+from forecast.cli.output import console, emit_json, err_console
+
+DEFAULT_REPORT = Path("reports") / "forecast.pdf"
+DEFAULT_BACKTEST = Path("reports") / "backtest"
+DEFAULT_SEED_CHECK = Path("reports") / "seedcheck.json"
+
+
+def load_backtest(folder: Path) -> Any:
+    """A `BacktestResult` from the `backtest_rows.csv` and `backtest_summary.json` in `folder`."""
+    import pandas as pd
+
+    from forecast.backtest import BacktestResult, LEVELS
+    from forecast.errors import UserError
+
+    summary_path, rows_path = folder / "backtest_summary.json", folder / "backtest_rows.csv"
+    for p in (summary_path, rows_path):
+        if not p.is_file():
+            raise UserError("backtest result file not found (write it with `forecast backtest --out DIR`)", file=p)
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"not a readable backtest summary ({exc})", file=summary_path) from None
+    if not isinstance(summary, dict) or not {"methods", "ranking", "cutoffs", "n_events"} <= set(summary):
+        raise UserError("not a backtest summary (needs methods, ranking, cutoffs, n_events)", file=summary_path)
+    try:
+        rows = pd.read_csv(rows_path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UserError(f"not a readable backtest table ({exc})", file=rows_path) from None
+    needed = {"method", "cutoff", "cutoff_year", "reached", "realised_year", "p_1y", "brier_1y"}
+    missing = sorted(needed - set(rows.columns))
+    if missing:
+        raise UserError(f"backtest table lacks column(s) {', '.join(missing)}", file=rows_path)
+    rows["reached"] = rows["reached"].astype(str).str.lower().eq("true")
+    for level in LEVELS:
+        col = f"covered_{round(level * 100)}"
+        if col in rows:
+            rows[col] = rows[col].map({"True": True, "False": False, True: True, False: False}).astype("boolean")
+    return BacktestResult(rows=rows, summary=summary, realised=pd.DataFrame())
+
+
+def load_seed_check(path: Path) -> dict[str, Any]:
+    """The JSON object `forecast seedcheck --json` prints."""
+    from forecast.errors import UserError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError("seed-check file not found", file=path) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"not a readable seed-check JSON file ({exc})", file=path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
+        raise UserError("not a seed-check result (needs a 'claims' list)", file=path)
+    return data
+
+
+def _command_line(out: Path, as_of: str | None, targets: list[str] | None, budgets: list[str] | None,
+                  data: Path | None, priors: Path | None, scenario: str | None, seed: int, draws: int,
+                  tune: int, strict: bool, no_backtest: bool, backtest: Path | None,
+                  seed_check: Path | None) -> str:
+    """The command with every effective option spelled out (for the provenance)."""
+    parts = ["forecast", "report", "--out", str(out)]
+    if as_of:
+        parts += ["--as-of", as_of]
+    for t in targets or []:
+        parts += ["--targets", t]
+    for b in budgets or []:
+        parts += ["--budgets", b]
+    for flag, value in (("--data", data), ("--priors", priors), ("--scenario", scenario)):
+        if value is not None:
+            parts += [flag, str(value)]
+    parts += ["--seed", str(seed), "--draws", str(draws), "--tune", str(tune)]
+    if strict:
+        parts.append("--strict")
+    if no_backtest:
+        parts.append("--no-backtest")
+    else:
+        if backtest is not None:
+            parts += ["--backtest", str(backtest)]
+        if seed_check is not None:
+            parts += ["--seed-check", str(seed_check)]
+    return shlex.join(parts)
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="PDF file to write (atomically).")] = DEFAULT_REPORT,
+    as_of: AsOfOpt = None,
+    targets: Annotated[list[str] | None, typer.Option(
+        "--targets", help="Target (repeatable): mmlu=0.70, model:gpt-3-175b, mmlu=0.7,gsm8k=0.5. "
+                          "Default: GPT-3 175B, GPT-3.5 and GPT-4 level, MMLU-Pro 0.60.")] = None,
+    budgets: Annotated[list[str] | None, typer.Option(
+        "--budgets", help="Budget (repeatable): 7B, active=7B, memory=4GiB,bits=4. "
+                          "Default: 0.5B 1B 3B 7B and 4 GiB at 4-bit.")] = None,
+    data: DataOpt = None,
+    priors: PriorsOpt = None,
+    scenario: ScenarioOpt = None,
+    seed: SeedOpt = DEFAULT_SEED,
+    draws: DrawsOpt = 2000,
+    tune: TuneOpt = 1000,
+    strict: StrictOpt = False,
+    no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Leave out the backtest and the seed check.")] = False,
+    backtest: Annotated[Path | None, typer.Option(
+        "--backtest", help="Folder written by `forecast backtest --out DIR` "
+                           f"(default: {DEFAULT_BACKTEST} if it holds results).")] = None,
+    seed_check: Annotated[Path | None, typer.Option(
+        "--seed-check", help="Saved output of `forecast seedcheck --json` "
+                             f"(default: {DEFAULT_SEED_CHECK} if present).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write the PDF report: headline answers, fan chart, tilting line, attribution, priors vs
+    posteriors, adoption, backtest and seed check, diagnostics, data and provenance."""
+    from forecast.errors import UserError
+    from forecast.report import build_report
+    from forecast.report.content import parse_budget, target_spec
+
+    if no_backtest and (backtest is not None or seed_check is not None):
+        raise UserError("--no-backtest cannot be combined with --backtest or --seed-check", key="no-backtest")
+    if out.suffix.lower() != ".pdf":
+        raise UserError("the report is a PDF: give a file name ending in .pdf", key="out")
+    if out.exists() and out.is_dir():
+        raise UserError("--out is a folder; give a file name ending in .pdf", file=out)
+    budget_specs = [parse_budget(b) for b in budgets or []]  # bad budgets fail before any fitting
+    targets = [target_spec(t).spec for t in targets] if targets else None
+
+    bt_result, bt_note, sc_result, sc_note = None, "", None, ""
+    bt_used: Path | None = None
+    sc_used: Path | None = None
+    if no_backtest:
+        bt_note = "--no-backtest was given."
+        sc_note = "--no-backtest was given."
+    else:
+        folder = backtest if backtest is not None else DEFAULT_BACKTEST
+        if backtest is not None or (folder / "backtest_summary.json").is_file():
+            bt_result, bt_used = load_backtest(folder), folder
+            stamp = (folder / "backtest_summary.json").stat().st_mtime
+            from datetime import datetime, timezone
+
+            bt_note = (f"Results read from {folder} (written "
+                       f"{datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec='minutes')}), "
+                       "made by `forecast backtest`.")
+        else:
+            bt_note = (f"No backtest results were found in {folder}: run `forecast backtest --out {folder}` "
+                       "first (it refits the engine at every cutoff), or pass --backtest DIR.")
+        if seed_check is not None or DEFAULT_SEED_CHECK.is_file():
+            sc_used = seed_check or DEFAULT_SEED_CHECK
+            sc_result = load_seed_check(sc_used)
+        else:
+            sc_note = (f"No saved seed check at {DEFAULT_SEED_CHECK}: run `forecast seedcheck --json > "
+                       f"{DEFAULT_SEED_CHECK}` first (it fits the engine as of the thread's date), or "
+                       "pass --seed-check FILE.")
+
+    engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json_out, tune=tune)
+    from forecast.report.content import DEFAULT_BUDGETS
+
+    check_query(engine, targets=targets or [],
+                budgets=[{"params": b.params, "active_params": b.active_params, "memory": b.memory, "bits": b.bits}
+                         for b in (budget_specs or [parse_budget(x) for x in DEFAULT_BUDGETS])])
+    engine.fit(strict=strict)
+    command = _command_line(out, as_of, targets, budgets, data, priors, scenario, seed, draws, tune, strict,
+                            no_backtest, bt_used, sc_used)
+    import contextlib
+
+    with contextlib.nullcontext() if json_out else err_console.status("writing the report"):
+        result = build_report(engine, out, targets=targets, budgets=budgets, backtest=bt_result,
+                              seed_check=sc_result, backtest_note=bt_note, seed_check_note=sc_note,
+                              command=command)
+    summary = {
+        "path": str(result.path), "pages": result.pages, "sections": result.sections,
+        "seconds": result.seconds, "timings": result.timings, "fit_ok": result.fit_ok,
+        "backtest": bt_result is not None, "seed_check": sc_result is not None, "command": command,
+    }
+    if json_out:
+        emit_json(summary)
+    else:
+        console.print(f"Wrote {result.path} ({result.pages} pages, {result.bytes / 1024:.0f} KiB) "
+                      f"in {result.seconds:.1f} s")
+        for title, page in result.sections.items():
+            console.print(f"  p.{page:>2}  {title}", highlight=False)
+    warn_diagnostics(engine.fit().diagnostics.to_dict())

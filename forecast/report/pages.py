@@ -1,0 +1,559 @@
+"""The report's nine sections as HTML: text, tables and figures from a `ReportData`.
+
+Each `page_*` function turns the numbers gathered by `forecast.report.content` (held in a
+`ReportData`) into one `Section`; the figures come from `forecast.report.figures`. Dates in
+tables are shown to the month (YYYY-MM), probabilities to two decimals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecast.model import decimal_year, year_to_date
+from forecast.report import figures as F
+from forecast.report.render import Section, esc, figure_html, key_value_html, table_html
+
+TITLES = (
+    "Headline answers",
+    "Smallest model reaching each target",
+    "The tilting line",
+    "Attribution: techniques and drift",
+    "Prior versus posterior",
+    "Adoption of the techniques",
+    "Backtest and the seed check",
+    "Diagnostics",
+    "Data appendix and provenance",
+)
+
+
+@dataclass
+class ReportData:
+    """Everything the pages show; built by `forecast.report.build_report`."""
+
+    as_of: date
+    data_end: date
+    horizon: date
+    diagnostics: dict[str, Any]
+    fit_summary: dict[str, Any]
+    headline: pd.DataFrame
+    dropped_targets: list[str]
+    headline_draws: int
+    total_draws: int
+    paths_per_draw: int
+    budgets_params: list[float]
+    fans: dict[str, pd.DataFrame]
+    meeting: dict[str, pd.DataFrame]
+    fan_draws: int
+    tilting: pd.DataFrame
+    observed: pd.DataFrame
+    benchmark: str
+    chance: float
+    waterfall: pd.DataFrame
+    tornado: pd.DataFrame
+    tornado_skipped: list[str]
+    priors: Any
+    technique_table: pd.DataFrame
+    technique_samples: dict[str, np.ndarray]
+    engine_priors: pd.DataFrame
+    adoption_curves: pd.DataFrame
+    adoption_shares: pd.DataFrame
+    names: dict[str, str]
+    backtest: Any = None
+    backtest_note: str = ""
+    seed_check: dict[str, Any] | None = None
+    seed_check_note: str = ""
+    predictive: pd.DataFrame = field(default_factory=pd.DataFrame)
+    diagnostics_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_by_benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source_protocol: pd.DataFrame = field(default_factory=pd.DataFrame)
+    provenance: list[tuple[str, str]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def month(value: str | date | None, missing: str = "after the horizon") -> str:
+    """ISO date -> YYYY-MM (None -> `missing`)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return missing
+    return str(value)[:7]
+
+
+def month_of_year(y: float, horizon: float | None = None) -> str:
+    if not np.isfinite(y) or (horizon is not None and y >= horizon):
+        return "after the horizon"
+    return year_to_date(y).isoformat()[:7]
+
+
+def prob(p: float | None) -> str:
+    if p is None or (isinstance(p, float) and np.isnan(p)):
+        return "-"
+    if 0 < p < 0.005:
+        return "<0.01"
+    if 0.995 <= p < 1:
+        return ">0.99"
+    return f"{p:.2f}"
+
+
+def params(v: float) -> str:
+    return F.params_label(float(v))
+
+
+def banner(diag: dict[str, Any]) -> str:
+    if diag.get("ok", True):
+        return ""
+    problems = "; ".join(diag.get("problems", []))
+    return (
+        '<div class="banner">The fit behind this report FAILED its convergence checks: treat every '
+        "number here with caution (more draws, or the fix named in the diagnostics, may help)."
+        f'<span class="detail">{esc(problems)}</span></div>'
+    )
+
+
+# ----------------------------------------------------------------------------- page 1
+
+
+def headline_rows(data: ReportData) -> tuple[pd.DataFrame, set[int], dict]:
+    y1, y2 = date(data.as_of.year + 1, 1, 1), date(data.as_of.year + 2, 1, 1)
+    rows, starts, classes = [], set(), {}
+    last = None
+    for i, r in enumerate(data.headline.itertuples()):
+        first = r.target_label != last
+        if first:
+            starts.add(i)
+        last = r.target_label
+        reached = isinstance(r.reached_by, str)
+        if reached:
+            median, interval = "reached", "-"
+            by = f"{r.reached_by}, {month(r.reached_date)}"
+            classes[(i, "median")] = "reached"
+        else:
+            median = month(r.median)
+            interval = f"{month(r.q10)} to {month(r.q90)}"
+            by = "-"
+        rows.append({
+            "target": r.target_label if first else "",
+            "budget": r.budget_label,
+            "median": median,
+            "80% interval": interval,
+            f"P(by {y1})": prob(r.p_next),
+            f"P(by {y2})": prob(r.p_next2),
+            "already reached by (registry)": by,
+        })
+    return pd.DataFrame(rows), starts, classes
+
+
+def page_headline(data: ReportData) -> Section:
+    fs = data.fit_summary
+    pre = (
+        '<div class="cover-title">When does a capability fit in a budget?</div>'
+        f'<div class="cover-sub">Forecast as of <b>{data.as_of}</b> (registry scores up to '
+        f"{data.data_end}) from {fs['models']} models and {fs['observations']} benchmark scores; "
+        f"{fs['chains']} chains x {fs['draws']} posterior draws; seed {fs['seed']}; "
+        f"scenario: {esc(fs['scenario'])}.</div>"
+        + banner(data.diagnostics)
+    )
+    frame, starts, classes = headline_rows(data)
+    numeric = [c for c in frame.columns if c.startswith("P(")]
+    targets = "; ".join(
+        f"<b>{esc(lbl)}</b> = <code>{esc(spec)}</code>"
+        for lbl, spec in dict.fromkeys(zip(data.headline["target_label"], data.headline["target"]))
+    )
+    body = (
+        table_html(frame, numeric=numeric, group_starts=starts, cell_class=classes, css_class="headline")
+        + figure_html(F.headline_figure(data.headline, decimal_year(data.as_of), decimal_year(data.horizon),
+                                        lambda s: decimal_year(date.fromisoformat(s))), "")
+        + '<p class="note">First date a publicly released model within the budget meets the target: '
+        "median and 80% interval (10th-90th percentile; in the plot a dot and a bar, an arrow where it "
+        "runs on), and the probability it has happened by the start of the next two years. "
+        f"Targets: {targets}; a model target is the fitted latent capability of that registry model. "
+        "\u201creached\u201d (a star) names the earliest registry model meeting the target within the "
+        "budget: by the median of its reported scores, or by its posterior-median capability for a "
+        "model target or a memory budget (quantized weights lose some quality). The projection "
+        "starts at the registry's data end, so dates before the as-of date forecast releases the "
+        "registry may not list. 4 GiB @ 4-bit is 8.6B parameters of weights. \u201cafter the "
+        f"horizon\u201d: not before {data.horizon}. "
+        + mc_note(data)
+        + (" Default targets left out: " + esc("; ".join(data.dropped_targets)) + "." if data.dropped_targets else "")
+        + "</p>"
+    )
+    return Section(1, TITLES[0], body, preamble=pre)
+
+
+def mc_note(data: ReportData) -> str:
+    """Which draws the table used and the Monte Carlo error of its medians."""
+    se = data.headline["median_se_days"].dropna()
+    err = f" (Monte Carlo error of the medians: up to {se.max():.0f} days, one standard error)" if len(se) else ""
+    if data.headline_draws >= data.total_draws:
+        return (f"Computed on all {data.total_draws:,} posterior draws x {data.paths_per_draw} simulated "
+                f"futures each, as <code>forecast when</code> computes them{err}.")
+    return (f"Computed on {data.headline_draws:,} of the {data.total_draws:,} posterior draws (evenly "
+            f"thinned) x {data.paths_per_draw} simulated futures each; <code>forecast when</code> uses "
+            f"every draw, so its dates can differ by the Monte Carlo error{err}.")
+
+
+# ----------------------------------------------------------------------------- page 2
+
+
+def page_fan(data: ReportData) -> Section:
+    as_of, end = decimal_year(data.as_of), decimal_year(data.data_end)
+    x_range = (2020.0, float(data.as_of.year + 6))
+    fig = F.fan_figure(data.fans, data.meeting, as_of, end, data.budgets_params, x_range)
+    rows = []
+    for name, m in data.meeting.items():
+        rec = m[m["record"]]
+        if len(rec):
+            last = rec.iloc[-1]
+            rows.append({"target": name, "smallest registry model meeting it": last["name"],
+                         "size": params(last["params"]), "released": str(last["date"])[:10],
+                         "registry models meeting it": len(m)})
+        else:
+            rows.append({"target": name, "smallest registry model meeting it": "none",
+                         "size": "-", "released": "-", "registry models meeting it": 0})
+    body = (
+        figure_html(fig, (
+            "Bands: 50%, 80% and 95% intervals, and the median, of the smallest total parameter count "
+            "among releases after the registry's data end that meets the target by each date "
+            "(the engine's <code>size</code> query, quarterly, on "
+            f"{data.fan_draws} evenly spaced posterior draws with one simulated future each; "
+            "sizes above 3T run off the top). Grey circles: registry models released by the "
+            "as-of date that meet the target; diamonds joined by the dashed staircase: the "
+            "record-setters, each the smallest so far. The real frontier at a date is the lower of the "
+            "staircase and the band. Dotted lines: the headline budgets."))
+        + table_html(pd.DataFrame(rows), numeric=["registry models meeting it"], css_class="compact")
+    )
+    return Section(2, TITLES[1], body)
+
+
+# ----------------------------------------------------------------------------- page 3
+
+
+def page_tilting(data: ReportData) -> Section:
+    fig = F.tilting_figure(data.tilting, data.observed, data.chance, data.benchmark.upper())
+    years = sorted(data.tilting["year"].unique())
+    at = data.tilting[np.isclose(data.tilting["log10_params"], 9.0) | np.isclose(data.tilting["log10_params"], 10.0)]
+    rows = []
+    for y in years:
+        r = at[at["year"] == y].set_index("log10_params")["score"]
+        rows.append({"year": y, "1B params": f"{r.iloc[0]:.3f}", "10B params": f"{r.iloc[-1]:.3f}"})
+    body = (
+        "<p>The line tilts: from year to year the same size scores higher. Curves are what the "
+        "fitted model says; points are what was released.</p>"
+        + figure_html(fig, (
+            f"Curve for year y: the posterior median of the {esc(data.benchmark.upper())} score "
+            "of a model of that total size released at mid-year (y + 0.5) with average quality, "
+            "using that year's fitted technique adoption (each technique's multiplier weighted by "
+            "its adoption share), the fitted tokens-per-parameter trend, and the drift of unnamed "
+            "improvements, mapped through the benchmark's fitted link (reference protocol, no "
+            "measurement noise). It is the typical release, not the best one. Points: registry "
+            "models with a known size, the median of their reported scores, in the colour and marker "
+            "of their release year (earlier years join the first curve's)."))
+        + table_html(pd.DataFrame(rows), numeric=["1B params", "10B params"], css_class="compact half")
+    )
+    return Section(3, TITLES[2], body)
+
+
+# ----------------------------------------------------------------------------- page 4
+
+
+def page_attribution(data: ReportData) -> Section:
+    wf = data.waterfall
+    total = wf[wf["id"] == "total"].iloc[0]
+    body = (
+        f"<p>A typical model released on {data.as_of} is worth a plain dense 2020-recipe model "
+        f"(trained at 20 tokens per parameter) about <b>x{10 ** total['median']:.0f}</b> its size "
+        f"(80% interval x{10 ** total['lo']:.0f} to x{10 ** total['hi']:.0f}). Where that comes from:</p>"
+        + figure_html(F.waterfall_figure(wf), (
+            "Waterfall in log10 baseline-equivalent parameters on the total-parameter axis. "
+            "Technique bars: adoption share at the as-of date times the posterior multiplier, "
+            "A_k(as-of) log10 m_k, per posterior draw (median; whisker 10-90%). Mixture-of-experts "
+            "is its effect per total parameter at the typical sparsity of recent MoE releases "
+            "(negative: a MoE stores more parameters than it uses). Over-training: the "
+            "Chinchilla-law effect of that date's typical tokens per parameter. Drift: the fitted "
+            "unnamed improvement D(as-of) - D(2020). Total: the sum per draw."))
+    )
+    if len(data.tornado):
+        body += figure_html(F.tornado_figure(data.tornado, lambda y: month_of_year(y, decimal_year(data.horizon))), (
+            "Leave one technique out: the shift of the median first date when that technique's "
+            "effect is set to zero (its log10 multiplier beta_k = 0; for mixture-of-experts no "
+            "capability from inactive parameters; for over-training no tokens effect) in a copy of "
+            "the posterior draws. No refit: every other parameter keeps its value fitted with the "
+            "technique present, so this is the technique's share of the forecast, not what the "
+            "world would look like without it. Each panel is the smallest budget of its target not "
+            "yet reached; baseline and altered forecasts use the same "
+            f"{data.tornado.attrs.get('draws', '')} thinned draws and the same simulated futures "
+            f"({data.tornado.attrs.get('paths', '')} paths), so the baseline median can differ "
+            "slightly from the headline table's."))
+    if data.tornado_skipped:
+        body += ('<p class="note">No tornado panel for: ' + esc("; ".join(data.tornado_skipped))
+                 + " (the registry already shows every parameter budget reached, or no median falls "
+                 "before the horizon).</p>")
+    return Section(4, TITLES[3], body)
+
+
+# ----------------------------------------------------------------------------- page 5
+
+
+def page_priors(data: ReportData) -> Section:
+    t = data.technique_table
+    rows = []
+    for r in t.itertuples():
+        post = r.posterior_median is not None and np.isfinite(r.posterior_median)
+        rows.append({
+            "technique": data.names.get(r.id, r.id),
+            "axis": r.axis.replace("params_total", "total params").replace("params_active", "active params")
+                          .replace("memory_bytes", "weight bytes"),
+            "prior median": f"{r.prior_median:.2f}",
+            "prior 90%": f"{r.prior_interval90[0]:.2f}-{r.prior_interval90[1]:.2f}",
+            "posterior median": f"{r.posterior_median:.2f}" if post else "prior only",
+            "posterior 90%": (f"{r.posterior_interval90[0]:.2f}-{r.posterior_interval90[1]:.2f}"
+                              if post else "-"),
+            "90% width narrowed": f"{r.narrowing:.0%}" if post else "-",
+        })
+    body = (
+        figure_html(F.priors_figure(data.priors, data.technique_samples, t, data.names), (
+            "Each technique's multiplier (x fewer parameters for the same capability, on the axis "
+            "its prior file states): prior density per decade (blue, 90% interval shaded, median "
+            "dashed; mixture-of-experts also shows its total-parameter effect in red) and the "
+            "posterior density from the fit's draws (black dashed). 'Narrowed' compares the "
+            "widths of the 90% intervals in log space."))
+        + table_html(pd.DataFrame(rows), numeric=["prior median", "posterior median", "90% width narrowed"],
+                     css_class="compact")
+        + '<p class="note"><b>Not updated by the registry (priors only):</b> '
+        + "; ".join(f"{esc(r.quantity)}: median {esc(r.median)}, 90% {esc(r.interval90)}"
+                    + ("" if r.used == "yes" else f" ({esc(r.used)})")
+                    for r in data.engine_priors.itertuples())
+        + ". Future techniques drive the forecast beyond the data: their arrival rate is the prior "
+        "updated by the introduction dates in the prior files (not by the registry); their size "
+        "distribution is pooled with the fitted techniques.</p>"
+    )
+    return Section(5, TITLES[4], body)
+
+
+# ----------------------------------------------------------------------------- page 6
+
+
+def page_adoption(data: ReportData) -> Section:
+    from forecast.report.content import first_majority
+
+    x = first_majority(data.adoption_curves, "multimodal")
+    mm = data.adoption_shares[data.adoption_shares["id"] == "multimodal"]
+    recent = mm[mm["n"] >= 5].tail(1)
+    lead = ("<p>The second “L”: the seed thread expects “Language” models to give way to "
+            "multimodal ones. ")
+    if x is not None:
+        lead += f"The fitted median share of multimodal releases passes one half in <b>{x:.1f}</b>"
+    else:
+        lead += "The fitted median share of multimodal releases stays below one half in this window"
+    if len(recent):
+        r = recent.iloc[0]
+        lead += (f"; in the registry, {r['share']:.0%} of the {int(r['n'])} models released in the "
+                 f"half-year from {r['year'] - 0.25:.1f} with a known indicator are multimodal")
+    lead += ".</p>"
+    body = lead + figure_html(
+        F.adoption_figure(data.adoption_curves, data.adoption_shares, data.names,
+                          decimal_year(data.as_of), decimal_year(data.data_end)),
+        ("Posterior adoption share A_k(t) = max_k logistic(speed_k (t - mid_k)) among registry "
+         "releases (line: median; band: 80%), fitted to the registry's technique indicators; circles: "
+         "the registry's share per half-year among models with a known indicator (area grows with "
+         "their number). Solid line: as-of date; dashed: data end. The share is among all scored and "
+         "listed releases, not only frontier models."))
+    return Section(6, TITLES[5], body)
+
+
+# ----------------------------------------------------------------------------- page 7
+
+
+def _interval(ci: list | None, fmt: str = "{:.2f}") -> str:
+    return "" if not ci else f" [{fmt.format(ci[0])}, {fmt.format(ci[1])}]"
+
+
+def backtest_html(data: ReportData) -> str:
+    from forecast.report.content import backtest_scorecard, reliability
+
+    if data.backtest is None:
+        return ('<div class="notice"><b>The backtest was not run for this report.</b> '
+                + esc(data.backtest_note or "No backtest results were given.")
+                + " Nothing on this page is estimated in its place.</div>")
+    card = backtest_scorecard(data.backtest)
+    rel = reliability(data.backtest)
+    s = data.backtest.summary
+    def num(v: float | None, fmt: str = "{:.2f}", ci: list | None = None) -> str:
+        return "-" if v is None or not np.isfinite(v) else fmt.format(v) + _interval(ci, fmt)
+
+    rows = []
+    for _, r in card.iterrows():
+        rows.append({
+            "rank": r["rank"], "method": r["method"], "rows": r["rows"],
+            "50% cov.": num(r["cov0.5"]),
+            "80% cov. [95% CI]": num(r["cov0.8"], ci=r["cov0.8_ci"]),
+            "90% cov.": num(r["cov0.9"]),
+            "CRPS, yr [95% CI]": num(r["crps"], "{:.3f}", r["crps_ci"]),
+            "Brier 1y": num(r["brier_1y"], "{:.3f}"),
+            "Brier 2y": num(r["brier_2y"], "{:.3f}"),
+        })
+    frame = pd.DataFrame(rows)
+    source = f'<p class="note">{esc(data.backtest_note)}</p>' if data.backtest_note else ""
+    return (
+        source
+        + f"<p>{s['n_events']} scored (cutoff, event) pairs over cutoffs {', '.join(s['cutoffs'])}: "
+        f"{s['n_reached']} reached, {s['n_censored']} censored at the data's end; "
+        f"{s['realising_models']['n']} distinct models realised the crossings. Ranked by mean CRPS "
+        f"on the {s['n_common']} rows every method scored (lower is better).</p>"
+        + table_html(frame, numeric=[c for c in frame.columns if c not in ("method",)], css_class="compact")
+        + figure_html(F.backtest_figure(card, rel, s), (
+            "(a) Share of outcomes inside the central 50/80/90% intervals, censoring-aware (a "
+            "censored event whose interval straddles the data's end counts with the forecast's own "
+            "conditional probability), with 95% bootstrap intervals over cutoffs; the dotted "
+            "diagonal is perfect calibration. (b) Reliability: rows binned by the forecast "
+            "probability of being reached within a year of the cutoff, against how often that "
+            "happened (only rows whose outcome the data decides). (c) PIT histograms; flat at 1 "
+            "is calibrated, a peak at the right means events came earlier than forecast."))
+    )
+
+
+def _forecast_cell(v: dict[str, Any] | None) -> str:
+    """One seed-check forecast: median, 80% interval and P(by the deadline), or why there is none."""
+    if not v:
+        return "-"
+    head = f"as of {v.get('as_of', '?')}: "
+    reached = v.get("already_reached_by")
+    if reached:
+        return head + f"already reached by {reached.get('name', reached.get('model_id', '?'))} ({reached.get('date', '?')})"
+    if v.get("median") is None and v.get("p_by_deadline") is None:
+        return head + str(v.get("note", "no forecast"))
+    lo, hi = (list(v.get("interval80") or []) + [None, None])[:2]
+    out = (head + f"median {month(v.get('median'))}, 80% {month(lo)} to {month(hi)}, "
+           f"P(by deadline) {prob(v.get('p_by_deadline'))}")
+    share = v.get("share_at_deadline")
+    if share:
+        out += f"; share at the deadline {share[1]:.0%} (80% {share[0]:.0%}-{share[2]:.0%})"
+    return out
+
+
+def _happened_cell(h: dict[str, Any] | None) -> str:
+    if not h:
+        return "-"
+    names = [m.get("name", m.get("model_id", "?")) if isinstance(m, dict) else str(m) for m in h.get("models", [])]
+    listed = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+    if "share_in_year_to_deadline" in h:
+        share = h["share_in_year_to_deadline"]
+        out = (f"{share:.0%} of {h.get('n_releases', '?')} releases in the year to the deadline were "
+               "multimodal" if share == share else "no releases with a known indicator")
+        last = h.get("share_in_last_year_of_data")
+        if last is not None:
+            out += f"; {last:.0%} in the data's last year"
+        return out
+    if h.get("reached"):
+        return f"yes, first on {h.get('date', '?')}" + (f": {listed}" if listed else "")
+    return "not in the registry"
+
+
+def seed_check_html(data: ReportData) -> str:
+    sc = data.seed_check
+    if sc is None:
+        return ('<div class="notice"><b>The seed check was not run for this report.</b> '
+                + esc(data.seed_check_note or "")
+                + " No forecast as of the thread's date is shown in its place.</div>")
+    rows = [{"claim": c.get("claim", c.get("id", "")), "forecast then": _forecast_cell(c.get("then")),
+             "forecast now": _forecast_cell(c.get("now")), "what happened": _happened_cell(c.get("happened")),
+             "verdict": c.get("verdict", "")} for c in sc.get("claims", [])]
+    out = (f"<p>The thread of {esc(sc.get('thread_date', '?'))} bet that both \u201cL\u201ds of "
+           "\u201clarge language model\u201d go within about two years. Each claim as forecast then (a fit "
+           "on what was known at the thread's date, with the techniques introduced by then), as "
+           "forecast now, and what the registry shows.</p>"
+           + table_html(pd.DataFrame(rows), css_class="compact"))
+    diag = sc.get("diagnostics") or {}
+    fits = [(k, v) for k, v in diag.items() if isinstance(v, dict) and "ok" in v]
+    if fits:
+        def num(v: Any, fmt: str) -> str:
+            return fmt.format(v) if isinstance(v, (int, float)) and v == v else "-"
+
+        frame = pd.DataFrame([{
+            "fit": k, "status": "pass" if v["ok"] else "FAIL",
+            "R-hat max": num(v.get("rhat_max"), "{:.3f}"),
+            "bulk ESS min": num(v.get("ess_bulk_min"), "{:.0f}"),
+            "divergences": num(v.get("divergences"), "{:.0f}"),
+            "problems": "; ".join(v.get("problems", [])) or "-",
+        } for k, v in fits])
+        classes = {(i, "status"): ("pass" if s == "pass" else "fail") for i, s in enumerate(frame["status"])}
+        out += table_html(frame, numeric=["R-hat max", "bulk ESS min", "divergences"], css_class="compact",
+                          cell_class=classes)
+    return out
+
+
+def page_backtest(data: ReportData) -> Section:
+    body = ("<h2>Backtest: forecasts made at past cutoffs, scored on what happened</h2>"
+            + backtest_html(data) + "<h2>The seed check</h2>" + seed_check_html(data))
+    return Section(7, TITLES[6], body)
+
+
+# ----------------------------------------------------------------------------- page 8
+
+
+def page_diagnostics(data: ReportData) -> Section:
+    d = data.diagnostics
+    table = data.diagnostics_table
+    classes = {(i, "status"): ("pass" if s == "pass" else "fail") for i, s in enumerate(table["status"])}
+    status = ("<p><b>All sampler checks pass.</b></p>" if d.get("ok", True) else banner(d))
+    pred = data.predictive.assign(
+        coverage_50=data.predictive["coverage_50"].map(lambda v: f"{v:.2f}"),
+        coverage_90=data.predictive["coverage_90"].map(lambda v: f"{v:.2f}"),
+    ).rename(columns={"coverage_50": "inside 50% interval", "coverage_90": "inside 90% interval"})
+    body = (
+        status
+        + f"<p>Sampler: {esc(d.get('sampler', ''))}, {d['chains']} chains x {d['draws']} draws, "
+        f"{d['seconds']:.0f} s of sampling. Thresholds: Vehtari et al. 2021 (arXiv:1903.08008) for "
+        "R-hat and ESS; Betancourt 2016 (arXiv:1604.00695) for E-BFMI.</p>"
+        + table_html(table, numeric=["value", "required"], cell_class=classes)
+        + "<h2>Posterior predictive coverage of the observed scores</h2>"
+        + '<p class="note">Share of the registry\'s scores inside their posterior predictive 50% and '
+        "90% intervals (replicated scores with the fitted measurement noise and benchmark spread). "
+        "Well calibrated is near 0.50 and 0.90; higher means the model is too uncertain about the "
+        "scores, lower that it is too sure.</p>"
+        + figure_html(F.predictive_figure(data.predictive), "Posterior predictive coverage by "
+                      "benchmark and by source (independent harness vs self-reported).")
+        + table_html(pred, numeric=["n", "inside 50% interval", "inside 90% interval"], css_class="compact")
+    )
+    return Section(8, TITLES[7], body)
+
+
+# ----------------------------------------------------------------------------- page 9
+
+
+def page_data(data: ReportData) -> Section:
+    year = data.data_by_year.rename(columns={
+        "with_size": "with size", "in_fit": "in the fit", "scores_independent": "scores (independent)",
+        "scores_self_reported": "scores (self-reported)"})
+    body = (
+        f"<p>The registry as of {data.as_of}: every model released by then, the scores the fit uses "
+        f"(scores up to {data.data_end}), and where they come from. A model enters the fit with a "
+        "known size and a score on a fitted benchmark.</p>"
+        "<h2>Models and scores per release year</h2>"
+        + table_html(year, numeric=[c for c in year.columns if c != "year"], css_class="compact",
+                     group_starts={len(year) - 1})
+        + '<div class="two-col"><div class="wide"><h2>Scores per benchmark</h2>'
+        + table_html(data.data_by_benchmark.rename(columns={"self_reported": "self-reported",
+                                                            "observations": "scores"}),
+                     numeric=["scores", "models", "independent", "self-reported"], css_class="compact")
+        + "</div><div><h2>Scores per source and protocol</h2>"
+        + table_html(data.source_protocol, numeric=["scores"], css_class="compact")
+        + "</div></div>"
+        + "<h2>Provenance</h2>"
+        + key_value_html(data.provenance)
+    )
+    return Section(9, TITLES[8], body)
+
+
+PAGES = (page_headline, page_fan, page_tilting, page_attribution, page_priors, page_adoption,
+         page_backtest, page_diagnostics, page_data)
+
+
+def all_sections(data: ReportData) -> list[Section]:
+    return [page(data) for page in PAGES]

@@ -1,0 +1,40 @@
+"""Hostile numbers that pass the prior files' validation must not make a query run without end."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from conftest import make_draws, make_engine
+from forecast.errors import UserError
+from forecast.project import Budget, ProjectionSettings, Target, crossing_times
+
+
+class TookTooLong(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise TookTooLong
+
+
+@pytest.mark.xfail(strict=True, raises=TookTooLong, reason=(
+    "forecast/project.py simulate_paths loops once per simulated future arrival (Poisson with mean "
+    "rate x years to the horizon), so a prior of 1000 arrivals a year runs for hours; priors.py "
+    "accepts such a rate (a `--priors` folder with arrivals.rate lognormal median 1000 loads). "
+    "Fix: bound engine.arrivals.rate when priors load (e.g. 90% upper <= 50/yr, as scenario files "
+    "are bounded) and/or refuse in simulate_paths when counts.max() is absurd."))
+def test_an_absurd_arrival_rate_is_refused_or_finishes_quickly():
+    draws = make_draws(n=200)
+    engine = make_engine(n=200, rate=1000.0)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(5)
+    try:
+        crossing_times(draws, engine, Target(label="mmlu=0.7", thresholds=(("mmlu", 0.7),)),
+                       Budget("params_total", 7e9), ProjectionSettings(horizon=2040.0, paths_per_draw=2))
+    except UserError:
+        pass
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
