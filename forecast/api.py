@@ -227,6 +227,7 @@ class Engine:
         self.use_cache = use_cache
         self._fit: Any = None
         self._draws: Any = None
+        self._scope: tuple[list[str], list[str]] | None = None
 
     # ------------------------------------------------------------------ fitting
     def settings(self) -> Any:
@@ -286,11 +287,39 @@ class Engine:
         return engine
 
     # ------------------------------------------------------------------ queries
+    def fit_scope(self) -> tuple[list[str], list[str]]:
+        """The benchmarks and model ids the fit holds (or will hold), found without sampling:
+        the model's own input preparation on the registry as of the as-of date."""
+        if self._fit is not None:
+            return list(self.fit().inputs["benchmark"].values), [str(x) for x in self.fit().inputs["model"].values]
+        if self._scope is None:
+            from forecast.model import prepare_inputs
+            from forecast.model_priors import model_priors_from
+
+            settings, reg = self.settings(), self.registry
+            mp = model_priors_from(self.priors.introduced_by(settings.as_of), reg.benchmarks)
+            inp = prepare_inputs(reg.models, reg.scores, reg.benchmarks, mp, settings.as_of,
+                                 min_models_per_benchmark=settings.min_models_per_benchmark,
+                                 benchmark_set=list(settings.benchmarks))
+            self._scope = (list(inp.benchmarks), [str(x) for x in inp.model_ids])
+        return self._scope
+
     def target(self, text: str) -> Target:
+        """Parse a target against the fitted benchmarks and models (no sampling needed)."""
         from forecast.targets import parse_target
 
-        d = self.posterior_draws
-        return parse_target(text, d.benchmarks, d.model_ids)
+        benchmarks, model_ids = self.fit_scope()
+        return parse_target(text, benchmarks, model_ids)
+
+    def _future_dates(self, dates: list[date | str], key: str) -> list[date]:
+        out = [_parse_date(x, key) for x in dates]
+        if not out:
+            raise UserError("give at least one date", key=key)
+        for d in out:
+            if d <= self.as_of:
+                raise UserError(f"{d} is not after the as-of date {self.as_of}: forecasts start there",
+                                key=key)
+        return out
 
     def when(
         self,
@@ -312,11 +341,11 @@ class Engine:
         budget = make_budget(params, active_params, memory, bits)
         tgt = self.target(target)
         end = _parse_date(horizon, "horizon", DEFAULT_HORIZON)
-        draws = self.posterior_draws
-        start = year_to_date(draws.data_end)
         if end <= self.as_of:
             raise UserError(f"horizon {end} is not after the as-of date {self.as_of}", key="horizon")
         extra = [_parse_date(x, "p_by") for x in (p_by or [])]
+        draws = self.posterior_draws
+        start = year_to_date(draws.data_end)
         reached = self.already_reached(tgt, budget)
         if reached is not None:
             samples = np.full(draws.n * self.paths_per_draw, decimal_year(date.fromisoformat(reached["date"])))
@@ -337,9 +366,7 @@ class Engine:
         from forecast.project import smallest_size
 
         tgt = self.target(target)
-        ds = [_parse_date(x, "date") for x in dates]
-        if not ds:
-            raise UserError("give at least one date", key="date")
+        ds = self._future_dates(dates, "date")
         sizes = smallest_size(
             self.posterior_draws, self.engine_draws(), tgt,
             np.array([decimal_year(d) for d in ds]),
@@ -359,9 +386,10 @@ class Engine:
         from forecast.targets import make_budget, parse_target
 
         budget = make_budget(params, active_params, memory, bits)
+        benchmarks, model_ids = self.fit_scope()
+        parse_target(f"{benchmark}=0.5", benchmarks, model_ids)  # validates the name
+        ds = self._future_dates(dates, "date")
         draws = self.posterior_draws
-        parse_target(f"{benchmark}=0.5", draws.benchmarks, draws.model_ids)  # validates the name
-        ds = [_parse_date(x, "date") for x in dates]
         scores = best_score(draws, self.engine_draws(), budget, benchmark.lower(),
                             np.array([decimal_year(d) for d in ds]),
                             self.projection_settings(max(max(ds), DEFAULT_HORIZON)))

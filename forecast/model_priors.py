@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecast.errors import UserError
 from forecast.model import ModelPriors, TechniqueSpec, decimal_year
 from forecast.scaling_law import ChinchillaLaw
 
@@ -125,6 +126,7 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
 
 
 ARRIVAL_WINDOW_YEARS = 5.0
+MAX_ARRIVAL_RATE = 50.0  # techniques per year; the scenario files are bounded the same way
 
 
 def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0) -> Any:
@@ -149,6 +151,12 @@ def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0) -> Any:
     log_w = k * np.log(np.clip(mu, 1e-300, None)) - mu
     w = np.exp(log_w - log_w.max())
     rate = rng.choice(proposal, size=n, replace=True, p=w / w.sum())
+    if float(np.median(rate)) > MAX_ARRIVAL_RATE:
+        raise UserError(
+            f"the arrival rate of future techniques has median {np.median(rate):.3g} a year; "
+            f"at most {MAX_ARRIVAL_RATE:g} a year is supported (each arrival is simulated)",
+            key="engine.arrivals.rate",
+        )
     lag = np.asarray(eng.arrivals.adoption_lag_years.sample(rng, n), dtype=float)
     if eng.saturation.enabled:
         ceiling = np.asarray(eng.saturation.ceiling.sample(rng, n), dtype=float)

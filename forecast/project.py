@@ -40,11 +40,13 @@ from typing import Literal
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from forecast.errors import UserError
 from forecast.model import link_cdf, link_density, link_inverse
 from forecast.posterior import PosteriorDraws
 from forecast.scaling_law import ChinchillaLaw, interp_uniform
 
 LOG10_E = np.log10(np.e)
+MAX_ARRIVALS_PER_PATH = 1000  # 50 a year over 20 years; each arrival is simulated
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,13 @@ def simulate_paths(
     arrival_start = max(draws.as_of, start)
     span = max(settings.horizon - arrival_start, 0.0)
     if settings.arrivals and span > 0:
-        counts = rng.poisson(engine.arrival_rate[draw] * span)
+        expected = engine.arrival_rate[draw] * span
+        if float(np.median(expected)) > MAX_ARRIVALS_PER_PATH:
+            raise UserError(
+                f"{np.median(expected):.3g} future techniques per simulated future (arrival rate "
+                f"{np.median(engine.arrival_rate):.3g} a year); at most {MAX_ARRIVALS_PER_PATH} are "
+                "supported", key="engine.arrivals.rate")
+        counts = rng.poisson(expected)
         amax = draws.adoption_max.mean(axis=1) if draws.adoption_max.size else np.ones(n)
         # the k-th arrival of every path that has more than k arrivals (work ~ sum of counts)
         for k in range(int(counts.max(initial=0))):

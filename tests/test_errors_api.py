@@ -33,27 +33,27 @@ def test_budget_is_checked_before_the_fit(engine):
         engine.capability("mmlu", ["2030-01-01"], memory="4GiB")
 
 
-@API_FITS_FIRST
+
 @pytest.mark.parametrize("horizon", ["2020-01-01", "soon", "2200-01-01"])
 def test_when_checks_the_horizon_before_the_fit(engine, horizon):
     with pytest.raises(UserError):
         engine.when("mmlu=0.7", params="7B", horizon=horizon)
 
 
-@API_FITS_FIRST
+
 def test_when_checks_the_target_before_the_fit(engine):
     with pytest.raises(UserError):
         engine.when("mmlx=0.7", params="7B")
 
 
-@API_FITS_FIRST
+
 @pytest.mark.parametrize("when", ["yesterday", "2016-01-01"])
 def test_size_checks_dates_before_the_fit(engine, when):
     with pytest.raises(UserError):
         engine.size("mmlu=0.7", [when])
 
 
-@API_FITS_FIRST
+
 def test_capability_checks_the_benchmark_before_the_fit(engine):
     with pytest.raises(UserError):
         engine.capability("nope", ["2030-01-01"], params="7B")

@@ -19,12 +19,6 @@ def _alarm(signum, frame):
     raise TookTooLong
 
 
-@pytest.mark.xfail(strict=True, raises=TookTooLong, reason=(
-    "forecast/project.py simulate_paths loops once per simulated future arrival (Poisson with mean "
-    "rate x years to the horizon), so a prior of 1000 arrivals a year runs for hours; priors.py "
-    "accepts such a rate (a `--priors` folder with arrivals.rate lognormal median 1000 loads). "
-    "Fix: bound engine.arrivals.rate when priors load (e.g. 90% upper <= 50/yr, as scenario files "
-    "are bounded) and/or refuse in simulate_paths when counts.max() is absurd."))
 def test_an_absurd_arrival_rate_is_refused_or_finishes_quickly():
     draws = make_draws(n=200)
     engine = make_engine(n=200, rate=1000.0)

@@ -48,9 +48,6 @@ def test_hostile_registry_text_is_valid_data(hostile_registry):
     assert load_registry(folder).model(model_id)["organization"] == HOSTILE
 
 
-@pytest.mark.xfail(strict=True, reason="`forecast data show` passes registry text to Rich as markup "
-                   "(forecast/cli/data_cmd.py, show_command): a closing tag in an organisation "
-                   "crashes it with MarkupError (exit 1); escape the cells or use Text objects")
 def test_data_show_prints_hostile_registry_text_literally(capsys, hostile_registry):
     folder, model_id = hostile_registry
     code, out, err = run(capsys, ["data", "show", "--data", str(folder), "--name", model_id])

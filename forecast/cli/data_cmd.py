@@ -242,6 +242,7 @@ def show_command(
                    .to_dict(orient="records"),
                    "scores": out_scores.to_dict(orient="records")})
         return
+    from rich.markup import escape
     from rich.table import Table
 
     best = scores.groupby("model_id")["score"].max() if benchmark else None
@@ -250,7 +251,7 @@ def show_command(
     if benchmark:
         columns.append(f"best {benchmark}")
     for column in columns:
-        table.add_column(column, no_wrap=column == "model_id")
+        table.add_column(column, no_wrap=column in ("model_id", "org"))
     for row in models.itertuples():
         cells = [row.model_id, row.release_date.strftime("%Y-%m-%d"), str(row.organization)[:24],
                  _fmt_count(row.params_total), _fmt_count(row.params_active),
@@ -258,7 +259,7 @@ def show_command(
                  row.base_or_tuned]
         if best is not None:
             cells.append(f"{best.get(row.model_id, float('nan')):.3f}")
-        table.add_row(*cells)
+        table.add_row(*(escape(str(c)) for c in cells))
     console.print(table)
 
 

@@ -37,17 +37,8 @@ def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed:
 
 
 def fit_scope(engine: Any) -> tuple[list[str], list[str]]:
-    """The benchmarks and model ids the engine's fit will hold, found without sampling (the
-    model's own input preparation), so targets are checked before a fit starts."""
-    from forecast.model import prepare_inputs
-    from forecast.model_priors import model_priors_from
-
-    settings, reg = engine.settings(), engine.registry
-    mp = model_priors_from(engine.priors.introduced_by(settings.as_of), reg.benchmarks)
-    inp = prepare_inputs(reg.models, reg.scores, reg.benchmarks, mp, settings.as_of,
-                         min_models_per_benchmark=settings.min_models_per_benchmark,
-                         benchmark_set=list(settings.benchmarks))
-    return list(inp.benchmarks), [str(x) for x in inp.model_ids]
+    """The benchmarks and model ids the engine's fit will hold, found without sampling."""
+    return engine.fit_scope()
 
 
 def check_query(
