@@ -40,8 +40,8 @@ class EngineMethod:
 
     name: str = "engine"
     variant: str = "full"  # full | drift_only | priors_only
-    draws: int = 500
-    tune: int = 500
+    draws: int = 1500
+    tune: int = 1500
     paths_per_draw: int = 2
     priors_dir: str | None = None
     data_dir: str | None = None
@@ -99,7 +99,7 @@ class EngineMethod:
         return fit.diagnostics.to_dict()
 
 
-def default_methods(draws: int = 500, tune: int = 500, priors_dir: str | None = None,
+def default_methods(draws: int = 1500, tune: int = 1500, priors_dir: str | None = None,
                     data_dir: str | None = None) -> list:
     """The engine, its two ablations and the two data-only baselines, in ranking order."""
     from forecast.baselines import DensingLaw, NaivePooled

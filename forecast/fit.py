@@ -10,6 +10,7 @@ file instead of sampling again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -114,7 +115,9 @@ class Fit:
             raise UserError(f"not a readable forecast fit file ({exc})", file=path) from None
 
 
+@functools.lru_cache(maxsize=1)
 def _source_hash() -> str:
+    """Hash of the model code, read once per process (a running job keeps its cache keys)."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for name in _MODEL_SOURCES:
@@ -278,7 +281,8 @@ def fit_model(
         benchmark_set=list(settings.benchmarks),
     )
     variant = "drift_only" if settings.variant == "drift_only" else "full"
-    model = build_model(inp, mp, variant=variant, generative=settings.variant == "priors_only")
+    model = build_model(inp, mp, variant=variant,
+                        generative=True if settings.variant == "priors_only" else None)
     tree, seconds, sampler = _sample(model, settings, progress)
     monitored = [v for v in monitored_vars(model) if v in tree["posterior"].to_dataset()]
     if settings.variant == "priors_only":

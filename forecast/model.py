@@ -70,6 +70,9 @@ SIZE_BAND_WIDTH = 0.5
 SIZE_BANDS = 9  # 1e8 .. 3e12 parameters
 RELEASE_WINDOW_YEARS = 4.0
 INFORMATIVE_MARGIN = 0.1  # a score this far above chance makes a model's theta well informed
+# With fewer informative models the direct (centred) form mixes better than the expanded one
+# (measured: ESS 235 vs 42 at 25 models; 316 vs 116 at 142 models; 250 vs 7 at 400 models).
+EXPANSION_MIN_MODELS = 40
 
 
 def decimal_year(d: date | pd.Timestamp | np.datetime64) -> float:
@@ -393,14 +396,18 @@ def drift_knot_offsets(year_knots: np.ndarray, ref_seg: int, t_ref: float) -> np
 
 
 def build_model(
-    inp: ModelInputs, mp: ModelPriors, variant: Variant = "full", generative: bool = False
+    inp: ModelInputs, mp: ModelPriors, variant: Variant = "full", generative: bool | None = None
 ) -> Any:
     """The PyMC model of the module docstring. `drift_only` drops every technique term.
 
     `generative=True` writes the same joint distribution with every parameter drawn from its
-    prior directly (for prior-predictive simulation); the default is the reparameterised form
-    the sampler explores efficiently (see the comments on the reference scale).
+    prior directly: it serves prior-predictive simulation and, with little data (fewer than
+    `EXPANSION_MIN_MODELS` informative models), sampling, where it mixes better; with more data
+    the sampler explores the reparameterised form (see the comments on the reference scale)
+    several times faster. `generative=None` picks by that rule.
     """
+    if generative is None:
+        generative = int(inp.informative.sum()) < EXPANSION_MIN_MODELS
     import pymc as pm
     import pytensor.tensor as pt
 

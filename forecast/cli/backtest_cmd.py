@@ -43,7 +43,7 @@ def _threshold(text: str) -> float:
 
 def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, benchmark: str,
         methods: list[str] | None, jobs: int, draws: int, seed: int, data: Path | None,
-        priors: Path | None, progress: bool) -> Any:
+        priors: Path | None, progress: bool, out: Path | None = None) -> Any:
     """Run the backtest and attach the diagnostics of every engine fit to the summary."""
     from forecast.backtest import default_events, parse_cutoffs, run_backtest
     from forecast.backtest_engine import EngineMethod, default_methods
@@ -70,6 +70,8 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
         available = [m for m in available if m.name in methods]
     result = run_backtest(registry.models, registry.scores, available, cut, events=events,
                           seed=seed, jobs=jobs, progress=progress)
+    if out is not None:
+        result.save(out)  # the scores first; the fits' diagnostics below come from the cache
     fits: dict[str, Any] = {}
     for m in available:
         if isinstance(m, EngineMethod) and m.variant != "priors_only":
@@ -121,7 +123,7 @@ def backtest_command(
     benchmark: Annotated[str, typer.Option("--benchmark")] = "mmlu",
     methods: Annotated[list[str] | None, typer.Option("--methods", help="Subset of engine, drift_only, priors_only, densing, naive_pooled.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Cutoffs run in parallel processes.")] = 1,
-    draws: Annotated[int, typer.Option("--draws", min=100, max=5000, help="Draws (and tuning steps) per chain of each fit.")] = 500,
+    draws: Annotated[int, typer.Option("--draws", min=100, max=5000, help="Draws (and tuning steps) per chain of each fit.")] = 1500,
     out: Annotated[Path, typer.Option("--out", help="Folder for backtest_rows.csv and backtest_summary.json.")] = DEFAULT_OUT,
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None, json: JsonOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if any engine fit fails its diagnostics.")] = False,
@@ -132,7 +134,7 @@ def backtest_command(
     if out.exists() and not out.is_dir():
         raise UserError("--out must be a folder", file=out)
     result = run(cutoffs, thresholds, sizes, benchmark, methods, jobs, draws, seed, data, priors,
-                 progress=not json)
+                 progress=not json, out=out)
     paths = result.save(out)
     s = result.summary
     if json:
