@@ -439,12 +439,16 @@ def build_model(
         tpp_b = mp.tpp_trend.to_pymc("tpp_trend")
         tpp_s = pm.HalfNormal("tpp_sd", 0.5)
         known = ~np.isnan(inp.log10_tpp)
-        pm.Normal(
+        tpp_observed = pm.Normal(
             "tpp_observed", tpp_a + tpp_b * inp.t[known], tpp_s, observed=inp.log10_tpp[known]
         )
         if variant == "full" and tok is not None:
             missing = np.flatnonzero(~known)
-            log10_tpp = pt.as_tensor(np.nan_to_num(inp.log10_tpp, nan=0.0))
+            # the observed ratios enter the capability through the observed variable itself:
+            # fitting, it is the data; drawing from the prior predictive, it is the simulated
+            # ratio, so simulated scores and simulated token ratios stay consistent
+            log10_tpp = pt.zeros(len(inp.log10_tpp))
+            log10_tpp = pt.set_subtensor(log10_tpp[np.flatnonzero(known)], tpp_observed)
             if len(missing):
                 imputed = pm.Normal(
                     "tpp_imputed", tpp_a + tpp_b * inp.t[missing], tpp_s, shape=len(missing)
