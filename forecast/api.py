@@ -13,6 +13,7 @@ of the fit it used and converts to a dict (`to_dict`, the CLI's JSON) or a DataF
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -196,7 +197,7 @@ class Engine:
         scenario: str | Path | None = None,
         as_of: date | str | None = None,
         seed: int = 20230319,
-        draws: int = 2000,
+        draws: int = 3000,
         tune: int = 1000,
         variant: str = "full",
         paths_per_draw: int = 4,
@@ -471,7 +472,7 @@ def when(target: str, **kwargs: Any) -> WhenResult:
 
     >>> forecast.when("mmlu=0.70", params="7B").quantiles  # doctest: +SKIP
     """
-    engine_keys = {"data", "priors", "scenario", "as_of", "seed", "draws", "progress"}
+    engine_keys = set(inspect.signature(Engine.__init__).parameters) - {"self"}
     ekw = {k: kwargs.pop(k) for k in list(kwargs) if k in engine_keys}
     return Engine(**ekw).when(target, **kwargs)
 

@@ -1,7 +1,7 @@
 """Sampling the efficiency model, checking it, and caching the posterior with its provenance.
 
 `fit_model` builds the model of `forecast.model` from a registry and a prior set known at
-`settings.as_of`, samples it with nutpie (4 chains x 1000 draws after 1000 tuning steps by
+`settings.as_of`, samples it with nutpie (4 chains x 3000 draws after 1000 tuning steps by
 default), runs the convergence checks of `forecast.diagnostics` and a posterior predictive check,
 and writes the posterior to a NetCDF file keyed by a hash of everything that determines it (data,
 priors, settings, model code, package versions). A second call with the same inputs loads that
@@ -42,7 +42,7 @@ class FitSettings:
     """Everything besides data and priors that changes a fit."""
 
     as_of: date
-    draws: int = 2000
+    draws: int = 3000
     tune: int = 1000
     chains: int = 4
     cores: int = 2

@@ -1513,7 +1513,7 @@ _LOADED: dict[tuple[str, str], PriorSet] = {}
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark is allowed, as in the registry
     except UnicodeDecodeError as exc:
         raise UserError(f"file is not UTF-8 text (byte {exc.start})", file=path) from None
     except OSError as exc:

@@ -117,7 +117,7 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
 
 @app.command("backtest")
 def backtest_command(
-    cutoffs: Annotated[str, typer.Option("--cutoffs", help="START:END:STEP (e.g. 2021-07-01:2025-01-01:6M) or dates joined by ','.")] = "2021-07-01:2025-01-01:6M",
+    cutoffs: Annotated[str, typer.Option("--cutoffs", help="FIRST:LAST:STEP (e.g. 2021-07-01:2025-01-01:6M) or dates joined by ','.")] = "2021-07-01:2025-01-01:6M",
     thresholds: Annotated[list[str] | None, typer.Option("--thresholds", help="Score thresholds (default 0.45 .. 0.80).")] = None,
     sizes: Annotated[list[str] | None, typer.Option("--sizes", help="Parameter budgets (default 0.5B .. 70B).")] = None,
     benchmark: Annotated[str, typer.Option("--benchmark")] = "mmlu",
@@ -165,7 +165,8 @@ def backtest_command(
 @app.command("seedcheck")
 def seedcheck_command(
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None,
-    draws: Annotated[int, typer.Option("--draws", min=100, max=20000)] = 2000, json: JsonOpt = False,
+    draws: Annotated[int, typer.Option("--draws", min=100, max=20000)] = 3000, json: JsonOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if either fit fails its diagnostics.")] = False,
 ) -> None:
     """The seed thread's claims (2023-03-19): the forecast then, the forecast now, what happened."""
     from forecast.cli.forecast_cmd import make_engine
@@ -180,6 +181,10 @@ def seedcheck_command(
         print_seedcheck(result)
     for d in result["diagnostics"].values():
         warn_diagnostics(d)
+    if strict and not all(d.get("ok", False) for d in result["diagnostics"].values()):
+        from forecast.errors import DiagnosticsFailed
+
+        raise DiagnosticsFailed("a seed-check fit failed its diagnostics")
 
 
 def print_seedcheck(result: dict[str, Any]) -> None:

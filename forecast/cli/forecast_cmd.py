@@ -28,7 +28,7 @@ DEFAULT_SEED = 20230319
 
 
 def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed: int,
-                draws: int = 2000, scenario: str | None = None, progress: bool = True,
+                draws: int = 3000, scenario: str | None = None, progress: bool = True,
                 use_cache: bool = True, tune: int = 1000) -> Any:
     from forecast.api import Engine
 
@@ -122,7 +122,7 @@ def _interval(values: list[float] | None, fmt: str = "{:.2f}") -> str:
 @app.command("fit")
 def fit_command(
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
     no_cache: NoCacheOpt = False,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Also write the fitted posterior with its provenance to this NetCDF file (.nc).")] = None,
@@ -211,7 +211,7 @@ def when_command(
     p_by: Annotated[list[str] | None, typer.Option("--p-by", help="Extra date for P(by date); repeatable.")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """When does a released model within the budget first reach the target?"""
@@ -245,19 +245,30 @@ def print_when(out: dict[str, Any]) -> None:
             f"released {reached['date']}."
         )
         return
-    q = out["quantiles"]
-    t = Table(title="First date (quantiles)")
-    for k in q:
-        t.add_column(f"{float(k):.0%}", justify="center")
-    t.add_row(*[v or "after horizon" for v in q.values()])
+    t = Table(title="First date within the budget")
+    for col, justify in (("quantile", "right"), ("first date", "left"), ("by", "left"), ("P", "right")):
+        t.add_column(col, justify=justify)
+    quantiles = [(f"{float(k):.0%}", v or f"after {out['horizon']}") for k, v in out["quantiles"].items()]
+    p_rows = _p_by_rows(out["p_by"])
+    for i in range(max(len(quantiles), len(p_rows))):
+        qk, qv = quantiles[i] if i < len(quantiles) else ("", "")
+        pd_, pv = p_rows[i] if i < len(p_rows) else ("", "")
+        t.add_row(qk, qv, pd_, pv)
     console.print(t)
-    p = Table(title="Probability reached by")
-    p.add_column("date")
-    p.add_column("P", justify="right")
-    for d, v in out["p_by"].items():
-        p.add_row(d, f"{v:.2f}")
-    console.print(p)
     console.print(f"P(not before {out['horizon']}) = {out['p_not_before_horizon']:.2f}")
+
+
+def _p_by_rows(p_by: dict[str, float], settled: float = 0.995) -> list[tuple[str, str]]:
+    """P(reached by date) rows, stopping at the first date where P is at least `settled`
+    (later dates can only be higher); every date is in the JSON output."""
+    rows = []
+    for d, v in p_by.items():
+        rows.append((d, f"{v:.3f}"))
+        if v >= settled:
+            if d != list(p_by)[-1]:
+                rows.append(("later", f">= {settled}"))
+            break
+    return rows
 
 
 @app.command("size")
@@ -265,7 +276,7 @@ def size_command(
     target: Annotated[str, typer.Option("--target", help="mmlu=0.70 or model:<id>.")],
     dates: Annotated[list[str], typer.Option("--date", help="Date(s) to answer for; repeatable.")],
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """The smallest parameter count that reaches the target by each date."""
@@ -294,7 +305,11 @@ def size_command(
 def _params(v: float | None) -> str:
     if v is None:
         return "> 3.5T"
-    return f"{v / 1e9:.3g}B" if v >= 1e9 else f"{v / 1e6:.3g}M"
+    v = float(f"{v:.3g}")  # round first, so 999.9M prints as 1B, not 1e+03M
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if v >= scale:
+            return f"{v / scale:.3g}{unit}"
+    return f"{v:.3g}"
 
 
 @app.command("capability")
@@ -306,7 +321,7 @@ def capability_command(
     memory: Annotated[str | None, typer.Option("--memory")] = None,
     bits: Annotated[float | None, typer.Option("--bits")] = None,
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """The score of the best release within the budget over the year up to each date."""
@@ -339,7 +354,7 @@ def compare_command(
     params: Annotated[list[str] | None, typer.Option("--params", help="Budgets (repeatable).")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
 ) -> None:
     """The same `when` questions under several scenarios, side by side."""
     targets = target or ["model:gpt-3-175b", "mmlu=0.70", "mmlu=0.80"]
@@ -367,7 +382,8 @@ def compare_command(
                              "already_reached_by": (r["already_reached_by"] or {}).get("model_id"),
                              "diagnostics_ok": r["diagnostics"]["ok"]})
     if json:
-        emit_json({"horizon": horizon, "rows": rows})
+        emit_json({"horizon": horizon, "rows": rows,
+                   "diagnostics": {e.scenario.name: e.fit().diagnostics.to_dict() for e in engines}})
         return
     from rich.markup import escape
     from rich.table import Table

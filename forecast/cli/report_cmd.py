@@ -117,7 +117,7 @@ def report_command(
     priors: PriorsOpt = None,
     scenario: ScenarioOpt = None,
     seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000,
+    draws: DrawsOpt = 3000,
     tune: TuneOpt = 1000,
     strict: StrictOpt = False,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Leave out the backtest and the seed check.")] = False,
@@ -189,6 +189,7 @@ def report_command(
     summary = {
         "path": str(result.path), "pages": result.pages, "sections": result.sections,
         "seconds": result.seconds, "timings": result.timings, "fit_ok": result.fit_ok,
+        "diagnostics": engine.fit().diagnostics.to_dict(),
         "backtest": bt_result is not None, "seed_check": sc_result is not None, "command": command,
     }
     if json_out:
