@@ -241,16 +241,17 @@ def simulate_paths(
         tech_var + tok_var
     )[draw]
 
-    # drift: slope on a Brownian random walk from the data end
+    # drift: its slope r(t) = r0 + sigma_w W(t) follows a Brownian random walk from the start;
+    # the frontier does not regress (a published technique stays available), so the future
+    # drift accumulates only the non-negative part of the slope:
+    #     D(T) = D(data_end) + max(r0, 0) (start - data_end) + int_start^T max(r(u), 0) du
     dt = 1.0 / 12.0
     dW = rng.standard_normal((P, n_months)) * np.sqrt(dt)
     W = np.concatenate([np.zeros((P, 1)), np.cumsum(dW, axis=1)], axis=1)
-    IW = np.concatenate([np.zeros((P, 1)), np.cumsum(0.5 * (W[:, 1:] + W[:, :-1]) * dt, axis=1)], axis=1)
-    drift = (
-        draws.drift_level[draw, None]
-        + draws.drift_rate[draw, None] * (T - draws.data_end)
-        + draws.drift_walk_sd[draw, None] * IW
-    )
+    rate = draws.drift_rate[draw, None]
+    slope = np.maximum(rate + draws.drift_walk_sd[draw, None] * W, 0.0)
+    rise = np.concatenate([np.zeros((P, 1)), np.cumsum(0.5 * (slope[:, 1:] + slope[:, :-1]) * dt, axis=1)], axis=1)
+    drift = draws.drift_level[draw, None] + np.maximum(rate, 0.0) * max(start - draws.data_end, 0.0) + rise
 
     # future techniques: compound Poisson arrivals after the as-of date
     jump = np.zeros((P, len(edges)))

@@ -214,10 +214,19 @@ def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
     with pm.Model() as model:
         pm.Normal("x", 0.0, 1.0)
     settings = FitSettings(as_of=date(2024, 1, 1), draws=5_000_000, tune=100, chains=2, cores=1, seed=1)
-    timer = threading.Timer(6.0, lambda: os.kill(os.getpid(), signal.SIGINT))
-    timer.start()
+    done = threading.Event()
+
+    def interrupt() -> None:
+        # Ctrl-C every few seconds until the call returns: on a loaded machine the first one can
+        # land while the model is still compiling, where a library may swallow it
+        while not done.wait(4.0):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt, daemon=True)
+    thread.start()
     try:
         with pytest.raises(KeyboardInterrupt):
             _sample(model, settings, progress=False)
     finally:
-        timer.cancel()
+        done.set()
+        thread.join()

@@ -214,3 +214,60 @@ def test_serialiser_round_trips_the_shipped_files():
 def test_value_mutations_raise_only_user_errors(case):
     OUTCOMES["value_examples"] += 1
     _load_with(*case)
+
+
+# -- byte-level files: BOMs, empty files, non-UTF-8 bytes, very long fields, repeated tables -----
+
+@st.composite
+def raw_file(draw):
+    name = draw(st.sampled_from(FILES))
+    text = TEXTS[name]
+    body = draw(st.sampled_from(["empty", "shipped", "long_field", "long_line", "dup_table", "random"]))
+    if body == "empty":
+        data = b""
+    elif body == "shipped":
+        data = text.encode()
+    elif body == "long_field":
+        filler = draw(st.sampled_from(["x", "é", "\\u00e9", "9"]))
+        data = text.replace('name = "', 'name = "' + filler * draw(st.integers(10_000, 200_000)), 1).encode()
+    elif body == "long_line":
+        data = (text + "\n# " + "y" * draw(st.integers(10_000, 500_000)) + "\n").encode()
+    elif body == "dup_table":
+        table = draw(st.sampled_from(["[multiplier]\n", "[drift]\n", "[[evidence]]\n"]))
+        data = (text + "\n" + table + text[text.find("\n") + 1:]).encode()
+    else:
+        data = draw(st.binary(max_size=400))
+    if draw(st.booleans()):
+        data = draw(st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"])) + data
+    if draw(st.integers(0, 5)) == 0:
+        i = draw(st.integers(0, max(len(data) - 1, 0)))
+        data = data[:i] + draw(st.sampled_from([b"\xff", b"\xc3", b"\x00", b"\xed\xa0\x80"])) + data[i:]
+    return name, data
+
+
+@settings(max_examples=max(EXAMPLES // 3, 50), deadline=None, suppress_health_check=list(HealthCheck))
+@given(raw_file())
+def test_raw_bytes_raise_only_user_errors(case):
+    name, data = case
+    OUTCOMES["byte_examples"] += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "_engine.toml").write_text(TEXTS["_engine.toml"])
+        if name == "_engine.toml":
+            (folder / "architecture.toml").write_text(TEXTS["architecture.toml"])
+        (folder / name).write_bytes(data)
+        try:
+            load_priors(folder)
+            OUTCOMES["loaded"] += 1
+        except UserError as exc:
+            assert name in str(exc), str(exc)  # the message names the broken file
+            OUTCOMES["user_error"] += 1
+
+
+def test_a_byte_order_mark_is_accepted_and_an_empty_file_is_refused(tmp_path):
+    (tmp_path / "_engine.toml").write_bytes(b"\xef\xbb\xbf" + TEXTS["_engine.toml"].encode())
+    (tmp_path / "architecture.toml").write_bytes(b"\xef\xbb\xbf" + TEXTS["architecture.toml"].encode())
+    assert "architecture" in load_priors(tmp_path).techniques
+    (tmp_path / "architecture.toml").write_bytes(b"")
+    with pytest.raises(UserError, match="architecture.toml"):
+        load_priors(tmp_path)

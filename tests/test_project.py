@@ -33,6 +33,28 @@ def test_closed_form_crossing_to_the_day():
     assert np.allclose(t, expected, atol=1 / 365.25)
 
 
+def test_frontier_does_not_regress_under_a_negative_drift():
+    """A negative fitted drift slope does not make the frontier worse: with no walk and no
+    arrivals, a target above today's level is never reached, one below it is reached at the start."""
+    d = make_draws(n=10, beta=0.3, drift_rate=-0.3, drift_level=0.1, data_end=2024.0,
+                   midpoint=10.5, slope=1.5, ceiling=0.05)
+    e = make_engine(n=10)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, frontier="mean", arrivals=False)
+    theta_now = 9.0 + 0.3 + 0.1
+    for score, reached in ((0.80, False), (0.30, True)):
+        t = crossing_times(d, e, Target(f"mmlu={score}", (("mmlu", score),)), Budget("params_total", 1e9), s)
+        assert np.all(np.isfinite(t)) == reached, (score, t)
+        if reached:
+            assert np.allclose(t, 2024.0)
+    # a projection starting a year after the data end keeps the level at the data end (a
+    # regressing drift would have lowered it by 0.3 and missed this target for ever)
+    q = 1.0 / (1.0 + np.exp(-1.5 * (theta_now - 10.5)))
+    y = 0.25 + 0.70 * q - 1e-4
+    later = ProjectionSettings(horizon=2040.0, paths_per_draw=1, frontier="mean", arrivals=False, start=2025.0)
+    t = crossing_times(d, e, Target("at-level", (("mmlu", y),)), Budget("params_total", 1e9), later)
+    assert np.allclose(t, 2025.0)
+
+
 def test_required_theta_ceiling_is_unreachable():
     d = make_draws(n=5, ceiling=0.05)
     theta, _ = required_theta(d, Target("x", (("mmlu", 0.96),)))
