@@ -161,16 +161,16 @@ def cache_entries(cache: Path) -> list[Path]:
 
 @pytest.mark.slow
 def test_kill_during_sampling_leaves_no_trusted_cache_entry_and_a_rerun_succeeds(tmp_path):
-    """SIGINT and then SIGTERM while `forecast fit --draws 150` samples (compiling takes ~25 s and
-    the 1000 tuning steps run for a minute or more, so 55 s after PyMC announces NUTS the sampler
-    is running): exit 130 / 143, no `fit-*.nc`, no temporary files. Then two
+    """SIGINT and then SIGTERM while `forecast fit --draws 150 --tune 8000` samples (compiling
+    takes ~25 s and 8000 tuning steps run for minutes even on an idle machine, so 55 s after PyMC
+    announces NUTS the sampler is running): exit 130 / 143, no `fit-*.nc`, no temporary files. Then two
     identical fits at once on the same cache: both finish, one entry is left, it loads, and a third
     run is served from it with the same numbers."""
     from forecast.fit import Fit
 
     cache = tmp_path / "cache"
     for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
-        proc = _start_fit(cache)
+        proc = _start_fit(cache, "--tune", "8000")
         _wait_for_sampling(proc, settle=55.0)
         assert proc.poll() is None, "the fit ended before it could be interrupted"
         proc.send_signal(sig)
@@ -203,30 +203,38 @@ def test_kill_during_sampling_leaves_no_trusted_cache_entry_and_a_rerun_succeeds
 @pytest.mark.slow
 def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
     """nutpie answers Ctrl-C by returning the draws taken so far; the fit must not treat that
-    partial trace as a posterior (it would be cached under the full settings' key)."""
-    import threading
-    from datetime import date
+    partial trace as a posterior (it would be cached under the full settings' key). Run in a
+    fresh process with Python's own Ctrl-C handler, as a user's process has it."""
+    import subprocess
+    import sys
+    import textwrap
 
-    import pymc as pm
+    code = textwrap.dedent("""
+        import os, signal, threading
+        from datetime import date
+        import pymc as pm
+        from forecast.fit import FitSettings, _sample
 
-    from forecast.fit import FitSettings, _sample
+        # a process started by a pytest-xdist worker inherits an ignored SIGINT; a user's does not
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        with pm.Model() as model:
+            pm.Normal("x", 0.0, 1.0)
+        settings = FitSettings(as_of=date(2024, 1, 1), draws=5_000_000, tune=100, chains=2, cores=1, seed=1)
+        done = threading.Event()
 
-    with pm.Model() as model:
-        pm.Normal("x", 0.0, 1.0)
-    settings = FitSettings(as_of=date(2024, 1, 1), draws=5_000_000, tune=100, chains=2, cores=1, seed=1)
-    done = threading.Event()
+        def interrupt():
+            # Ctrl-C every few seconds until the call returns: the first one can land while the
+            # model is still compiling
+            while not done.wait(4.0):
+                os.kill(os.getpid(), signal.SIGINT)
 
-    def interrupt() -> None:
-        # Ctrl-C every few seconds until the call returns: on a loaded machine the first one can
-        # land while the model is still compiling, where a library may swallow it
-        while not done.wait(4.0):
-            os.kill(os.getpid(), signal.SIGINT)
-
-    thread = threading.Thread(target=interrupt, daemon=True)
-    thread.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
+        threading.Thread(target=interrupt, daemon=True).start()
+        try:
             _sample(model, settings, progress=False)
-    finally:
-        done.set()
-        thread.join()
+            print("RETURNED")
+        except KeyboardInterrupt:
+            done.set()
+            print("RAISED")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert "RAISED" in proc.stdout, (proc.stdout, proc.stderr[-2000:])

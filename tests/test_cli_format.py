@@ -20,3 +20,14 @@ def test_probability_rows_stop_once_settled():
     assert _p_by_rows(p_by) == [("2026-01-01", "0.500"), ("2027-01-01", "0.996"), ("later", ">= 0.995")]
     unsettled = {"2026-01-01": 0.1, "2027-01-01": 0.2}
     assert [d for d, _ in _p_by_rows(unsettled)] == ["2026-01-01", "2027-01-01"]
+
+
+def test_report_names_a_backtest_made_on_other_inputs():
+    from forecast.cli.report_cmd import _provenance_mismatch
+
+    same = {"data_sha256": "a", "priors_sha256": "b"}
+    assert _provenance_mismatch(same, dict(same)) == ""
+    assert "registry differ" in _provenance_mismatch(same, {"data_sha256": "c", "priors_sha256": "b"})
+    both = _provenance_mismatch(same, {"data_sha256": "c", "priors_sha256": "d"})
+    assert "registry and priors differ" in both
+    assert _provenance_mismatch({}, same) == ""  # an old summary without hashes: nothing to compare

@@ -154,12 +154,13 @@ def report_command(
         folder = backtest if backtest is not None else DEFAULT_BACKTEST
         if backtest is not None or (folder / "backtest_summary.json").is_file():
             bt_result, bt_used = load_backtest(folder), folder
-            stamp = (folder / "backtest_summary.json").stat().st_mtime
             from datetime import datetime, timezone
 
-            bt_note = (f"Results read from {folder} (written "
-                       f"{datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec='minutes')}), "
-                       "made by `forecast backtest`.")
+            created = (bt_result.summary.get("provenance") or {}).get("created")
+            if not created:  # older summaries: the file's own time
+                stamp = (folder / "backtest_summary.json").stat().st_mtime
+                created = datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec="minutes")
+            bt_note = f"Results read from {folder} (made {created} by `forecast backtest`)."
         else:
             bt_note = (f"No backtest results were found in {folder}: run `forecast backtest --out {folder}` "
                        "first (it refits the engine at every cutoff), or pass --backtest DIR.")
@@ -178,6 +179,8 @@ def report_command(
                 budgets=[{"params": b.params, "active_params": b.active_params, "memory": b.memory, "bits": b.bits}
                          for b in (budget_specs or [parse_budget(x) for x in DEFAULT_BUDGETS])])
     engine.fit(strict=strict)
+    if bt_result is not None:
+        bt_note += _provenance_mismatch(bt_result.summary.get("provenance") or {}, engine.fit().provenance)
     command = _command_line(out, as_of, targets, budgets, data, priors, scenario, seed, draws, tune, strict,
                             no_backtest, bt_used, sc_used)
     import contextlib
@@ -200,3 +203,13 @@ def report_command(
         for title, page in result.sections.items():
             console.print(f"  p.{page:>2}  {title}", highlight=False)
     warn_diagnostics(engine.fit().diagnostics.to_dict())
+
+
+def _provenance_mismatch(backtest: dict[str, Any], fit: dict[str, Any]) -> str:
+    """A sentence naming what differs between the backtest's inputs and this report's fit."""
+    differ = [name for key, name in (("data_sha256", "registry"), ("priors_sha256", "priors"))
+              if backtest.get(key) and fit.get(key) and backtest[key] != fit[key]]
+    if not differ:
+        return ""
+    return (f" Its {' and '.join(differ)} differ from this report's (compare the hashes): rerun "
+            "`forecast backtest` to score the current inputs.")

@@ -444,7 +444,7 @@ def backtest_figure(card: pd.DataFrame, reliability: pd.DataFrame, summary: dict
     bootstrap intervals over cutoffs); (b) reliability of P(reached within 1 year): observed
     frequency against the mean forecast probability per bin, marker area ~ rows; (c) PIT
     histograms (censoring-aware), uniform = calibrated."""
-    fig = Figure(figsize=(WIDTH, 2.45), layout="constrained")
+    fig = Figure(figsize=(WIDTH, 2.0), layout="constrained")
     ax1, ax2, ax3 = fig.subplots(1, 3)
     methods = list(card["method"])
     levels = (0.5, 0.8, 0.9)

@@ -105,6 +105,23 @@ def params(v: float) -> str:
     return F.params_label(float(v))
 
 
+def backtest_fits_banner(summary: dict[str, Any]) -> str:
+    """A red banner when fits behind the backtest failed their convergence checks."""
+    fits = [(method, cutoff, d) for method, by_cutoff in (summary.get("fit_diagnostics") or {}).items()
+            for cutoff, d in by_cutoff.items()]
+    failed = [(m, c, d) for m, c, d in fits if not d.get("ok", True)]
+    if not failed:
+        return ""
+    worst = max(failed, key=lambda x: x[2].get("rhat_max", 0.0))
+    return (
+        f'<div class="banner">{len(failed)} of {len(fits)} fits behind this backtest FAILED their '
+        "convergence checks: read its scores with caution."
+        f'<span class="detail">Worst: {esc(worst[0])} as of {esc(worst[1])}, R-hat '
+        f'{worst[2].get("rhat_max", float("nan")):.3f}, min bulk ESS {worst[2].get("ess_bulk_min", float("nan")):.0f}. '
+        "Every fit's diagnostics are in backtest_summary.json.</span></div>"
+    )
+
+
 def banner(diag: dict[str, Any]) -> str:
     if diag.get("ok", True):
         return ""
@@ -402,6 +419,7 @@ def backtest_html(data: ReportData) -> str:
     source = f'<p class="note">{esc(data.backtest_note)}</p>' if data.backtest_note else ""
     return (
         source
+        + backtest_fits_banner(s)
         + f"<p>{s['n_events']} scored (cutoff, event) pairs over cutoffs {', '.join(s['cutoffs'])}: "
         f"{s['n_reached']} reached, {s['n_censored']} censored at the data's end; "
         f"{s['realising_models']['n']} distinct models realised the crossings. Ranked by mean CRPS "
@@ -413,8 +431,10 @@ def backtest_html(data: ReportData) -> str:
             "conditional probability), with 95% bootstrap intervals over cutoffs; the dotted "
             "diagonal is perfect calibration. (b) Reliability: rows binned by the forecast "
             "probability of being reached within a year of the cutoff, against how often that "
-            "happened (only rows whose outcome the data decides). (c) PIT histograms; flat at 1 "
-            "is calibrated, a peak at the right means events came earlier than forecast."))
+            "happened (only rows whose outcome the data decides). (c) PIT histograms (the forecast's "
+            "own probability that the event comes by the date it came); flat at 1 is calibrated, a "
+            "peak at the right means events came later than forecast (or not by the data's end), "
+            "a peak at the left that they came earlier."))
     )
 
 
@@ -475,16 +495,15 @@ def seed_check_html(data: ReportData) -> str:
         def num(v: Any, fmt: str) -> str:
             return fmt.format(v) if isinstance(v, (int, float)) and v == v else "-"
 
-        frame = pd.DataFrame([{
-            "fit": k, "status": "pass" if v["ok"] else "FAIL",
-            "R-hat max": num(v.get("rhat_max"), "{:.3f}"),
-            "bulk ESS min": num(v.get("ess_bulk_min"), "{:.0f}"),
-            "divergences": num(v.get("divergences"), "{:.0f}"),
-            "problems": "; ".join(v.get("problems", [])) or "-",
-        } for k, v in fits])
-        classes = {(i, "status"): ("pass" if s == "pass" else "fail") for i, s in enumerate(frame["status"])}
-        out += table_html(frame, numeric=["R-hat max", "bulk ESS min", "divergences"], css_class="compact",
-                          cell_class=classes)
+        parts = []
+        for k, v in fits:
+            status = ('<span class="pass">pass</span>' if v["ok"] else '<span class="fail">FAIL</span>')
+            detail = (f"R-hat max {num(v.get('rhat_max'), '{:.3f}')}, bulk ESS min "
+                      f"{num(v.get('ess_bulk_min'), '{:.0f}')}, {num(v.get('divergences'), '{:.0f}')} divergences")
+            if not v["ok"]:
+                detail += " (" + esc("; ".join(v.get("problems", []))) + ")"
+            parts.append(f"<b>{esc(k)}</b> {status}: {detail}")
+        out += '<p class="note">Convergence of the two fits: ' + "; ".join(parts) + ".</p>"
     return out
 
 

@@ -101,7 +101,9 @@ def table_html(
             cells.append(f"<td{attr}>{esc(row[c])}</td>")
         tr = ' class="group-start"' if i in group_starts and i > 0 else ""
         rows.append(f"<tr{tr}>{''.join(cells)}</tr>")
-    cls = f' class="{css_class}"' if css_class else ""
+    # a short table is kept on one page (a header alone at the foot of a page reads badly)
+    classes = " ".join(x for x in (css_class, "keep" if len(frame) <= 8 else "") if x)
+    cls = f' class="{classes}"' if classes else ""
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
