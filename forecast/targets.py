@@ -72,6 +72,16 @@ def parse_count(text: str, key: str = "params") -> float:
     return value
 
 
+def format_count(value: float) -> str:
+    """A parameter count as people write it, to 3 significant figures: 7e9 -> '7B',
+    4.9e8 -> '490M' (the inverse of `parse_count`). Rounds first, so 999.9M reads '1B'."""
+    value = float(f"{value:.3g}")
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.3g}{unit}"
+    return f"{value:.3g}"
+
+
 def parse_bytes(text: str, key: str = "memory") -> float:
     """'4GiB' -> 4 * 2**30 bytes."""
     s = str(text).strip().replace("_", "").replace(",", "")

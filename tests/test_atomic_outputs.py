@@ -205,10 +205,6 @@ def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
     """nutpie answers Ctrl-C by returning the draws taken so far; the fit must not treat that
     partial trace as a posterior (it would be cached under the full settings' key). Run in a
     fresh process with Python's own Ctrl-C handler, as a user's process has it."""
-    import subprocess
-    import sys
-    import textwrap
-
     code = textwrap.dedent("""
         import os, signal, threading
         from datetime import date

@@ -262,10 +262,11 @@ def _p_by_rows(p_by: dict[str, float], settled: float = 0.995) -> list[tuple[str
     """P(reached by date) rows, stopping at the first date where P is at least `settled`
     (later dates can only be higher); every date is in the JSON output."""
     rows = []
-    for d, v in p_by.items():
+    items = list(p_by.items())
+    for i, (d, v) in enumerate(items):
         rows.append((d, f"{v:.3f}"))
         if v >= settled:
-            if d != list(p_by)[-1]:
+            if i < len(items) - 1:
                 rows.append(("later", f">= {settled}"))
             break
     return rows
@@ -305,11 +306,9 @@ def size_command(
 def _params(v: float | None) -> str:
     if v is None:
         return "> 3.5T"
-    v = float(f"{v:.3g}")  # round first, so 999.9M prints as 1B, not 1e+03M
-    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if v >= scale:
-            return f"{v / scale:.3g}{unit}"
-    return f"{v:.3g}"
+    from forecast.targets import format_count
+
+    return format_count(v)
 
 
 @app.command("capability")

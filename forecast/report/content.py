@@ -27,7 +27,7 @@ from forecast.errors import UserError
 from forecast.model import decimal_year, link_cdf, year_to_date
 from forecast.project import Budget
 from forecast.report.projector import Projector, thin_indices, when_result
-from forecast.targets import make_budget
+from forecast.targets import format_count, make_budget
 
 # --------------------------------------------------------------------------------- questions
 
@@ -59,11 +59,7 @@ class BudgetSpec:
         b = self.budget
         if b.axis == "memory_bytes":
             return f"{b.value / 2**30:.3g} GiB @ {b.bits:g}-bit"
-        return f"{_count(b.value)} {'active' if b.axis == 'params_active' else 'params'}"
-
-
-def _count(v: float) -> str:
-    return f"{v / 1e12:.3g}T" if v >= 1e12 else f"{v / 1e9:.3g}B" if v >= 1e9 else f"{v / 1e6:.3g}M"
+        return f"{format_count(b.value)} {'active' if b.axis == 'params_active' else 'params'}"
 
 
 DEFAULT_TARGETS: tuple[TargetSpec, ...] = (

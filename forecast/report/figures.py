@@ -23,6 +23,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter  # noqa: E402
 
+from forecast.targets import format_count  # noqa: E402
+
 WIDTH = 7.1  # inches: the text width of the A4 page (182 mm)
 COLORS = ("#1b4f8a", "#c8553d", "#2e7d4f", "#7b4f9d", "#a07000", "#3c3c3c", "#2aa1b3", "#b03a7a")
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)), (0, (3, 1, 1, 1, 1, 1)))
@@ -65,13 +67,8 @@ def style(i: int) -> dict[str, Any]:
 
 
 def params_label(v: float, _: Any = None) -> str:
-    if v >= 1e12:
-        return f"{v / 1e12:g}T"
-    if v >= 1e9:
-        return f"{v / 1e9:g}B"
-    if v >= 1e6:
-        return f"{v / 1e6:g}M"
-    return f"{v:g}"
+    """Axis tick label (matplotlib's FuncFormatter passes the tick position as `_`)."""
+    return format_count(v)
 
 
 def _params_axis(axis: Any, lo: float, hi: float) -> None:
