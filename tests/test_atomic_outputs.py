@@ -115,7 +115,10 @@ def test_signal_during_a_cli_write_keeps_the_old_file_and_no_temp_file(tmp_path,
             with atomic_path({str(dest)!r}) as tmp:
                 tmp.write_text('{{"new": ')  # half a file
                 print("writing", flush=True)
-                time.sleep(60)
+                # Short sleeps: the kernel may deliver the signal to a library's helper thread,
+                # and CPython runs the handler only when the main thread next runs bytecode.
+                for _ in range(600):
+                    time.sleep(0.1)
                 tmp.write_text('{{"new": true}}')
 
         forecast_cmd.make_engine = slow_writer

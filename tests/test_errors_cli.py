@@ -9,7 +9,6 @@ validation that only happens after sampling shows up as a test failure, not as a
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from pathlib import Path
@@ -302,7 +301,7 @@ def test_signal_during_a_command_exits_cleanly(capsys, monkeypatch, sig, code):
     import forecast.cli.forecast_cmd as forecast_cmd
 
     def signalled(*args, **kwargs):
-        os.kill(os.getpid(), sig)
+        signal.raise_signal(sig)  # to this (the main) thread
         time.sleep(5)  # the handler interrupts this
         raise AssertionError("the signal did not interrupt the command")
 

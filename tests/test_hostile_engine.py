@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import signal
 
-import pytest
-
 from conftest import make_draws, make_engine
 from forecast.errors import UserError
 from forecast.project import Budget, ProjectionSettings, Target, crossing_times
