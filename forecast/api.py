@@ -261,9 +261,11 @@ class Engine:
         return self._draws
 
     def engine_draws(self) -> Any:
-        from forecast.model_priors import sample_engine
+        from forecast.model_priors import sample_engine, tokens_score
 
-        draws = sample_engine(self.priors, self.posterior_draws.n, self.as_of, seed=self.seed)
+        known = self.priors.introduced_by(self.as_of)
+        draws = sample_engine(self.priors, self.posterior_draws.n, self.as_of, seed=self.seed,
+                              tokens_z=tokens_score(known, self.posterior_draws.gamma))
         return self.scenario.apply_engine(draws) if self.scenario is not None else draws
 
     def projection_settings(self, horizon: date, **overrides: Any) -> ProjectionSettings:

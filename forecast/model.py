@@ -14,8 +14,10 @@ Latent capability of registry model j (DESIGN §5):
             + D(t_j)                                      drift of unnamed improvements
             + alpha_org[o_j] + sigma_q * z_j              organisation and model quality
 
-* beta_k: prior from `priors/<technique>.toml` (lognormal multiplier -> normal beta), correlated
-  in log space where the files say so. The spread of the fitted beta_k across techniques is the
+* beta_k: prior from `priors/<technique>.toml` (lognormal multiplier -> normal beta). The beta_k
+  and beta_tok = gamma * f(log10 r_ref), the over-training multiplier at the reference ratio, are
+  jointly normal with the log-space correlations of the files' `correlated` overlaps (data
+  curation, distillation and over-training share their gains). The spread of the fitted beta_k across techniques is the
   size distribution of future techniques (`forecast.posterior`); it does not feed back on them.
 * kappa = beta_moe / log10(s_ref): the elasticity of capability in the inactive parameters of a
   mixture of experts; a MoE of sparsity s is worth a dense model of N_active * s^kappa.
@@ -113,7 +115,7 @@ class ModelPriors:
     """
 
     techniques: list[TechniqueSpec]
-    correlation: np.ndarray  # over the binary techniques, in their order
+    correlation: np.ndarray  # over the binary techniques, then the tokens one, in that order
     drift_rate: Any
     walk_sd: Any
     quality_sd: Any
@@ -416,24 +418,32 @@ def build_model(
     n_seg = len(inp.year_knots) - 1
     with pm.Model(coords=coords) as model:
         # ---------------- techniques
+        # The binary multipliers and the over-training multiplier at its reference ratio share
+        # one multivariate-normal prior in log10 space (correlations from the files' overlaps):
+        # (beta_1..beta_K, beta_tok) = mean + sd * (L z), L L' = R, z ~ N(0, I).
         effect = pt.zeros(J)
-        if variant == "full" and K > 0:
-            specs = mp.binary
+        tok = mp.technique("tokens") if variant == "full" else None
+        joint = None
+        if variant == "full" and (K > 0 or tok is not None):
+            specs = mp.binary + ([tok] if tok is not None else [])
             mean = np.array([s.log10_mean for s in specs])
             sd = np.array([s.log10_sd for s in specs])
-            chol = np.linalg.cholesky(mp.correlation + 1e-9 * np.eye(K))
-            z_beta = pm.Normal("z_beta", 0.0, 1.0, dims="technique")
-            beta = pm.Deterministic(
-                "beta", pt.as_tensor(mean) + pt.as_tensor(sd) * pt.dot(chol, z_beta),
-                dims="technique",
-            )
+            chol = np.linalg.cholesky(mp.correlation + 1e-9 * np.eye(len(specs)))
+            z = []
+            if K > 0:
+                z.append(pm.Normal("z_beta", 0.0, 1.0, dims="technique"))
+            if tok is not None:
+                z.append(pm.Normal("z_tokens", 0.0, 1.0, shape=1))
+            z_all = pt.concatenate(z) if len(z) > 1 else z[0]
+            joint = pt.as_tensor(mean) + pt.as_tensor(sd) * pt.dot(pt.as_tensor(chol), z_all)
+        if joint is not None and K > 0:
+            beta = pm.Deterministic("beta", joint[:K], dims="technique")
             effect = effect + pt.dot(pt.as_tensor(inp.U), beta)
         moe = mp.technique("moe")
         if variant == "full" and moe is not None and np.any(inp.log10_sparsity > 0):
             beta_moe = pm.Normal("beta_moe", moe.log10_mean, moe.log10_sd)
             kappa = pm.Deterministic("kappa", beta_moe / np.log10(moe.reference))
             effect = effect + (kappa - 1.0) * pt.as_tensor(inp.log10_sparsity)
-        tok = mp.technique("tokens")
         # imputation model for log10 tokens per parameter (always fitted: the projection uses it)
         tpp_a = pm.Normal("tpp_intercept", 1.5, 1.0)
         tpp_b = mp.tpp_trend.to_pymc("tpp_trend")
@@ -442,7 +452,7 @@ def build_model(
         tpp_observed = pm.Normal(
             "tpp_observed", tpp_a + tpp_b * inp.t[known], tpp_s, observed=inp.log10_tpp[known]
         )
-        if variant == "full" and tok is not None:
+        if joint is not None and tok is not None:
             missing = np.flatnonzero(~known)
             # the observed ratios enter the capability through the observed variable itself:
             # fitting, it is the data; drawing from the prior predictive, it is the simulated
@@ -456,7 +466,8 @@ def build_model(
                 log10_tpp = pt.set_subtensor(log10_tpp[missing], imputed)
             grid_x, grid_y = mp.law.log10_multiplier_table()
             ref = float(np.interp(np.log10(tok.reference), grid_x, grid_y))
-            gamma = pm.Normal("gamma_tokens", tok.log10_mean / ref, tok.log10_sd / ref)
+            # gamma scales the law's curve so that gamma * log10 m_law(reference) = beta_tok
+            gamma = pm.Deterministic("gamma_tokens", joint[-1] / ref)
             effect = effect + gamma * _interp(log10_tpp, grid_x, grid_y)
 
         # ---------------- drift: yearly slopes on a random walk, D(t_ref) = 0
@@ -721,7 +732,7 @@ def monitored_vars(model: Any) -> list[str]:
     names = [v.name for v in model.free_RVs]
     hidden = ("drift_steps", "capability_shifted", "link_at_centre", "log_slope_ratio")
     names = [n for n in names if not n.startswith("z_") and n not in hidden]
-    for det in ("beta", "kappa", "drift_slopes", "org_effect", "theta", "protocol_effect",
+    for det in ("beta", "gamma_tokens", "kappa", "drift_slopes", "org_effect", "theta", "protocol_effect",
                 "slope", "midpoint", "ceiling_loss", "level"):
         if det in model.named_vars and det not in names:
             names.append(det)

@@ -73,11 +73,22 @@ def technique_specs(priors: Any) -> list[TechniqueSpec]:
     return specs
 
 
+def chinchilla_law(engine: Any) -> ChinchillaLaw:
+    """The Chinchilla loss law of the engine priors' [tokens] section."""
+    return ChinchillaLaw(
+        E=float(_get(engine, "tokens", "E")), A=float(_get(engine, "tokens", "A")),
+        B=float(_get(engine, "tokens", "B")), alpha=float(_get(engine, "tokens", "alpha")),
+        beta=float(_get(engine, "tokens", "beta")),
+        reference_tpp=float(_get(engine, "tokens", "reference_tpp")),
+    )
+
+
 def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
     """Numeric model priors from a prior set; link priors for every benchmark in the registry."""
     specs = technique_specs(priors)
-    binary_ids = [s.id for s in specs if s.kind == "binary"]
-    corr = np.asarray(priors.correlation(binary_ids), dtype=float) if binary_ids else np.zeros((0, 0))
+    # the jointly distributed multipliers: binary techniques, then over-training (see model.py)
+    joint_ids = [s.id for s in specs if s.kind == "binary"] + [s.id for s in specs if s.kind == "tokens"]
+    corr = np.asarray(priors.correlation(joint_ids), dtype=float) if joint_ids else np.zeros((0, 0))
     eng = priors.engine
     links = _section(eng, "links")
     slope, mid, ceil, family = {}, {}, {}, {}
@@ -97,13 +108,7 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
 
         slope[b], mid[b], ceil[b] = pick("slope"), pick("midpoint"), pick("ceiling_loss")
         family[b] = pick("family")
-    tokens = _section(eng, "tokens")
-    tget = (lambda k: tokens[k]) if isinstance(tokens, dict) else (lambda k: getattr(tokens, k))
-    law = ChinchillaLaw(
-        E=float(tget("E")), A=float(tget("A")), B=float(tget("B")),
-        alpha=float(tget("alpha")), beta=float(tget("beta")),
-        reference_tpp=float(tget("reference_tpp")),
-    )
+    law = chinchilla_law(eng)
     return ModelPriors(
         techniques=specs,
         correlation=corr,
@@ -120,7 +125,7 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
         link_family=family,
         release_log_rate=_get(eng, "releases", "log_rate"),
         release_growth=_get(eng, "releases", "growth_per_year"),
-        tpp_trend=tget("impute_trend"),
+        tpp_trend=_get(eng, "tokens", "impute_trend"),
         law=law,
     )
 
@@ -129,7 +134,21 @@ ARRIVAL_WINDOW_YEARS = 5.0
 MAX_ARRIVAL_RATE = 50.0  # techniques per year; the scenario files are bounded the same way
 
 
-def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0) -> Any:
+def tokens_score(priors: Any, gamma: np.ndarray | None) -> np.ndarray | None:
+    """Standard-normal score of each posterior draw's over-training multiplier under its prior:
+    z = (gamma * log10 m_law(r_ref) - mu) / sd, with mu, sd the prior's log10 moments (None
+    without a tokens technique or without gamma draws)."""
+    tech = next((t for t in priors.techniques.values() if technique_kind(t) == "tokens"), None)
+    if tech is None or gamma is None:
+        return None
+    grid_x, grid_y = chinchilla_law(priors.engine).log10_multiplier_table()
+    ref = float(np.interp(np.log10(tech.reference_tpp), grid_x, grid_y))
+    mean, sd = tech.multiplier.log10_moments()
+    return (np.asarray(gamma, dtype=float) * ref - mean) / sd
+
+
+def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0,
+                  tokens_z: np.ndarray | None = None) -> Any:
     """Per-draw values of the prior-only engine quantities used by the projection.
 
     * arrival rate lambda (techniques per year): the prior of `engine.arrivals.rate` updated by
@@ -137,7 +156,11 @@ def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0) -> Any:
       date, with a Poisson likelihood k ~ Poisson(lambda W) (sampling-importance resampling);
     * adoption lag of future techniques (years), from its prior;
     * saturation ceiling (log10 params of further gain): from its prior when enabled, else inf;
-    * quality retention of quantized weights: log10 of each bit width's retention prior.
+    * quality retention of quantized weights: log10 of each bit width's retention prior. Where
+      the quantization file states a `correlated` overlap with over-training (rho) and `tokens_z`
+      gives each draw's over-training score (`tokens_score`), retention is drawn from its prior
+      conditional on it, Gaussian copula z_q = rho z_tok + sqrt(1 - rho^2) eps: quantization has
+      no likelihood of its own, so this is its posterior under the joint prior.
     """
     from forecast.project import EngineDraws
 
@@ -165,8 +188,14 @@ def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0) -> Any:
     retention: dict[float, np.ndarray] = {16.0: np.zeros(n)}
     quant = next((t for t in priors.techniques.values() if t.axis == "memory_bytes"), None)
     if quant is not None and quant.bits:
+        tok = next((t for t in priors.techniques.values() if technique_kind(t) == "tokens"), None)
+        rho = float(priors.correlation([quant.id, tok.id])[0, 1]) if tok is not None else 0.0
         for bits, dist in quant.bits.items():
-            retention[float(bits)] = np.log10(np.asarray(dist.sample(rng, n), dtype=float))
+            if tokens_z is not None and rho != 0.0:
+                z = rho * tokens_z + np.sqrt(1.0 - rho**2) * rng.standard_normal(n)
+                retention[float(bits)] = np.log10(np.asarray(dist.from_standard_normal(z), dtype=float))
+            else:
+                retention[float(bits)] = np.log10(np.asarray(dist.sample(rng, n), dtype=float))
     return EngineDraws(arrival_rate=rate, adoption_lag=lag, saturation=ceiling, retention=retention)
 
 

@@ -177,6 +177,187 @@ class _Paths:
     draw: np.ndarray  # (P,) index of the posterior draw behind each path
 
 
+class PathSimulator:
+    """The simulated futures of one projection, evaluated on any block of months.
+
+    Everything random is drawn once, up front and in a fixed order (the drift's Brownian
+    increments, then the future techniques' counts, dates and sizes), so a path's values do not
+    depend on how the months are split into blocks: `simulate_paths` evaluates every month of
+    every path at once; `crossing_times` marches forward in blocks and drops the paths that have
+    crossed (early exit), which skips most of the work when most futures cross early.
+
+    Drift state (the Brownian walk W and the accumulated rise) is carried from one block to the
+    next per path, so blocks must be evaluated in time order for the rows they include.
+    """
+
+    def __init__(self, draws: PosteriorDraws, engine: EngineDraws, budget_axis: str,
+                 settings: ProjectionSettings, bits: float | None = None) -> None:
+        draws = thin(draws, settings)
+        self.draws, self.engine, self.axis, self.settings = draws, engine, budget_axis, settings
+        rng = np.random.default_rng(settings.seed)
+        start = draws.data_end if settings.start is None else settings.start
+        self.start = start
+        self.n_months = max(1, int(np.ceil((settings.horizon - start) * 12)))
+        self.edges = start + np.arange(self.n_months + 1) / 12.0
+        self.P = draws.n * settings.paths_per_draw
+        self.draw = np.repeat(np.arange(draws.n), settings.paths_per_draw)
+        P = self.P
+
+        # drift: slope r(t) = r0 + sigma_w W(t), W a Brownian motion from the start
+        self.dt = 1.0 / 12.0
+        self.dW = rng.standard_normal((P, self.n_months)) * np.sqrt(self.dt)
+        self.W_at = np.zeros(P)  # W at the first month of the next block, per path
+        self.rise_at = np.zeros(P)  # accumulated rise at the same month
+        self.next_month = np.zeros(P, dtype=int)
+
+        # future techniques: compound Poisson arrivals after the as-of date
+        self.arrivals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        arrival_start = max(draws.as_of, start)
+        span = max(settings.horizon - arrival_start, 0.0)
+        if settings.arrivals and span > 0:
+            expected = engine.arrival_rate[self.draw] * span
+            if float(np.median(expected)) > MAX_ARRIVALS_PER_PATH:
+                raise UserError(
+                    f"{np.median(expected):.3g} future techniques per simulated future (arrival "
+                    f"rate {np.median(engine.arrival_rate):.3g} a year); at most "
+                    f"{MAX_ARRIVALS_PER_PATH} are supported", key="engine.arrivals.rate")
+            counts = rng.poisson(expected)
+            # the k-th arrival of every path that has more than k arrivals (work ~ sum of counts)
+            for k in range(int(counts.max(initial=0))):
+                rows = np.flatnonzero(counts > k)
+                d = self.draw[rows]
+                t_arr = arrival_start + rng.uniform(0, span, len(rows))
+                size = draws.pop_mean[d] + draws.pop_spread[d] * rng.standard_normal(len(rows))
+                self.arrivals.append((rows, t_arr, size))
+        self.amax = draws.adoption_max.mean(axis=1) if draws.adoption_max.size else np.ones(draws.n)
+
+        if budget_axis == "memory_bytes":
+            key = float(bits or 16)
+            if key not in engine.retention:
+                raise KeyError(f"no quantization retention for {key:g}-bit weights")
+            self.retention = engine.retention[key]
+        else:
+            self.retention = None
+        # levels at the start, against which the future gain is measured
+        self.base_start, _ = self._known(np.arange(draws.n), self.edges[:1])
+        rate = draws.drift_rate
+        self.drift_start = draws.drift_level + np.maximum(rate, 0.0) * max(start - draws.data_end, 0.0)
+
+    # ------------------------------------------------------------------ known terms, per draw
+    def _known(self, d: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and variance of the known techniques' and the token ratio's contribution for
+        draws `d` at times `edges`, shape (len(d), len(edges))."""
+        draws = self.draws
+        T = edges[None, :]
+        mean = np.zeros((len(d), len(edges)))
+        var = np.zeros((len(d), len(edges)))
+
+        def adoption(tech_id: str) -> np.ndarray:
+            a = draws.adoption_tech.index(tech_id)
+            x = draws.adoption_speed[d, a, None] * (T - draws.t_ref - draws.adoption_mid[d, a, None])
+            return draws.adoption_max[d, a, None] * _logistic(x)
+
+        for k, tech in enumerate(draws.techniques):
+            A = adoption(tech) if tech in draws.adoption_tech else np.ones_like(T)
+            beta = draws.beta[d, k, None]
+            mean += A * beta
+            var += A * (1 - A) * beta**2
+        if draws.kappa is not None and "mixture_of_experts" in draws.adoption_tech:
+            A = adoption("mixture_of_experts")
+            s = np.log10(draws.moe_sparsity)
+            # total budget: a MoE of total size N is worth N s^(kappa-1);
+            # active budget: a MoE of active size N is worth N s^kappa
+            shift = draws.kappa[d, None] * s - (s if self.axis != "params_active" else 0.0)
+            mean += A * shift
+            var += A * (1 - A) * shift**2
+        # tokens per parameter: E and Var of gamma f(log10 r) by Gauss-Hermite quadrature
+        if draws.gamma is not None:
+            gx, gy = ChinchillaLaw().log10_multiplier_table()
+            nodes, weights = np.polynomial.hermite_e.hermegauss(9)
+            weights = weights / weights.sum()
+            mu_r = draws.tpp_intercept[d, None] + draws.tpp_trend[d, None] * (T - draws.t_ref)
+            f1 = np.zeros_like(mu_r)
+            f2 = np.zeros_like(mu_r)
+            for z, w in zip(nodes, weights):
+                f = interp_uniform(mu_r + z * draws.tpp_sd[d, None], gx[0], gx[1] - gx[0], gy)
+                f1 += w * f
+                f2 += w * f * f
+            g = draws.gamma[d, None]
+            mean += g * f1
+            var += g**2 * np.clip(f2 - f1**2, 0, None)
+        return mean, var
+
+    # ------------------------------------------------------------------ one block
+    def block(self, rows: np.ndarray, i0: int, i1: int) -> _Paths:
+        """mu(T, L) - L, V(T) and the release log-rate of paths `rows` at month edges i0..i1.
+
+        Each row's previous block must have ended at i0 (or i0 = 0 for its first block).
+        """
+        if np.any(self.next_month[rows] != i0):
+            raise ValueError("blocks of a path must be evaluated in time order")
+        draws, engine = self.draws, self.engine
+        edges = self.edges[i0:i1 + 1]
+        T = edges[None, :]
+        d = self.draw[rows]
+        ud, inv = np.unique(d, return_inverse=True)
+        known_mean, known_var = self._known(ud, edges)
+        base, var = known_mean[inv], known_var[inv]
+        var = var + (draws.quality_sd**2 + draws.org_sd**2)[d, None]
+
+        # drift: the frontier does not regress (a published technique stays available), so the
+        # future drift accumulates only the non-negative part of the slope:
+        #     D(T) = D(data_end) + max(r0, 0) (start - data_end) + int_start^T max(r(u), 0) du
+        dW = self.dW[rows, i0:i1]
+        W = self.W_at[rows, None] + np.concatenate([np.zeros((len(rows), 1)), np.cumsum(dW, axis=1)], axis=1)
+        slope = np.maximum(draws.drift_rate[d, None] + draws.drift_walk_sd[d, None] * W, 0.0)
+        rise = self.rise_at[rows, None] + np.concatenate(
+            [np.zeros((len(rows), 1)), np.cumsum(0.5 * (slope[:, 1:] + slope[:, :-1]) * self.dt, axis=1)],
+            axis=1)
+        self.W_at[rows], self.rise_at[rows], self.next_month[rows] = W[:, -1], rise[:, -1], i1
+
+        # future techniques that have arrived by the block's end
+        jump = np.zeros((len(rows), len(edges)))
+        jump_var = np.zeros((len(rows), len(edges)))
+        if self.arrivals:
+            pos = np.full(self.P, -1)
+            pos[rows] = np.arange(len(rows))
+            for arr_rows, t_arr, size in self.arrivals:
+                p = pos[arr_rows]
+                sel = (p >= 0) & (t_arr <= edges[-1])
+                if not sel.any():
+                    continue
+                p, ta, sz = p[sel], t_arr[sel, None], size[sel, None]
+                dd = self.draw[arr_rows[sel]]
+                A = self.amax[dd, None] * _logistic(
+                    engine.new_technique_speed * (T - ta - engine.adoption_lag[dd, None])
+                ) * (T >= ta)
+                jump[p] += A * sz
+                jump_var[p] += A * (1 - A) * sz**2
+
+        gain = (base - self.base_start[d]) + rise + jump
+        ceiling = engine.saturation[d, None]
+        finite = np.isfinite(ceiling)
+        if finite.any():
+            capped = ceiling * (1.0 - np.exp(-np.clip(gain, 0, None) / np.where(finite, ceiling, 1.0)))
+            gain = np.where(finite & (gain > 0), capped, gain)
+        mean_offset = self.base_start[d] + self.drift_start[d, None] + gain
+        if self.retention is not None:
+            mean_offset = mean_offset + self.retention[d, None]
+
+        t_growth = draws.data_end + engine.release_growth_years
+        log_rate0 = draws.release_log_rate[d, None] + draws.release_growth[d, None] * (
+            np.minimum(T, t_growth) - draws.t_ref)
+        return _Paths(
+            edges=edges,
+            mean_offset=mean_offset,
+            var=var + jump_var,
+            log_rate0=log_rate0,
+            c1=draws.release_size_slope[d],
+            c2=draws.release_size_curve[d],
+            draw=d,
+        )
+
+
 def simulate_paths(
     draws: PosteriorDraws,
     engine: EngineDraws,
@@ -184,128 +365,9 @@ def simulate_paths(
     settings: ProjectionSettings,
     bits: float | None = None,
 ) -> _Paths:
-    """Simulate mu(T, L) - L and V(T) on the month grid for every draw x future."""
-    draws = thin(draws, settings)
-    rng = np.random.default_rng(settings.seed)
-    start = draws.data_end if settings.start is None else settings.start
-    n_months = max(1, int(np.ceil((settings.horizon - start) * 12)))
-    edges = start + np.arange(n_months + 1) / 12.0
-    T = edges[None, :]
-    n = draws.n
-    P = n * settings.paths_per_draw
-    draw = np.repeat(np.arange(n), settings.paths_per_draw)
-
-    # known techniques: mean and variance of their contribution, per draw
-    tech_mean = np.zeros((n, len(edges)))
-    tech_var = np.zeros((n, len(edges)))
-
-    def adoption(tech_id: str) -> np.ndarray:
-        a = draws.adoption_tech.index(tech_id)
-        x = draws.adoption_speed[:, a, None] * (T - draws.t_ref - draws.adoption_mid[:, a, None])
-        return draws.adoption_max[:, a, None] * _logistic(x)
-
-    for k, tech in enumerate(draws.techniques):
-        A = adoption(tech) if tech in draws.adoption_tech else np.ones_like(T)
-        beta = draws.beta[:, k, None]
-        tech_mean += A * beta
-        tech_var += A * (1 - A) * beta**2
-    if draws.kappa is not None and "mixture_of_experts" in draws.adoption_tech:
-        A = adoption("mixture_of_experts")
-        s = np.log10(draws.moe_sparsity)
-        # total budget: a MoE of total size N is worth N s^(kappa-1);
-        # active budget: a MoE of active size N is worth N s^kappa
-        shift = draws.kappa[:, None] * s - (s if budget_axis != "params_active" else 0.0)
-        tech_mean += A * shift
-        tech_var += A * (1 - A) * shift**2
-
-    # tokens per parameter: E and Var of gamma f(log10 r) by Gauss-Hermite quadrature
-    tok_mean = np.zeros((n, len(edges)))
-    tok_var = np.zeros((n, len(edges)))
-    if draws.gamma is not None:
-        gx, gy = ChinchillaLaw().log10_multiplier_table()
-        nodes, weights = np.polynomial.hermite_e.hermegauss(9)
-        weights = weights / weights.sum()
-        mu_r = draws.tpp_intercept[:, None] + draws.tpp_trend[:, None] * (T - draws.t_ref)
-        f1 = np.zeros_like(mu_r)
-        f2 = np.zeros_like(mu_r)
-        for z, w in zip(nodes, weights):
-            f = interp_uniform(mu_r + z * draws.tpp_sd[:, None], gx[0], gx[1] - gx[0], gy)
-            f1 += w * f
-            f2 += w * f * f
-        g = draws.gamma[:, None]
-        tok_mean = g * f1
-        tok_var = g**2 * np.clip(f2 - f1**2, 0, None)
-
-    base = (tech_mean + tok_mean)[draw]
-    var = (draws.quality_sd**2 + draws.org_sd**2)[draw, None] + (
-        tech_var + tok_var
-    )[draw]
-
-    # drift: its slope r(t) = r0 + sigma_w W(t) follows a Brownian random walk from the start;
-    # the frontier does not regress (a published technique stays available), so the future
-    # drift accumulates only the non-negative part of the slope:
-    #     D(T) = D(data_end) + max(r0, 0) (start - data_end) + int_start^T max(r(u), 0) du
-    dt = 1.0 / 12.0
-    dW = rng.standard_normal((P, n_months)) * np.sqrt(dt)
-    W = np.concatenate([np.zeros((P, 1)), np.cumsum(dW, axis=1)], axis=1)
-    rate = draws.drift_rate[draw, None]
-    slope = np.maximum(rate + draws.drift_walk_sd[draw, None] * W, 0.0)
-    rise = np.concatenate([np.zeros((P, 1)), np.cumsum(0.5 * (slope[:, 1:] + slope[:, :-1]) * dt, axis=1)], axis=1)
-    drift = draws.drift_level[draw, None] + np.maximum(rate, 0.0) * max(start - draws.data_end, 0.0) + rise
-
-    # future techniques: compound Poisson arrivals after the as-of date
-    jump = np.zeros((P, len(edges)))
-    jump_var = np.zeros((P, len(edges)))
-    arrival_start = max(draws.as_of, start)
-    span = max(settings.horizon - arrival_start, 0.0)
-    if settings.arrivals and span > 0:
-        expected = engine.arrival_rate[draw] * span
-        if float(np.median(expected)) > MAX_ARRIVALS_PER_PATH:
-            raise UserError(
-                f"{np.median(expected):.3g} future techniques per simulated future (arrival rate "
-                f"{np.median(engine.arrival_rate):.3g} a year); at most {MAX_ARRIVALS_PER_PATH} are "
-                "supported", key="engine.arrivals.rate")
-        counts = rng.poisson(expected)
-        amax = draws.adoption_max.mean(axis=1) if draws.adoption_max.size else np.ones(n)
-        # the k-th arrival of every path that has more than k arrivals (work ~ sum of counts)
-        for k in range(int(counts.max(initial=0))):
-            rows = np.flatnonzero(counts > k)
-            d = draw[rows]
-            t_arr = arrival_start + rng.uniform(0, span, len(rows))
-            size = draws.pop_mean[d] + draws.pop_spread[d] * rng.standard_normal(len(rows))
-            A = amax[d, None] * _logistic(
-                engine.new_technique_speed * (T - t_arr[:, None] - engine.adoption_lag[d, None])
-            ) * (T >= t_arr[:, None])
-            jump[rows] += A * size[:, None]
-            jump_var[rows] += A * (1 - A) * size[:, None] ** 2
-
-    gain = (base - base[:, :1]) + (drift - drift[:, :1]) + jump
-    ceiling = engine.saturation[draw, None]
-    finite = np.isfinite(ceiling)
-    if finite.any():
-        capped = ceiling * (1.0 - np.exp(-np.clip(gain, 0, None) / np.where(finite, ceiling, 1.0)))
-        gain = np.where(finite & (gain > 0), capped, gain)
-    mean_offset = base[:, :1] + drift[:, :1] + gain
-    if budget_axis == "memory_bytes":
-        key = float(bits or 16)
-        if key not in engine.retention:
-            raise KeyError(f"no quantization retention for {key:g}-bit weights")
-        mean_offset = mean_offset + engine.retention[key][draw, None]
-    var = var + jump_var
-
-    t_growth = draws.data_end + engine.release_growth_years
-    log_rate0 = draws.release_log_rate[draw, None] + draws.release_growth[draw, None] * (
-        np.minimum(T, t_growth) - draws.t_ref
-    )
-    return _Paths(
-        edges=edges,
-        mean_offset=mean_offset,
-        var=var,
-        log_rate0=np.broadcast_to(log_rate0, (P, len(edges))),
-        c1=draws.release_size_slope[draw],
-        c2=draws.release_size_curve[draw],
-        draw=draw,
-    )
+    """Simulate mu(T, L) - L and V(T) on the whole month grid for every draw x future."""
+    sim = PathSimulator(draws, engine, budget_axis, settings, bits=bits)
+    return sim.block(np.arange(sim.P), 0, sim.n_months)
 
 
 # ----------------------------------------------------------------------------- crossings
@@ -380,9 +442,44 @@ def crossing_times(
     """
     draws = thin(draws, settings)
     theta_star, noise = required_theta(draws, target)
-    paths = simulate_paths(draws, engine, budget.axis, settings, bits=budget.bits)
-    E = np.random.default_rng(settings.seed + 1).exponential(size=len(paths.draw))
-    return first_crossing(paths, budget.log10_params, theta_star, noise, settings, E)
+    sim = PathSimulator(draws, engine, budget.axis, settings, bits=budget.bits)
+    E = np.random.default_rng(settings.seed + 1).exponential(size=sim.P)
+    if settings.frontier == "mean":
+        paths = sim.block(np.arange(sim.P), 0, sim.n_months)
+        return first_crossing(paths, budget.log10_params, theta_star, noise, settings, E)
+    return march_crossings(sim, budget.log10_params, theta_star, noise, settings, E)
+
+
+FIRST_BLOCK_MONTHS = 6
+MAX_BLOCK_MONTHS = 48
+
+
+def march_crossings(
+    sim: PathSimulator, L: float, theta_star: np.ndarray, noise: np.ndarray,
+    settings: ProjectionSettings, exp_draws: np.ndarray,
+) -> np.ndarray:
+    """`first_crossing` with early exit: the months are evaluated in blocks (6 months, doubling
+    up to 48), each path's cumulative hazard is carried from block to block, and a path leaves
+    the computation in the block where its cumulative hazard reaches its Exp(1) threshold.
+    The result equals `first_crossing` on the full grid (same draws; sums differ only in
+    rounding)."""
+    out = np.full(sim.P, np.inf)
+    H_at = np.zeros(sim.P)
+    active = np.arange(sim.P)
+    i0, step = 0, FIRST_BLOCK_MONTHS
+    while i0 < sim.n_months and active.size:
+        i1 = min(sim.n_months, i0 + step)
+        paths = sim.block(active, i0, i1)
+        h = _hazard(paths, L, theta_star, noise, settings)
+        H = H_at[active, None] + np.concatenate(
+            [np.zeros((len(active), 1)), np.cumsum(0.5 * (h[:, 1:] + h[:, :-1]), axis=1)], axis=1)
+        t = _invert_cumulative(H, paths.edges, exp_draws[active])
+        done = np.isfinite(t)
+        out[active[done]] = t[done]
+        H_at[active] = H[:, -1]
+        active = active[~done]
+        i0, step = i1, min(2 * step, MAX_BLOCK_MONTHS)
+    return out
 
 
 def smallest_size(
