@@ -50,8 +50,9 @@ WHEN_PARTS = {
     "posterior draws (flatten to NumPy)": ("forecast/posterior.py", "from_fit"),
     "already-reached check": ("forecast/api.py", "already_reached"),
     "engine draws (arrival rate, lags, retention)": ("forecast/model_priors.py", "sample_engine"),
-    "projection: simulate paths": ("forecast/project.py", "simulate_paths"),
-    "projection: crossing dates": ("forecast/project.py", "first_crossing"),
+    "projection: set up futures (random draws)": ("forecast/project.py", "__init__"),
+    "projection: paths, block by block": ("forecast/project.py", "block"),
+    "projection: hazard and crossing dates": ("forecast/project.py", "_hazard"),
 }
 HEAVY = ("pymc", "pytensor", "arviz", "numba", "nutpie", "scipy", "matplotlib", "xarray",
          "h5netcdf", "h5py", "pandas", "preliz", "squigglepy", "jax")

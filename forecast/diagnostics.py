@@ -161,7 +161,28 @@ def save_posterior(tree: xr.DataTree, dest: Path) -> None:
         tree.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
 
 
-def load_posterior(path: Path) -> xr.DataTree:
-    """Read a DataTree written by `save_posterior`, fully into memory (the file is closed)."""
-    with xr.open_datatree(path, engine="h5netcdf") as tree:
-        return tree.load()
+# variables of more than this many elements (the per-model capabilities theta: 4.8 million
+# values in the shipped fit, most of the file) are read on first use; most queries never need them
+LAZY_ABOVE = 1_000_000
+
+
+def load_posterior(path: Path, lazy_above: int | None = LAZY_ABOVE) -> xr.DataTree:
+    """Read a DataTree written by `save_posterior`.
+
+    Variables of more than `lazy_above` elements are read on first use (the file stays open for
+    them); everything smaller is read now, so a damaged file still fails here. With
+    `lazy_above=None` everything is read and the file is closed.
+    """
+    if lazy_above is None:
+        with xr.open_datatree(path, engine="h5netcdf") as tree:
+            return tree.load()
+    tree = xr.open_datatree(path, engine="h5netcdf")
+    try:
+        for node in tree.subtree:
+            for var in node.variables.values():
+                if var.size <= lazy_above:
+                    var.load()
+    except BaseException:
+        tree.close()
+        raise
+    return tree

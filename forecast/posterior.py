@@ -15,6 +15,41 @@ import numpy as np
 import xarray as xr
 
 
+class LazyDraws:
+    """An (n, ...) array of draws computed on first use (`np.asarray`, indexing, `.shape`).
+
+    The per-model capabilities theta are most of a fit file and only `model:` targets and the
+    latent already-reached check need them; `PosteriorDraws.subset` keeps them unread.
+    """
+
+    def __init__(self, load: Any, index: np.ndarray | None = None) -> None:
+        self._load, self._index, self._value = load, index, None
+
+    def value(self) -> np.ndarray:
+        if self._value is None:
+            full = np.asarray(self._load())
+            self._value = full if self._index is None else full[self._index]
+        return self._value
+
+    def take(self, idx: np.ndarray) -> LazyDraws:
+        """The draws at positions `idx`, still unread."""
+        if self._value is not None:
+            return LazyDraws(lambda v=self._value[idx]: v)
+        index = np.asarray(idx) if self._index is None else self._index[idx]
+        return LazyDraws(self._load, index)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        value = self.value()
+        return value if dtype is None else value.astype(dtype)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.value()[key]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value().shape
+
+
 def _flat(post: xr.Dataset, name: str, dim: str | None = None) -> np.ndarray:
     da = post[name].stack(sample=("chain", "draw"))
     if dim is None:
@@ -62,7 +97,7 @@ class PosteriorDraws:
     pop_mean: np.ndarray  # (n,) mean log10 multiplier of a future technique (NaN: from priors)
     pop_spread: np.ndarray  # (n,) its sd across techniques
     model_ids: list[str] = field(default_factory=list)
-    theta: np.ndarray | None = None  # (n, J) latent capability of registry models
+    theta: np.ndarray | LazyDraws | None = None  # (n, J) latent capability of registry models
 
     def benchmark_index(self, name: str) -> int:
         return self.benchmarks.index(name)
@@ -71,7 +106,9 @@ class PosteriorDraws:
         """The draws at positions `idx` (for thinning or resampling)."""
         out = {}
         for k, v in self.__dict__.items():
-            if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == self.n and k not in ("chance", "gumbel"):
+            if isinstance(v, LazyDraws):
+                out[k] = v.take(idx)
+            elif isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == self.n and k not in ("chance", "gumbel"):
                 out[k] = v[idx]
             else:
                 out[k] = v
@@ -142,7 +179,7 @@ class PosteriorDraws:
             pop_mean=beta.mean(axis=1) if beta.shape[1] >= 3 else np.full(n, np.nan),
             pop_spread=beta.std(axis=1, ddof=1) if beta.shape[1] >= 3 else np.full(n, np.nan),
             model_ids=list(inp["model"].values),
-            theta=_flat(post, "theta", "model") if "theta" in post else None,
+            theta=LazyDraws(lambda: _flat(post, "theta", "model")) if "theta" in post else None,
         )
 
 

@@ -444,9 +444,6 @@ def crossing_times(
     theta_star, noise = required_theta(draws, target)
     sim = PathSimulator(draws, engine, budget.axis, settings, bits=budget.bits)
     E = np.random.default_rng(settings.seed + 1).exponential(size=sim.P)
-    if settings.frontier == "mean":
-        paths = sim.block(np.arange(sim.P), 0, sim.n_months)
-        return first_crossing(paths, budget.log10_params, theta_star, noise, settings, E)
     return march_crossings(sim, budget.log10_params, theta_star, noise, settings, E)
 
 
@@ -460,7 +457,8 @@ def march_crossings(
 ) -> np.ndarray:
     """`first_crossing` with early exit: the months are evaluated in blocks (6 months, doubling
     up to 48), each path's cumulative hazard is carried from block to block, and a path leaves
-    the computation in the block where its cumulative hazard reaches its Exp(1) threshold.
+    the computation in the block where its cumulative hazard reaches its Exp(1) threshold (for
+    `frontier="mean"`, where its mean capability first reaches the target).
     The result equals `first_crossing` on the full grid (same draws; sums differ only in
     rounding)."""
     out = np.full(sim.P, np.inf)
@@ -470,13 +468,17 @@ def march_crossings(
     while i0 < sim.n_months and active.size:
         i1 = min(sim.n_months, i0 + step)
         paths = sim.block(active, i0, i1)
-        h = _hazard(paths, L, theta_star, noise, settings)
-        H = H_at[active, None] + np.concatenate(
-            [np.zeros((len(active), 1)), np.cumsum(0.5 * (h[:, 1:] + h[:, :-1]), axis=1)], axis=1)
-        t = _invert_cumulative(H, paths.edges, exp_draws[active])
+        if settings.frontier == "mean":
+            # the block's first edge was the previous block's last, where the level was below
+            t = first_crossing(paths, L, theta_star, noise, settings, exp_draws[active])
+        else:
+            h = _hazard(paths, L, theta_star, noise, settings)
+            H = H_at[active, None] + np.concatenate(
+                [np.zeros((len(active), 1)), np.cumsum(0.5 * (h[:, 1:] + h[:, :-1]), axis=1)], axis=1)
+            t = _invert_cumulative(H, paths.edges, exp_draws[active])
+            H_at[active] = H[:, -1]
         done = np.isfinite(t)
         out[active[done]] = t[done]
-        H_at[active] = H[:, -1]
         active = active[~done]
         i0, step = i1, min(2 * step, MAX_BLOCK_MONTHS)
     return out

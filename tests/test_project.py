@@ -117,3 +117,44 @@ def test_smallest_size_agrees_with_crossing_times(stochastic):
     for L in (9.0, 10.0):
         t = crossing_times(d, e, target, Budget("params_total", 10**L), s)
         assert np.array_equal(t <= 2030.0, sizes <= L + 1e-9)
+
+
+@pytest.mark.parametrize(("rate", "walk", "saturation", "axis", "frontier"), [
+    (0.0, 0.0, np.inf, "params_total", "release"),
+    (1.5, 0.2, np.inf, "params_total", "release"),
+    (3.0, 0.3, 0.8, "memory_bytes", "release"),
+    (1.5, 0.2, np.inf, "params_total", "mean"),
+])
+def test_early_exit_march_equals_the_full_grid(rate, walk, saturation, axis, frontier):
+    """`crossing_times` marches in blocks and stops paths once crossed; on the same draws the
+    first crossing on the full month grid gives the same dates (to rounding)."""
+    from dataclasses import replace
+
+    from forecast.project import first_crossing, simulate_paths
+
+    d = make_draws(n=300, beta=0.3, drift_rate=0.15, walk_sd=walk, jitter=0.3,
+                   release_log_rate=-2.0, quality_sd=0.3, seed=4)
+    e = replace(make_engine(n=300, rate=rate), saturation=np.full(300, saturation))
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=3, seed=11, frontier=frontier)
+    budget = Budget(axis, 2e9 if axis == "memory_bytes" else 1e9, bits=4.0 if axis == "memory_bytes" else None)
+    for y in (0.55, 0.70, 0.85):
+        target = Target(f"mmlu={y}", (("mmlu", y),))
+        marched = crossing_times(d, e, target, budget, s)
+        theta_star, noise = required_theta(d, target)
+        paths = simulate_paths(d, e, budget.axis, s, bits=budget.bits)
+        E = np.random.default_rng(s.seed + 1).exponential(size=len(paths.draw))
+        dense = first_crossing(paths, budget.log10_params, theta_star, noise, s, E)
+        assert np.array_equal(np.isfinite(marched), np.isfinite(dense))
+        fin = np.isfinite(dense)
+        assert np.allclose(marched[fin], dense[fin], rtol=0, atol=1e-9)
+        assert 0 < fin.mean() or y == 0.85  # the cases cross at all
+
+
+def test_path_blocks_must_run_in_time_order():
+    from forecast.project import PathSimulator
+
+    sim = PathSimulator(make_draws(n=5), make_engine(n=5), "params_total",
+                        ProjectionSettings(horizon=2030.0, paths_per_draw=1))
+    sim.block(np.arange(5), 0, 6)
+    with pytest.raises(ValueError):
+        sim.block(np.arange(5), 12, 18)
