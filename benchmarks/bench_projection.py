@@ -2,7 +2,9 @@
 
 1. ``forecast.project.crossing_times`` on posterior draws of the default fit (loaded from the
    fit cache, or fitted first), for draws x paths_per_draw x horizon; throughput in
-   path-months per second = draws * paths_per_draw * months / seconds (best of ``--repeat``).
+   path-months per second = draws * paths_per_draw * months / seconds (best of ``--repeat``),
+   counting the full month grid the answer covers; ``crossing_times`` stops each simulated
+   future once it has crossed, so it evaluates fewer months than that.
    The query is ``mmlu=0.70`` within 1B parameters, release frontier, future arrivals on.
 2. ``forecast.project.smallest_size`` as ``Engine.size`` calls it (1 path per draw, the default
    51-size grid), for 3 dates.

@@ -307,12 +307,11 @@ class PathSimulator:
         # drift: the frontier does not regress (a published technique stays available), so the
         # future drift accumulates only the non-negative part of the slope:
         #     D(T) = D(data_end) + max(r0, 0) (start - data_end) + int_start^T max(r(u), 0) du
-        dW = self.dW[rows, i0:i1]
-        W = self.W_at[rows, None] + np.concatenate([np.zeros((len(rows), 1)), np.cumsum(dW, axis=1)], axis=1)
+        # (running sums continue from the carried value, so they equal the full grid's exactly)
+        W = np.cumsum(np.concatenate([self.W_at[rows, None], self.dW[rows, i0:i1]], axis=1), axis=1)
         slope = np.maximum(draws.drift_rate[d, None] + draws.drift_walk_sd[d, None] * W, 0.0)
-        rise = self.rise_at[rows, None] + np.concatenate(
-            [np.zeros((len(rows), 1)), np.cumsum(0.5 * (slope[:, 1:] + slope[:, :-1]) * self.dt, axis=1)],
-            axis=1)
+        rise = np.cumsum(np.concatenate(
+            [self.rise_at[rows, None], 0.5 * (slope[:, 1:] + slope[:, :-1]) * self.dt], axis=1), axis=1)
         self.W_at[rows], self.rise_at[rows], self.next_month[rows] = W[:, -1], rise[:, -1], i1
 
         # future techniques that have arrived by the block's end
@@ -459,8 +458,8 @@ def march_crossings(
     up to 48), each path's cumulative hazard is carried from block to block, and a path leaves
     the computation in the block where its cumulative hazard reaches its Exp(1) threshold (for
     `frontier="mean"`, where its mean capability first reaches the target).
-    The result equals `first_crossing` on the full grid (same draws; sums differ only in
-    rounding)."""
+    The result equals `first_crossing` on the full grid exactly (same draws; every running sum
+    continues from its carried value, so it adds the same numbers in the same order)."""
     out = np.full(sim.P, np.inf)
     H_at = np.zeros(sim.P)
     active = np.arange(sim.P)
@@ -473,8 +472,7 @@ def march_crossings(
             t = first_crossing(paths, L, theta_star, noise, settings, exp_draws[active])
         else:
             h = _hazard(paths, L, theta_star, noise, settings)
-            H = H_at[active, None] + np.concatenate(
-                [np.zeros((len(active), 1)), np.cumsum(0.5 * (h[:, 1:] + h[:, :-1]), axis=1)], axis=1)
+            H = np.cumsum(np.concatenate([H_at[active, None], 0.5 * (h[:, 1:] + h[:, :-1])], axis=1), axis=1)
             t = _invert_cumulative(H, paths.edges, exp_draws[active])
             H_at[active] = H[:, -1]
         done = np.isfinite(t)

@@ -287,16 +287,14 @@ def test_params_axis_summary(priors):
                                                        "instruction_tuning"}
 
 
-def test_warm_load_is_fast_and_does_not_import_preliz(tmp_path):
+def test_warm_load_does_not_import_preliz_or_scipy(tmp_path):
+    """A warm load reads fitted parameters from the cache (its time is in benchmarks/)."""
     env = dict(os.environ, FORECAST_CACHE_DIR=str(tmp_path / "cache"))
-    script = ("import time, sys; t0 = time.perf_counter(); from forecast.priors import load_priors; "
-              "p = load_priors(); dt = time.perf_counter() - t0; "
-              "print(dt, 'preliz' in sys.modules, 'scipy' in sys.modules, len(p.techniques))")
+    script = ("import sys; from forecast.priors import load_priors; p = load_priors(); "
+              "print('preliz' in sys.modules, 'scipy' in sys.modules, len(p.techniques))")
     subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)  # fills the cache
     out = subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True)
-    seconds, preliz_loaded, scipy_loaded, n = out.stdout.split()
-    assert (preliz_loaded, scipy_loaded, n) == ("False", "False", "12")
-    assert float(seconds) < 0.5, seconds
+    assert out.stdout.split() == ["False", "False", "12"]
 
 
 def test_plots(priors, tmp_path):

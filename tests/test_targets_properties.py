@@ -181,4 +181,5 @@ def test_megabyte_inputs_are_refused_quickly(parser, text):
     start = time.perf_counter()
     with pytest.raises(UserError):
         parser(text)
-    assert time.perf_counter() - start < 0.5
+    # a guard against super-linear parsing (minutes on a megabyte), not a speed measurement
+    assert time.perf_counter() - start < 10.0
