@@ -57,3 +57,15 @@ def test_when_result_shape(small_engine):
     ps = [r["p_by"][k] for k in sorted(r["p_by"])]
     assert all(x <= y + 1e-12 for x, y in zip(ps, ps[1:]))  # a CDF
     assert {"rhat_max", "ess_bulk_min", "divergences", "ok"} <= set(r["diagnostics"])
+
+
+def test_fit_table_marks_a_prior_only_technique(small_engine, capsys, monkeypatch):
+    """Quantization is not identified by scores: the table says "prior only", never "nan"."""
+    from forecast.cli import main
+
+    monkeypatch.setenv("COLUMNS", "160")
+    main(["fit", "--draws", "150", "--tune", "150", "--seed", "11"])  # the session's cached fit
+    out = capsys.readouterr().out
+    assert "(cached)" in out
+    row = next(line for line in out.splitlines() if "quantization" in line)
+    assert "prior only" in row and "nan" not in row.lower()

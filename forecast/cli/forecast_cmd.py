@@ -113,6 +113,11 @@ def diagnostics_table(diag: dict[str, Any]) -> Any:
     return t
 
 
+def _absent(value: object) -> bool:
+    """None or NaN (pandas turns a missing posterior into NaN)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def _interval(values: list[float] | None, fmt: str = "{:.2f}") -> str:
     if not values:
         return "-"
@@ -176,11 +181,12 @@ def fit_command(
                     "posterior 90%", "narrowed"):
             t.add_column(col, justify="right" if col != "technique" else "left")
         for r in table.itertuples():
+            fitted = not _absent(r.posterior_median)
             t.add_row(
                 r.id, r.axis, f"{r.prior_median:.2f}", _interval(r.prior_interval90),
-                f"{r.posterior_median:.2f}" if r.posterior_median is not None else "prior only",
-                _interval(r.posterior_interval90),
-                f"{r.narrowing:.0%}" if r.narrowing is not None else "-",
+                f"{r.posterior_median:.2f}" if fitted else "prior only",
+                _interval(r.posterior_interval90) if fitted else "-",
+                f"{r.narrowing:.0%}" if not _absent(r.narrowing) else "-",
             )
         console.print(t)
         lo, med, hi = drift["rate_at_data_end"]
