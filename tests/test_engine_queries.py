@@ -62,8 +62,9 @@ def test_when_result_shape(small_engine):
 def test_fit_table_marks_a_prior_only_technique(small_engine, capsys, monkeypatch):
     """Quantization is not identified by scores: the table says "prior only", never "nan"."""
     from forecast.cli import main
+    from forecast.cli.output import console
 
-    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setattr(console, "width", 200)  # the shared console may have been sized already
     main(["fit", "--draws", "150", "--tune", "150", "--seed", "11"])  # the session's cached fit
     out = capsys.readouterr().out
     assert "(cached)" in out
