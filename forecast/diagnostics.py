@@ -186,3 +186,31 @@ def load_posterior(path: Path, lazy_above: int | None = LAZY_ABOVE) -> xr.DataTr
         tree.close()
         raise
     return tree
+
+
+def loo_pit_values(y: np.ndarray, y_rep: np.ndarray, loglik: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PSIS-LOO-PIT values p(y_rep_i <= y_i | y_-i) and Pareto k-hat per observation.
+
+    `y` is (n_obs,), `y_rep` and `loglik` are (n_draws, n_obs) replicates and pointwise log
+    likelihoods of the same draws (Vehtari, Gelman & Gabry 2017, arXiv:1507.04544).
+    """
+    import warnings
+
+    import arviz_stats as azs
+
+    def group(values: np.ndarray) -> xr.Dataset:
+        return xr.Dataset({"y": (("chain", "draw", "obs"), np.asarray(values, dtype=float)[None])})
+
+    tree = xr.DataTree.from_dict({
+        "posterior": xr.Dataset({"draw_index": (("chain", "draw"), np.arange(y_rep.shape[0])[None])}),
+        "posterior_predictive": group(y_rep),
+        "log_likelihood": group(loglik),
+        "observed_data": xr.Dataset({"y": (("obs",), np.asarray(y, dtype=float))}),
+    })
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # k-hat > 0.7 is reported, not warned
+        loo = azs.loo(tree, var_name="y", pointwise=True)  # Pareto-smoothed weights, once
+        pit = azs.loo_pit(tree, var_names="y", log_weights=xr.Dataset({"y": loo.log_weights}),
+                          pareto_k=xr.Dataset({"y": loo.pareto_k}))["y"].values
+    khat = getattr(loo.pareto_k, "values", loo.pareto_k)
+    return np.asarray(pit, dtype=float), np.asarray(khat, dtype=float)

@@ -153,6 +153,9 @@ def fit_command(
         "units": "log10 baseline-equivalent parameters per year (5%, 50%, 95%)",
     }
     diag = fit.diagnostics.to_dict()
+    from forecast.calibration import loo_coverage
+
+    loo = loo_coverage(fit.posterior, fit.inputs)
     if json:
         emit_json({
             "as_of": engine.as_of.isoformat(),
@@ -164,6 +167,7 @@ def fit_command(
             "techniques": table.to_dict(orient="records"),
             "drift": drift,
             "predictive": fit.predictive,
+            "predictive_loo": loo,
             "diagnostics": diag,
             "provenance": fit.provenance,
             "saved_to": str(out_path) if out_path is not None else None,
@@ -198,8 +202,14 @@ def fit_command(
         if pc:
             console.print(
                 f"Posterior predictive coverage of observed scores: 50% interval {pc['coverage_50']:.2f}, "
-                f"90% interval {pc['coverage_90']:.2f} (n = {pc['n']})"
+                f"90% interval {pc['coverage_90']:.2f} (n = {pc['n']}; in-sample)"
             )
+        lo = loo["overall"]
+        console.print(
+            f"Leave-one-out (PSIS-LOO-PIT): {lo['coverage_50']:.2f} in the central 50%, "
+            f"{lo['coverage_90']:.2f} in the central 90% (Pareto k-hat > 0.7 for "
+            f"{loo['khat_above']:.1%} of the scores)"
+        )
         console.print(diagnostics_table(diag))
         if out_path is not None:
             console.print(f"Posterior saved to {out_path}", highlight=False, markup=False)

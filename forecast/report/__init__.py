@@ -132,6 +132,10 @@ def build_report(
     reg = engine.registry.as_of(engine.as_of)
     per_source = summarize(reg.models, reg.scores)["per_source_protocol"]
     lap("priors_adoption_data")
+    from forecast.calibration import loo_coverage
+
+    loo = loo_coverage(fit.posterior, fit.inputs)
+    lap("loo_pit")
 
     diag = fit.diagnostics.to_dict()
     data = ReportData(
@@ -171,7 +175,8 @@ def build_report(
         backtest_note=backtest_note or "",
         seed_check=seed_check,
         seed_check_note=seed_check_note or "",
-        predictive=C.predictive_rows(fit.predictive),
+        predictive=C.predictive_rows(fit.predictive, loo),
+        loo_khat=loo["khat_above"],
         diagnostics_table=C.diagnostics_rows(diag),
         data_by_year=C.data_by_year(engine),
         data_by_benchmark=C.data_by_benchmark(engine),

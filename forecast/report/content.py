@@ -626,18 +626,27 @@ def diagnostics_rows(diag: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["check", "value", "required", "status", "worst parameter"])
 
 
-def predictive_rows(predictive: dict[str, Any]) -> pd.DataFrame:
+def predictive_rows(predictive: dict[str, Any], loo: dict[str, Any] | None = None) -> pd.DataFrame:
     """Posterior predictive coverage of the observed scores: overall, per benchmark, per source.
-    Columns: group, name, n, coverage_50, coverage_90."""
+    Columns: group, name, n, coverage_50, coverage_90 (in-sample), and with `loo`
+    (`forecast.calibration.loo_coverage`) loo_50, loo_90: the shares of LOO-PIT values in the
+    central 50% and 90% bands."""
     rows = []
     if "overall" in predictive:
-        rows.append(("all scores", "all", predictive["overall"]))
+        rows.append(("all scores", "all", predictive["overall"], (loo or {}).get("overall")))
     for name, v in sorted(predictive.get("by_benchmark", {}).items()):
-        rows.append(("benchmark", name, v))
+        rows.append(("benchmark", name, v, (loo or {}).get("by_benchmark", {}).get(name)))
     for name, v in sorted(predictive.get("by_source", {}).items()):
-        rows.append(("source", name, v))
-    return pd.DataFrame([{"group": g, "name": n, "n": v["n"], "coverage_50": v["coverage_50"],
-                          "coverage_90": v["coverage_90"]} for g, n, v in rows])
+        rows.append(("source", name, v, (loo or {}).get("by_source", {}).get(name)))
+    out = []
+    for g, n, v, lv in rows:
+        row = {"group": g, "name": n, "n": v["n"], "coverage_50": v["coverage_50"],
+               "coverage_90": v["coverage_90"]}
+        if loo is not None:
+            row["loo_50"] = lv["coverage_50"] if lv else float("nan")
+            row["loo_90"] = lv["coverage_90"] if lv else float("nan")
+        out.append(row)
+    return pd.DataFrame(out)
 
 
 # --------------------------------------------------------------------------------- data, provenance

@@ -490,12 +490,18 @@ def backtest_figure(card: pd.DataFrame, reliability: pd.DataFrame, summary: dict
 
 def predictive_figure(rows: pd.DataFrame) -> Figure:
     """Posterior predictive coverage of the observed scores per group: the share inside the 50%
-    (circles) and 90% (squares) predictive intervals, with the nominal levels as lines."""
+    (circles) and 90% (squares) predictive intervals, in-sample (filled) and leave-one-out
+    (hollow, when the rows have them), with the nominal levels as lines."""
     fig = Figure(figsize=(WIDTH, 0.5 + 0.16 * len(rows)), layout="constrained")
     ax = fig.add_subplot()
     ys = -np.arange(len(rows))
     ax.plot(rows["coverage_50"], ys, ls="none", marker="o", color=COLORS[0], ms=4, label="inside 50% interval")
     ax.plot(rows["coverage_90"], ys, ls="none", marker="s", color=COLORS[1], ms=4, label="inside 90% interval")
+    if "loo_50" in rows:
+        ax.plot(rows["loo_50"], ys, ls="none", marker="o", mfc="none", color=COLORS[0], ms=5,
+                label="leave-one-out, 50%")
+        ax.plot(rows["loo_90"], ys, ls="none", marker="s", mfc="none", color=COLORS[1], ms=5,
+                label="leave-one-out, 90%")
     ax.axvline(0.5, color=COLORS[0], lw=0.7, ls="--")
     ax.axvline(0.9, color=COLORS[1], lw=0.7, ls=":")
     ax.set_yticks(ys, [f"{g}: {n} (n={k})" if g != "all scores" else f"all scores (n={k})"
@@ -503,6 +509,7 @@ def predictive_figure(rows: pd.DataFrame) -> Figure:
     ax.tick_params(axis="y", length=0, labelsize=6.4)
     ax.set_xlim(0.3, 1.0)
     ax.set_xlabel("share of observed scores inside the posterior predictive interval")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=6.2)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4 if "loo_50" in rows else 2,
+              fontsize=6.2)
     ax.grid(axis="y", visible=False)
     return fig

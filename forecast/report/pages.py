@@ -68,6 +68,7 @@ class ReportData:
     seed_check: dict[str, Any] | None = None
     seed_check_note: str = ""
     predictive: pd.DataFrame = field(default_factory=pd.DataFrame)
+    loo_khat: float = float("nan")  # share of scores with Pareto k-hat > 0.7 in the LOO-PIT
     diagnostics_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_by_benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -521,10 +522,20 @@ def page_diagnostics(data: ReportData) -> Section:
     table = data.diagnostics_table
     classes = {(i, "status"): ("pass" if s == "pass" else "fail") for i, s in enumerate(table["status"])}
     status = ("<p><b>All sampler checks pass.</b></p>" if d.get("ok", True) else banner(d))
-    pred = data.predictive.assign(
-        coverage_50=data.predictive["coverage_50"].map(lambda v: f"{v:.2f}"),
-        coverage_90=data.predictive["coverage_90"].map(lambda v: f"{v:.2f}"),
-    ).rename(columns={"coverage_50": "inside 50% interval", "coverage_90": "inside 90% interval"})
+    fmt = {c: data.predictive[c].map(lambda v: f"{v:.2f}")
+           for c in ("coverage_50", "coverage_90", "loo_50", "loo_90") if c in data.predictive}
+    names = {"coverage_50": "in-sample 50%", "coverage_90": "in-sample 90%",
+             "loo_50": "leave-one-out 50%", "loo_90": "leave-one-out 90%"}
+    pred = data.predictive.assign(**fmt).rename(columns=names)
+    loo_note = (
+        " The leave-one-out columns ask the same of each score's predictive distribution given all "
+        "the other scores (PSIS-LOO-PIT, Vehtari, Gelman & Gabry 2017, arXiv:1507.04544: the share "
+        "of PIT values in [0.25, 0.75] and [0.05, 0.95]). The in-sample check replicates a score "
+        "from a posterior that has seen it, so a model known from one score is covered too often "
+        "even when the model is right; the leave-one-out shares are the calibration to read"
+        + (f" (Pareto k-hat above 0.7, where the approximation is unreliable, for "
+           f"{data.loo_khat:.1%} of the scores)." if data.loo_khat == data.loo_khat else ".")
+    ) if "loo_50" in data.predictive else ""
     body = (
         status
         + f"<p>Sampler: {esc(d.get('sampler', ''))}, {d['chains']} chains x {d['draws']} draws, "
@@ -535,10 +546,10 @@ def page_diagnostics(data: ReportData) -> Section:
         + '<p class="note">Share of the registry\'s scores inside their posterior predictive 50% and '
         "90% intervals (replicated scores with the fitted measurement noise and benchmark spread). "
         "Well calibrated is near 0.50 and 0.90; higher means the model is too uncertain about the "
-        "scores, lower that it is too sure.</p>"
+        "scores, lower that it is too sure." + loo_note + "</p>"
         + figure_html(F.predictive_figure(data.predictive), "Posterior predictive coverage by "
                       "benchmark and by source (independent harness vs self-reported).")
-        + table_html(pred, numeric=["n", "inside 50% interval", "inside 90% interval"], css_class="compact")
+        + table_html(pred, numeric=["n", *[names[c] for c in fmt]], css_class="compact")
     )
     return Section(8, TITLES[7], body)
 
