@@ -26,17 +26,14 @@ from forecast.model import link_cdf, link_density
 KHAT_LIMIT = 0.7
 
 
-def _flat(post: xr.Dataset, name: str, keep: np.ndarray, *dims: str) -> np.ndarray:
+def _flat(post: xr.Dataset, name: str, keep: Any, *dims: str) -> np.ndarray:
     return post[name].stack(s=("chain", "draw")).transpose("s", *dims).values[keep]
 
 
-def loo_coverage(post: xr.Dataset, inp: xr.Dataset, draws: int = 1000, seed: int = 0) -> dict[str, Any]:
-    """Share of LOO-PIT values in the central 50% and 90% bands, overall, per benchmark and per
-    source, in the layout of `predictive_check` (keys coverage_50, coverage_90, n), plus
-    `khat_above`: the share of observations with Pareto k-hat above `KHAT_LIMIT`. Uses `draws`
-    evenly thinned posterior draws; `seed` fixes the replicates."""
-    n_all = int(post.sizes["chain"] * post.sizes["draw"])
-    keep = np.linspace(0, n_all - 1, min(draws, n_all)).round().astype(int)
+def predictive_location_scale(post: xr.Dataset, inp: xr.Dataset, keep: Any = slice(None)
+                              ) -> tuple[np.ndarray, np.ndarray]:
+    """p_is and sd_is of the module docstring for the posterior draws `keep` (all by default),
+    each (draws, observations): the location and scale of the T_5 likelihood of every score."""
     theta = _flat(post, "theta", keep, "model")
     slope, mid = _flat(post, "slope", keep, "benchmark"), _flat(post, "midpoint", keep, "benchmark")
     ceil = _flat(post, "ceiling_loss", keep, "benchmark")
@@ -44,7 +41,7 @@ def loo_coverage(post: xr.Dataset, inp: xr.Dataset, draws: int = 1000, seed: int
     noise = _flat(post, "noise_sd", keep, "benchmark", "source")
     b, j = inp["obs_bench"].values, inp["obs_model"].values
     g, src = inp["obs_group"].values, inp["obs_source"].values
-    eta = np.zeros((len(keep), len(b)))
+    eta = np.zeros((theta.shape[0], len(b)))
     if "protocol_effect" in post:
         eg = _flat(post, "protocol_effect", keep, "group")
         eta[:, g >= 0] = eg[:, g[g >= 0]]
@@ -54,13 +51,13 @@ def loo_coverage(post: xr.Dataset, inp: xr.Dataset, draws: int = 1000, seed: int
     z = slope[:, b] * (theta[:, j] - mid[:, b]) + eta
     p = c + span * link_cdf(z, gumbel)
     sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel)) ** 2)
-    y = inp["obs_y"].values
-    from scipy.stats import t as student_t
+    return p, sd
 
-    loglik = student_t.logpdf((y - p) / sd, 5.0) - np.log(sd)
-    y_rep = p + sd * np.random.default_rng(seed).standard_t(5.0, size=p.shape)
-    pit, khat = loo_pit_values(y, y_rep, loglik)
-    in50, in90 = (pit >= 0.25) & (pit <= 0.75), (pit >= 0.05) & (pit <= 0.95)
+
+def coverage_by_group(in50: np.ndarray, in90: np.ndarray, inp: xr.Dataset) -> dict[str, Any]:
+    """Shares of observations flagged in `in50` / `in90`: overall, per benchmark and per source
+    (keys coverage_50, coverage_90, n)."""
+    b, src = inp["obs_bench"].values, inp["obs_source"].values
 
     def share(mask: np.ndarray) -> dict[str, float]:
         return {"n": int(mask.sum()), "coverage_50": float(in50[mask].mean()),
@@ -68,10 +65,26 @@ def loo_coverage(post: xr.Dataset, inp: xr.Dataset, draws: int = 1000, seed: int
 
     names = list(inp["benchmark"].values)
     return {
-        "overall": share(np.ones(len(y), bool)),
+        "overall": share(np.ones(len(b), bool)),
         "by_benchmark": {name: share(b == k) for k, name in enumerate(names) if (b == k).any()},
         "by_source": {name: share(src == v) for v, name in ((0, "independent"), (1, "self_reported"))
                       if (src == v).any()},
-        "khat_above": float(np.mean(khat > KHAT_LIMIT)),
-        "draws": int(len(keep)),
     }
+
+
+def loo_coverage(post: xr.Dataset, inp: xr.Dataset, draws: int = 1000, seed: int = 0) -> dict[str, Any]:
+    """Share of LOO-PIT values in the central 50% and 90% bands, overall, per benchmark and per
+    source, in the layout of `predictive_check` (keys coverage_50, coverage_90, n), plus
+    `khat_above`: the share of observations with Pareto k-hat above `KHAT_LIMIT`. Uses `draws`
+    evenly thinned posterior draws; `seed` fixes the replicates."""
+    from scipy.stats import t as student_t
+
+    n_all = int(post.sizes["chain"] * post.sizes["draw"])
+    keep = np.linspace(0, n_all - 1, min(draws, n_all)).round().astype(int)
+    p, sd = predictive_location_scale(post, inp, keep)
+    y = inp["obs_y"].values
+    loglik = student_t.logpdf((y - p) / sd, 5.0) - np.log(sd)
+    y_rep = p + sd * np.random.default_rng(seed).standard_t(5.0, size=p.shape)
+    pit, khat = loo_pit_values(y, y_rep, loglik)
+    out = coverage_by_group((pit >= 0.25) & (pit <= 0.75), (pit >= 0.05) & (pit <= 0.95), inp)
+    return out | {"khat_above": float(np.mean(khat > KHAT_LIMIT)), "draws": int(len(keep))}

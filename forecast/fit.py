@@ -27,7 +27,6 @@ import xarray as xr
 from forecast import paths
 from forecast.diagnostics import Diagnostics, diagnose, load_posterior, save_posterior
 from forecast.errors import DiagnosticsFailed, UserError
-from forecast.model import link_cdf, link_density
 
 FitVariant = Literal["full", "drift_only", "priors_only"]
 # The benchmarks fitted by default: the general-capability set used by observational scaling
@@ -196,51 +195,19 @@ def _inputs_dataset(inp: Any) -> xr.Dataset:
 def predictive_check(post: xr.Dataset, inp: xr.Dataset, seed: int = 0) -> dict[str, Any]:
     """Share of observed scores inside their posterior predictive 50% and 90% intervals.
 
-    Replicates y_rep = p_i + sd_i * T_5 per posterior draw (p_i and sd_i as in the model);
-    reported overall, per benchmark and per source (independent / self-reported).
+    Replicates y_rep = p_i + sd_i * T_5 per posterior draw (p_i and sd_i as in the model,
+    `forecast.calibration.predictive_location_scale`); reported overall, per benchmark and per
+    source (independent / self-reported). In-sample: `forecast.calibration.loo_coverage` is the
+    leave-one-out version.
     """
-    rng = np.random.default_rng(seed)
-    theta = post["theta"].stack(s=("chain", "draw")).transpose("s", "model").values
-    slope = post["slope"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
-    mid = post["midpoint"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
-    ceil = post["ceiling_loss"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
-    noise = post["noise_sd"].stack(s=("chain", "draw")).transpose("s", "benchmark", "source").values
-    b = inp["obs_bench"].values
-    j = inp["obs_model"].values
-    g = inp["obs_group"].values
-    src = inp["obs_source"].values
-    eta = np.zeros((theta.shape[0], len(b)))
-    if "protocol_effect" in post:
-        eg = post["protocol_effect"].stack(s=("chain", "draw")).transpose("s", "group").values
-        has = g >= 0
-        eta[:, has] = eg[:, g[has]]
-    tau = post["benchmark_spread"].stack(s=("chain", "draw")).transpose("s", "benchmark").values
-    c = inp["chance"].values[b]
-    span = 1 - c - ceil[:, b]
-    gumbel = inp["gumbel"].values.astype(bool)[b]
-    z = slope[:, b] * (theta[:, j] - mid[:, b]) + eta
-    s = link_cdf(z, gumbel)
-    sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel)) ** 2)
-    y_rep = c + span * s + sd * rng.standard_t(5.0, size=s.shape)
+    from forecast.calibration import coverage_by_group, predictive_location_scale
+
+    p, sd = predictive_location_scale(post, inp)
+    y_rep = p + sd * np.random.default_rng(seed).standard_t(5.0, size=p.shape)
     y = inp["obs_y"].values
-    out: dict[str, Any] = {}
     lo50, hi50 = np.quantile(y_rep, [0.25, 0.75], axis=0)
     lo90, hi90 = np.quantile(y_rep, [0.05, 0.95], axis=0)
-    in50 = (y >= lo50) & (y <= hi50)
-    in90 = (y >= lo90) & (y <= hi90)
-
-    def share(mask: np.ndarray) -> dict[str, float]:
-        return {"n": int(mask.sum()), "coverage_50": float(in50[mask].mean()),
-                "coverage_90": float(in90[mask].mean())}
-
-    out["overall"] = share(np.ones_like(in50))
-    bench_names = list(inp["benchmark"].values)
-    out["by_benchmark"] = {bn: share(b == i) for i, bn in enumerate(bench_names) if (b == i).any()}
-    out["by_source"] = {
-        name: share(src == v) for v, name in ((0, "independent"), (1, "self_reported"))
-        if (src == v).any()
-    }
-    return out
+    return coverage_by_group((y >= lo50) & (y <= hi50), (y >= lo90) & (y <= hi90), inp)
 
 
 def fit_model(
@@ -376,10 +343,9 @@ def technique_table(fit: Fit, priors: Any) -> pd.DataFrame:
         elif tech.indicator == "moe" and "beta_moe" in post:
             values = 10 ** post["beta_moe"].values.ravel()
         elif tech.indicator == "training_tokens" and "gamma_tokens" in post:
-            from forecast.scaling_law import ChinchillaLaw
+            from forecast.model_priors import chinchilla_law
 
-            gx, gy = ChinchillaLaw().log10_multiplier_table()
-            ref = float(np.interp(np.log10(tech.reference_tpp), gx, gy))
+            ref = chinchilla_law(priors.engine).log10_multiplier_at(tech.reference_tpp)
             values = 10 ** (post["gamma_tokens"].values.ravel() * ref)
         row = {
             "id": tid,

@@ -465,7 +465,7 @@ def build_model(
                 )
                 log10_tpp = pt.set_subtensor(log10_tpp[missing], imputed)
             grid_x, grid_y = mp.law.log10_multiplier_table()
-            ref = float(np.interp(np.log10(tok.reference), grid_x, grid_y))
+            ref = mp.law.log10_multiplier_at(tok.reference)
             # gamma scales the law's curve so that gamma * log10 m_law(reference) = beta_tok
             gamma = pm.Deterministic("gamma_tokens", joint[-1] / ref)
             effect = effect + gamma * _interp(log10_tpp, grid_x, grid_y)
@@ -653,8 +653,7 @@ def prior_level(inp: ModelInputs, mp: ModelPriors, per_model: bool = False) -> A
         coef = np.polyfit(inp.t[known], inp.log10_tpp[known], 1)
         tpp = np.where(known, inp.log10_tpp, np.polyval(coef, inp.t))
         gx, gy = mp.law.log10_multiplier_table()
-        ref = float(np.interp(np.log10(tok.reference), gx, gy))
-        level += tok.log10_mean / ref * np.interp(tpp, gx, gy)
+        level += tok.log10_mean / mp.law.log10_multiplier_at(tok.reference) * np.interp(tpp, gx, gy)
     level += float(mp.drift_rate.median) * inp.t
     if per_model:
         return float(level.mean()), inp.log10_params + level

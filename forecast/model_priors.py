@@ -134,15 +134,19 @@ ARRIVAL_WINDOW_YEARS = 5.0
 MAX_ARRIVAL_RATE = 50.0  # techniques per year; the scenario files are bounded the same way
 
 
+def tokens_technique(priors: Any) -> Any:
+    """The prior set's over/under-training technique (indicator `training_tokens`), or None."""
+    return next((t for t in priors.techniques.values() if technique_kind(t) == "tokens"), None)
+
+
 def tokens_score(priors: Any, gamma: np.ndarray | None) -> np.ndarray | None:
     """Standard-normal score of each posterior draw's over-training multiplier under its prior:
     z = (gamma * log10 m_law(r_ref) - mu) / sd, with mu, sd the prior's log10 moments (None
     without a tokens technique or without gamma draws)."""
-    tech = next((t for t in priors.techniques.values() if technique_kind(t) == "tokens"), None)
+    tech = tokens_technique(priors)
     if tech is None or gamma is None:
         return None
-    grid_x, grid_y = chinchilla_law(priors.engine).log10_multiplier_table()
-    ref = float(np.interp(np.log10(tech.reference_tpp), grid_x, grid_y))
+    ref = chinchilla_law(priors.engine).log10_multiplier_at(tech.reference_tpp)
     mean, sd = tech.multiplier.log10_moments()
     return (np.asarray(gamma, dtype=float) * ref - mean) / sd
 
@@ -188,7 +192,7 @@ def sample_engine(priors: Any, n: int, as_of: Any, seed: int = 0,
     retention: dict[float, np.ndarray] = {16.0: np.zeros(n)}
     quant = next((t for t in priors.techniques.values() if t.axis == "memory_bytes"), None)
     if quant is not None and quant.bits:
-        tok = next((t for t in priors.techniques.values() if technique_kind(t) == "tokens"), None)
+        tok = tokens_technique(priors)
         rho = float(priors.correlation([quant.id, tok.id])[0, 1]) if tok is not None else 0.0
         for bits, dist in quant.bits.items():
             if tokens_z is not None and rho != 0.0:

@@ -407,10 +407,16 @@ def first_crossing(
         frac = np.where((i > 0) & (l1 != l0), -l0 / np.where(l1 != l0, l1 - l0, 1.0), 0.0)
         out[rows] = np.where(i > 0, edges[prev] + frac * (edges[i] - edges[prev]), edges[0])
         return out
-    h = _hazard(paths, L, theta_star, noise, settings)
-    # cumulative hazard, trapezoid per month (h is per month; a month is one unit)
-    H = np.concatenate([np.zeros((h.shape[0], 1)), np.cumsum(0.5 * (h[:, 1:] + h[:, :-1]), axis=1)], axis=1)
+    H = _cumulative_hazard(paths, L, theta_star, noise, settings, np.zeros(len(paths.draw)))
     return _invert_cumulative(H, edges, exp_draws)
+
+
+def _cumulative_hazard(paths: _Paths, L: float, theta_star: np.ndarray, noise: np.ndarray,
+                       settings: ProjectionSettings, H0: np.ndarray) -> np.ndarray:
+    """Cumulative hazard at each month edge of `paths`, (P, M+1), starting from H0 (P,) at the
+    first edge: trapezoids of the monthly hazard h (a month is one unit), summed in month order."""
+    h = _hazard(paths, L, theta_star, noise, settings)
+    return np.cumsum(np.concatenate([H0[:, None], 0.5 * (h[:, 1:] + h[:, :-1])], axis=1), axis=1)
 
 
 def _invert_cumulative(H: np.ndarray, edges: np.ndarray, E: np.ndarray) -> np.ndarray:
@@ -471,8 +477,7 @@ def march_crossings(
             # the block's first edge was the previous block's last, where the level was below
             t = first_crossing(paths, L, theta_star, noise, settings, exp_draws[active])
         else:
-            h = _hazard(paths, L, theta_star, noise, settings)
-            H = np.cumsum(np.concatenate([H_at[active, None], 0.5 * (h[:, 1:] + h[:, :-1])], axis=1), axis=1)
+            H = _cumulative_hazard(paths, L, theta_star, noise, settings, H_at[active])
             t = _invert_cumulative(H, paths.edges, exp_draws[active])
             H_at[active] = H[:, -1]
         done = np.isfinite(t)

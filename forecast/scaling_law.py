@@ -59,6 +59,11 @@ class ChinchillaLaw:
         """Grid of log10 r (tokens per parameter) and log10 m(r), evenly spaced in log10 r."""
         return _table(self, n_params, lo, hi, n)
 
+    def log10_multiplier_at(self, tokens_per_param: float) -> float:
+        """log10 m(r) at one ratio r, read off `log10_multiplier_table` (linear in log10 r)."""
+        grid_x, grid_y = self.log10_multiplier_table()
+        return float(np.interp(np.log10(tokens_per_param), grid_x, grid_y))
+
 
 @lru_cache(maxsize=8)
 def _table(law: ChinchillaLaw, n_params: float, lo: float, hi: float, n: int):

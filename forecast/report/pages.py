@@ -114,24 +114,28 @@ def backtest_fits_banner(summary: dict[str, Any]) -> str:
     if not failed:
         return ""
     worst = max(failed, key=lambda x: x[2].get("rhat_max", 0.0))
-    return (
-        f'<div class="banner">{len(failed)} of {len(fits)} fits behind this backtest FAILED their '
-        "convergence checks: read its scores with caution."
-        f'<span class="detail">Worst: {esc(worst[0])} as of {esc(worst[1])}, R-hat '
-        f'{worst[2].get("rhat_max", float("nan")):.3f}, min bulk ESS {worst[2].get("ess_bulk_min", float("nan")):.0f}. '
-        "Every fit's diagnostics are in backtest_summary.json.</span></div>"
-    )
+    return _banner_html(
+        f"{len(failed)} of {len(fits)} fits behind this backtest FAILED their convergence checks: "
+        "read its scores with caution.",
+        f'Worst: {worst[0]} as of {worst[1]}, R-hat {worst[2].get("rhat_max", float("nan")):.3f}, '
+        f'min bulk ESS {worst[2].get("ess_bulk_min", float("nan")):.0f}. '
+        "Every fit's diagnostics are in backtest_summary.json.")
 
 
 def banner(diag: dict[str, Any]) -> str:
+    """A red banner when the report's own fit failed its convergence checks."""
     if diag.get("ok", True):
         return ""
-    problems = "; ".join(diag.get("problems", []))
-    return (
-        '<div class="banner">The fit behind this report FAILED its convergence checks: treat every '
-        "number here with caution (more draws, or the fix named in the diagnostics, may help)."
-        f'<span class="detail">{esc(problems)}</span></div>'
-    )
+    return _banner_html(
+        "The fit behind this report FAILED its convergence checks: treat every number here with "
+        "caution (more draws, or the fix named in the diagnostics, may help).",
+        "; ".join(diag.get("problems", [])))
+
+
+def _banner_html(message: str, detail: str) -> str:
+    """The red banner's markup: a message and a smaller detail line, both escaped."""
+    return f'<div class="banner">{esc(message)}<span class="detail">{esc(detail)}</span></div>'
+
 
 
 # ----------------------------------------------------------------------------- page 1
