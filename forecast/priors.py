@@ -1337,7 +1337,8 @@ def _parse_engine(data: Mapping[str, Any], file: Path) -> EnginePriors:
 
 @dataclass(frozen=True)
 class PriorSet:
-    """All priors of one folder: techniques ordered by id, engine priors, folder and content hash."""
+    """All priors of one folder: techniques ordered by id, engine priors, folder and content hash
+    (`model_content_hash`: numbers and structure, not prose)."""
 
     techniques: dict[str, Technique]
     engine: EnginePriors
@@ -1530,6 +1531,30 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UserError("TOML nesting too deep", file=path) from None
 
 
+# Keys whose values are prose for the reader (citations, findings, conversions, notes, names,
+# reasoning): the model never reads them, so they are left out of the content hash.
+PROSE_KEYS = frozenset({"cite", "finding", "conversion", "note", "name", "introduced_in", "adoption", "reasoning"})
+
+
+def _without_prose(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _without_prose(v) for k, v in value.items() if k not in PROSE_KEYS}
+    if isinstance(value, list):
+        return [_without_prose(v) for v in value]
+    return value
+
+
+def model_content_hash(files: Mapping[str, Mapping[str, Any]]) -> str:
+    """SHA-256 of what the model reads from a folder: every file's parsed TOML (keyed by file name)
+    without the prose keys (`PROSE_KEYS`), as canonical JSON.
+
+    Fits are cached under this hash, so correcting a citation, a finding or a note leaves every
+    cached fit and backtest valid, while any change to a number, a date, an axis, an indicator,
+    an overlap or a link family invalidates them."""
+    canonical = {name: _without_prose(data) for name, data in sorted(files.items())}
+    return sha256_bytes(json.dumps(canonical, sort_keys=True, default=str).encode())
+
+
 def load_priors(folder: Path | str | None = None) -> PriorSet:
     """Load and validate a priors folder (default: the shipped `priors/`).
 
@@ -1545,17 +1570,17 @@ def load_priors(folder: Path | str | None = None) -> PriorSet:
     for p in paths:
         if p.name.startswith("_") and p.name != ENGINE_FILE:
             raise UserError(f"unknown engine file (only {ENGINE_FILE} is read)", file=p)
-    sha = sha256_files(paths, root=folder)
-    memo_key = (str(folder.resolve()), sha)
+    memo_key = (str(folder.resolve()), sha256_files(paths, root=folder))
     if memo_key in _LOADED:
         return _LOADED[memo_key]
+    raw = {p: _read_toml(p) for p in paths}
     try:
-        engine = _parse_engine(_read_toml(engine_path), engine_path)
+        engine = _parse_engine(raw[engine_path], engine_path)
         techniques: dict[str, Technique] = {}
         for p in paths:
             if p.name.startswith("_"):
                 continue
-            tech = _parse_technique(_read_toml(p), p)
+            tech = _parse_technique(raw[p], p)
             if tech.id in techniques:
                 raise UserError(f"duplicate id '{tech.id}' (also in {techniques[tech.id].file.name})", file=p, key="id")
             techniques[tech.id] = tech
@@ -1563,7 +1588,8 @@ def load_priors(folder: Path | str | None = None) -> PriorSet:
         _FIT_CACHE.flush()
     techniques = dict(sorted(techniques.items()))
     _check_overlaps(techniques)
-    result = PriorSet(techniques=techniques, engine=engine, folder=folder, sha256=sha)
+    result = PriorSet(techniques=techniques, engine=engine, folder=folder,
+                      sha256=model_content_hash({p.name: data for p, data in raw.items()}))
     _LOADED[memo_key] = result
     return result
 

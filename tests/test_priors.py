@@ -313,3 +313,22 @@ def test_plots(priors, tmp_path):
     out = tmp_path / "priors.png"
     grid.savefig(out, dpi=40)
     assert out.stat().st_size > 10_000
+
+
+def test_content_hash_ignores_prose_and_follows_numbers(priors, tmp_path):
+    """Fits are keyed on what the model reads: a corrected citation keeps the hash, a number does not."""
+    import shutil
+
+    folder = tmp_path / "priors"
+    shutil.copytree(default_priors_dir(), folder)
+    assert load_priors(folder).sha256 == priors.sha256  # the folder's path is not hashed
+    path = folder / "ssm_hybrid.toml"
+    text = path.read_text()
+    prose = text.replace("arXiv:2406.07887, abstract", "arXiv:2406.07887, abstract and §4").replace(
+        'name = "', 'name = "Renamed: ', 1).replace("# ", "#  ")
+    assert prose != text
+    path.write_text(prose)
+    assert load_priors(folder).sha256 == priors.sha256
+    assert "median = 1.15" in prose
+    path.write_text(prose.replace("median = 1.15", "median = 1.16"))
+    assert load_priors(folder).sha256 != priors.sha256
