@@ -733,7 +733,11 @@ def run_backtest(
                 results[task.cutoff] = _run_cutoff(task)
                 bar.advance(task_id)
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("spawn")) as pool:
+            from forecast.fit import children_with_fixed_hashing
+
+            # workers (started lazily, so the whole block) sample in-process, reproducibly
+            with children_with_fixed_hashing(), \
+                    ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("spawn")) as pool:
                 futures = {pool.submit(_run_cutoff, task): task.cutoff for task in tasks}
                 try:
                     for fut in as_completed(futures):

@@ -2,19 +2,23 @@
 
 `fit_model` builds the model of `forecast.model` from a registry and a prior set known at
 `settings.as_of`, samples it with nutpie (4 chains x 3000 draws after 1000 tuning steps by
-default), runs the convergence checks of `forecast.diagnostics` and a posterior predictive check,
-and writes the posterior to a NetCDF file keyed by a hash of everything that determines it (data,
+default; in an interpreter with unsalted string hashes, see `sample_reproducibly`), runs the
+convergence checks of `forecast.diagnostics` and a posterior predictive check, and writes the posterior to a NetCDF file keyed by a hash of everything that determines it (data,
 priors, settings, model code, package versions). A second call with the same inputs loads that
 file instead of sampling again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import multiprocessing
+import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -240,7 +244,7 @@ def fit_model(
             path.unlink(missing_ok=True)  # unreadable cache entry: refit
 
     mp = model_priors_from(known_priors, registry.benchmarks)
-    from forecast.model import build_model, monitored_vars, prepare_inputs
+    from forecast.model import build_model, prepare_inputs
 
     inp = prepare_inputs(
         registry.models, registry.scores, registry.benchmarks, mp, settings.as_of,
@@ -248,10 +252,9 @@ def fit_model(
         benchmark_set=list(settings.benchmarks),
     )
     variant = "drift_only" if settings.variant == "drift_only" else "full"
-    model = build_model(inp, mp, variant=variant,
-                        generative=True if settings.variant == "priors_only" else None)
-    tree, seconds, sampler = _sample(model, settings, progress)
-    monitored = [v for v in monitored_vars(model) if v in tree["posterior"].to_dataset()]
+    build_model(inp, mp, variant=variant, generative=True if settings.variant == "priors_only" else None)  # validates here
+    tree, seconds, sampler, monitored = sample_reproducibly(
+        inp, mp, variant, True if settings.variant == "priors_only" else None, settings, progress)
     if settings.variant == "priors_only":
         diag = Diagnostics(
             rhat_max=float("nan"), ess_bulk_min=float("nan"), ess_tail_min=float("nan"),
@@ -299,6 +302,94 @@ def fit_model(
 def _gate(diag: Diagnostics, strict: bool) -> None:
     if strict and not diag.ok:
         raise DiagnosticsFailed("; ".join(diag.problems))
+
+
+def hashing_is_fixed() -> bool:
+    """True when this interpreter started with PYTHONHASHSEED=0 (str and bytes hashes unsalted)."""
+    return sys.flags.hash_randomization == 0
+
+
+@contextlib.contextmanager
+def children_with_fixed_hashing() -> Iterator[None]:
+    """Processes started inside this block (spawn) get PYTHONHASHSEED=0, so they sample in-process
+    reproducibly (see `sample_reproducibly`); the caller's environment is restored afterwards."""
+    old = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = "0"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONHASHSEED", None)
+        else:
+            os.environ["PYTHONHASHSEED"] = old
+
+
+def _sample_model(inp: Any, mp: Any, variant: str, generative: bool | None, settings: FitSettings,
+                  progress: bool) -> tuple[xr.DataTree, float, str, list[str]]:
+    """Build the model, sample it (`_sample`), and name the monitored variables it holds."""
+    from forecast.model import build_model, monitored_vars
+
+    model = build_model(inp, mp, variant=variant, generative=generative)
+    tree, seconds, sampler = _sample(model, settings, progress)
+    monitored = [v for v in monitored_vars(model) if v in tree["posterior"].to_dataset()]
+    return tree, seconds, sampler, monitored
+
+
+def _sample_in_child(conn: Any, *args: Any) -> None:
+    """Body of the sampling process: send ("ok", result), ("interrupt", message) or ("error", exc)."""
+    try:
+        result = _sample_model(*args)
+        conn.send(("ok", result))
+    except KeyboardInterrupt as exc:
+        conn.send(("interrupt", str(exc) or "sampling was interrupted"))
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an exception that does not pickle: its text
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def sample_reproducibly(inp: Any, mp: Any, variant: str, generative: bool | None, settings: FitSettings,
+                        progress: bool) -> tuple[xr.DataTree, float, str, list[str]]:
+    """Sample the model of (`inp`, `mp`) so that the same seed gives the same draws in every process.
+
+    PyTensor's graph rewrites visit some sets of variables in the order of their str hashes, which
+    Python salts per process (PYTHONHASHSEED). The compiled log density and gradient then differ
+    in their last bits from one process to the next (measured on the 2023-01-01 model: 0x1.478b72a3440a4p+10
+    against ...a5p+10 for the summed gradient), and NUTS trajectories amplify those bits until two
+    runs with one seed give different posteriors. So sampling happens in an interpreter whose hash
+    seed is 0: this one when it started that way (`hashing_is_fixed`), otherwise a child process
+    started for the purpose (spawn; a few seconds of imports). Ctrl-C or an exception in the
+    parent stops the child; nothing is cached from an unfinished child.
+    """
+    args = (inp, mp, variant, generative, settings, progress)
+    if hashing_is_fixed():
+        return _sample_model(*args)
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    with children_with_fixed_hashing():
+        proc = ctx.Process(target=_sample_in_child, args=(sender, *args), name="forecast-sampler")
+        proc.start()
+    sender.close()
+    try:
+        try:
+            status, payload = receiver.recv()
+        except EOFError:
+            proc.join()
+            raise RuntimeError(f"the sampling process ended without a result (exit code {proc.exitcode})") from None
+        proc.join()
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+        receiver.close()
+    if status == "interrupt":
+        raise KeyboardInterrupt(payload)
+    if status == "error":
+        raise payload
+    return payload
 
 
 def _sample(model: Any, settings: FitSettings, progress: bool) -> tuple[xr.DataTree, float, str]:

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# pytest-xdist starts its workers after this file is imported: with a fixed hash seed they sample
+# in-process (forecast.fit.sample_reproducibly) instead of starting a sampling process per fit.
+# tests/test_repro.py checks the child-process path under salted hashing.
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
 import numpy as np
 import pytest
 
