@@ -203,6 +203,44 @@ def test_kill_during_sampling_leaves_no_trusted_cache_entry_and_a_rerun_succeeds
         assert r["techniques"] == again["techniques"] and r["drift"] == again["drift"]
 
 
+def _processes_with_env(marker: str) -> list[int]:
+    """PIDs of live processes whose environment contains `marker` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_signals_to_a_salted_fit_stop_its_sampling_process(tmp_path):
+    """A `forecast fit` whose string hashes are salted samples in a child process
+    (`forecast.fit.sample_reproducibly`). SIGINT or SIGTERM sent to the command alone (not to its
+    process group) ends it with 130 / 143, ends the child too, and caches nothing."""
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"} | {"FORECAST_CACHE_DIR": str(cache)}
+    for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+        proc = subprocess.Popen([*PYTHON_CLI, "fit", "--as-of", "2021-07-01", "--draws", "150", "--tune", "8000",
+                                 "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_for_sampling(proc, settle=5.0)  # the child prints PyMC's NUTS line
+        children = [pid for pid in _processes_with_env(str(cache)) if pid != proc.pid]
+        assert children, "no sampling process was started"
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == code, err[-2000:]
+        assert "Traceback" not in err and out == ""
+        deadline = time.monotonic() + 30
+        while _processes_with_env(str(cache)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _processes_with_env(str(cache)) == [], "the sampling process outlived the command"
+        assert cache_entries(cache) == [] and leftovers(tmp_path) == []
+
+
 @pytest.mark.slow
 def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
     """nutpie answers Ctrl-C by returning the draws taken so far; the fit must not treat that

@@ -172,5 +172,5 @@ def test_the_package_has_no_way_to_run_what_it_reads():
     hits = [f"{path.relative_to(package)}:{n}: {line.strip()}"
             for path in sorted(package.rglob("*.py"))
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-            if CODE_PATHS.search(line) and not line.lstrip().startswith("#")]
+            if CODE_PATHS.search(line.split("  # ")[0]) and not line.lstrip().startswith("#")]  # code, not comments
     assert hits == []

@@ -100,7 +100,7 @@ CASES = {
     "engine value without citation": ("_engine.toml", 'E = {value = 1.8172, cite = "Besiroglu et al. 2024, arXiv:2404.10102, Table 1"}',
                                       "E = {value = 1.8172, judgement = false}", "_engine.toml", "tokens.E",
                                       "missing citation"),
-    "empty cite": ("objectives.toml", 'cite = "Nguyen, Karampatziakis, Chen 2023, \'Meet in the Middle\', arXiv:2303.07295, abstract"',
+    "empty cite": ("objectives.toml", 'cite = "Nguyen, Karampatziakis, Chen 2023, \'Meet in the Middle\', arXiv:2303.07295 (NeurIPS 2023), abstract; Appendix A.1 (similar wall-clock time to left-to-right and FIM training because the two directions run in parallel)"',
                    'cite = " "', "objectives.toml", "evidence[3].cite", "empty"),
     # dates
     "date that does not parse": ("objectives.toml", "introduced = 2022-05-10", 'introduced = "2022-13-45"',
