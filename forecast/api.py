@@ -253,11 +253,9 @@ class Engine:
     @property
     def posterior_draws(self) -> Any:
         if self._draws is None:
-            from forecast.model_priors import with_population
-            from forecast.posterior import PosteriorDraws
+            from forecast.posterior import projection_draws
 
-            self._draws = with_population(PosteriorDraws.from_fit(self.fit()),
-                                          self.priors.introduced_by(self.as_of), seed=self.seed)
+            self._draws = projection_draws(self.fit(), self.priors.introduced_by(self.as_of), seed=self.seed)
         return self._draws
 
     def engine_draws(self) -> Any:

@@ -71,12 +71,12 @@ class EngineMethod:
         seed: int,
     ) -> np.ndarray:
         from forecast.model import decimal_year
-        from forecast.model_priors import sample_engine, with_population
-        from forecast.posterior import PosteriorDraws
+        from forecast.model_priors import sample_engine
+        from forecast.posterior import projection_draws
         from forecast.project import Budget, ProjectionSettings, Target, crossing_times
 
         fit, priors = self.fit(models, scores, cutoff, seed)
-        draws = with_population(PosteriorDraws.from_fit(fit), priors.introduced_by(cutoff), seed=seed)
+        draws = projection_draws(fit, priors.introduced_by(cutoff), seed=seed)
         engine = sample_engine(priors.introduced_by(cutoff), draws.n, cutoff, seed=seed)
         settings = ProjectionSettings(
             horizon=BACKTEST_HORIZON, paths_per_draw=self.paths_per_draw, seed=seed,

@@ -8,11 +8,14 @@ parameters (see `forecast.model`).
 from __future__ import annotations
 
 import json
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import xarray as xr
+
+from forecast.scaling_law import ChinchillaLaw
 
 
 class LazyDraws:
@@ -98,6 +101,8 @@ class PosteriorDraws:
     pop_spread: np.ndarray  # (n,) its sd across techniques
     model_ids: list[str] = field(default_factory=list)
     theta: np.ndarray | LazyDraws | None = None  # (n, J) latent capability of registry models
+    # the loss law behind gamma's f(log10 r) (the priors' [tokens] section the fit used)
+    token_law: ChinchillaLaw = field(default_factory=ChinchillaLaw)
 
     def benchmark_index(self, name: str) -> int:
         return self.benchmarks.index(name)
@@ -201,3 +206,15 @@ def drift_at(
     level = sign * slopes @ overlap
     seg = int(np.clip(np.searchsorted(knots, when, side="right") - 1, 0, n_seg - 1))
     return level, slopes[:, seg]
+
+
+def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
+    """The draws of `fit` completed from `priors` (the set known at the fit's as-of date) for
+    projecting: the size distribution of future techniques where the fit has too few fitted ones
+    (`forecast.model_priors.with_population`), and the Chinchilla law of the priors' [tokens]
+    section, through which the fit read gamma (the token effect is gamma f(log10 r) with
+    f = log10 of that law's parameter multiplier), so the projection reads it the same way."""
+    from forecast.model_priors import chinchilla_law, with_population
+
+    draws = with_population(PosteriorDraws.from_fit(fit), priors, seed=seed)
+    return dataclasses.replace(draws, token_law=chinchilla_law(priors.engine))

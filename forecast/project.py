@@ -43,7 +43,7 @@ from scipy.special import ndtr, ndtri
 from forecast.errors import UserError
 from forecast.model import link_cdf, link_density, link_inverse
 from forecast.posterior import PosteriorDraws
-from forecast.scaling_law import ChinchillaLaw, interp_uniform
+from forecast.scaling_law import interp_uniform
 
 LOG10_E = np.log10(np.e)
 MAX_ARRIVALS_PER_PATH = 1000  # 50 a year over 20 years; each arrival is simulated
@@ -272,7 +272,7 @@ class PathSimulator:
             var += A * (1 - A) * shift**2
         # tokens per parameter: E and Var of gamma f(log10 r) by Gauss-Hermite quadrature
         if draws.gamma is not None:
-            gx, gy = ChinchillaLaw().log10_multiplier_table()
+            gx, gy = draws.token_law.log10_multiplier_table()
             nodes, weights = np.polynomial.hermite_e.hermegauss(9)
             weights = weights / weights.sum()
             mu_r = draws.tpp_intercept[d, None] + draws.tpp_trend[d, None] * (T - draws.t_ref)

@@ -13,6 +13,7 @@ from forecast.project import (
     required_theta,
     smallest_size,
 )
+from forecast.scaling_law import ChinchillaLaw
 from tests.conftest import make_draws, make_engine
 
 
@@ -156,3 +157,23 @@ def test_path_blocks_must_run_in_time_order():
     sim.block(np.arange(5), 0, 6)
     with pytest.raises(ValueError):
         sim.block(np.arange(5), 12, 18)
+
+
+@pytest.mark.parametrize("law", [ChinchillaLaw(), ChinchillaLaw(alpha=0.30, beta=0.40, reference_tpp=30.0)])
+def test_the_token_effect_follows_the_draws_law_to_the_day(law):
+    """The token term gamma f(log10 r) uses the Chinchilla law the draws carry (the priors' law
+    the fit read gamma through), not a built-in one: with a constant ratio r = 100 and no spread it
+    adds gamma log10 m_law(100) to the closed-form crossing."""
+    import dataclasses
+
+    d = make_draws(n=10, beta=0.3, drift_rate=0.25, drift_level=0.1, data_end=2024.0,
+                   midpoint=10.5, slope=1.5, ceiling=0.05)
+    d = dataclasses.replace(d, gamma=np.full(10, 0.8), tpp_intercept=np.full(10, 2.0),
+                            tpp_trend=np.zeros(10), tpp_sd=np.zeros(10), token_law=law)
+    t = crossing_times(d, make_engine(n=10), Target("mmlu=0.70", (("mmlu", 0.70),)), Budget("params_total", 1e9),
+                       ProjectionSettings(horizon=2040.0, paths_per_draw=1, frontier="mean", arrivals=False))
+    q = (0.70 - 0.25) / 0.70
+    theta_star = 10.5 + np.log(q / (1 - q)) / 1.5
+    tokens = 0.8 * law.log10_multiplier_at(100.0)
+    expected = 2024.0 + (theta_star - 9.0 - 0.3 - 0.1 - tokens) / 0.25
+    assert np.allclose(t, expected, atol=1 / 365.25)

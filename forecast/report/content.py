@@ -284,12 +284,11 @@ def adoption_at(draws: Any, tech: str, year: float | np.ndarray) -> np.ndarray:
 def tokens_effect(draws: Any, year: float) -> np.ndarray:
     """E[gamma f(log10 r)] per draw for a model released at `year`: f is the Chinchilla-law
     log10 parameter multiplier of training at r tokens per parameter (1 at 20), and
-    log10 r ~ N(a_r + b_r (year - t_ref), s_r) the fitted trend (9-node Gauss-Hermite)."""
-    from forecast.scaling_law import ChinchillaLaw
-
+    log10 r ~ N(a_r + b_r (year - t_ref), s_r) the fitted trend (9-node Gauss-Hermite), with
+    the law the fit used (`draws.token_law`)."""
     if draws.gamma is None:
         return np.zeros(draws.n)
-    gx, gy = ChinchillaLaw().log10_multiplier_table()
+    gx, gy = draws.token_law.log10_multiplier_table()
     nodes, weights = np.polynomial.hermite_e.hermegauss(9)
     weights = weights / weights.sum()
     mu = draws.tpp_intercept + draws.tpp_trend * (year - draws.t_ref)
@@ -482,8 +481,6 @@ def technique_samples(engine: Any) -> dict[str, np.ndarray]:
     for binary techniques, 10^beta_moe (active parameters, at the reference sparsity) for MoE,
     10^(gamma f(log10 r_ref)) for over-training at the prior's reference tokens per parameter.
     Techniques the registry cannot inform (e.g. quantization, memory axis) are absent."""
-    from forecast.scaling_law import ChinchillaLaw
-
     fit = engine.fit()
     post = fit.posterior
     d = engine.posterior_draws
@@ -494,7 +491,7 @@ def technique_samples(engine: Any) -> dict[str, np.ndarray]:
         elif tech.indicator == "moe" and "beta_moe" in post:
             out[tid] = 10 ** post["beta_moe"].values.ravel()
         elif tech.indicator == "training_tokens" and d.gamma is not None and tech.reference_tpp:
-            gx, gy = ChinchillaLaw().log10_multiplier_table()
+            gx, gy = d.token_law.log10_multiplier_table()
             out[tid] = 10 ** (d.gamma * float(np.interp(np.log10(tech.reference_tpp), gx, gy)))
     return out
 
