@@ -3,9 +3,10 @@
 `fit_model` builds the model of `forecast.model` from a registry and a prior set known at
 `settings.as_of`, samples it with nutpie (4 chains x 3000 draws after 1000 tuning steps by
 default; in an interpreter with unsalted string hashes, see `sample_reproducibly`), runs the
-convergence checks of `forecast.diagnostics` and a posterior predictive check, and writes the posterior to a NetCDF file keyed by a hash of everything that determines it (data,
-priors, settings, model code, package versions). A second call with the same inputs loads that
-file instead of sampling again.
+convergence checks of `forecast.diagnostics` and the posterior predictive checks (in-sample and
+leave-one-out), and writes the posterior to a NetCDF file keyed by a hash of everything that
+determines it (data, priors, settings, model code, package versions). A second call with the same
+inputs loads that file instead of sampling again.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class Fit:
     diagnostics: Diagnostics
     provenance: dict[str, Any]
     predictive: dict[str, Any] = field(default_factory=dict)
+    # leave-one-out coverage (`forecast.calibration.loo_coverage`), computed once when sampled
+    predictive_loo: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     from_cache: bool = False
 
@@ -80,6 +83,15 @@ class Fit:
     @property
     def inputs(self) -> xr.Dataset:
         return self.tree["inputs"].to_dataset()
+
+    def loo_coverage(self) -> dict[str, Any]:
+        """The leave-one-out coverage stored with the fit; computed here for a fit file written
+        without it."""
+        if not self.predictive_loo:
+            from forecast.calibration import loo_coverage
+
+            self.predictive_loo = loo_coverage(self.posterior, self.inputs)
+        return self.predictive_loo
 
     @property
     def as_of(self) -> date:
@@ -96,6 +108,7 @@ class Fit:
             "provenance": json.dumps(self.provenance, sort_keys=True),
             "diagnostics": json.dumps(self.diagnostics.to_dict(), sort_keys=True),
             "predictive": json.dumps(self.predictive, sort_keys=True),
+            "predictive_loo": json.dumps(self.predictive_loo, sort_keys=True),
         }
         save_posterior(tree, path)
         self.path = path
@@ -112,6 +125,7 @@ class Fit:
                 diagnostics=Diagnostics.from_dict(json.loads(attrs["diagnostics"])),
                 provenance=json.loads(attrs["provenance"]),
                 predictive=json.loads(attrs.get("predictive", "{}")),
+                predictive_loo=json.loads(attrs.get("predictive_loo", "{}")),
                 path=path,
             )
         except (OSError, KeyError, ValueError) as exc:
@@ -244,7 +258,7 @@ def fit_model(
             path.unlink(missing_ok=True)  # unreadable cache entry: refit
 
     mp = model_priors_from(known_priors, registry.benchmarks)
-    from forecast.model import build_model, prepare_inputs
+    from forecast.model import prepare_inputs
 
     inp = prepare_inputs(
         registry.models, registry.scores, registry.benchmarks, mp, settings.as_of,
@@ -252,7 +266,6 @@ def fit_model(
         benchmark_set=list(settings.benchmarks),
     )
     variant = "drift_only" if settings.variant == "drift_only" else "full"
-    build_model(inp, mp, variant=variant, generative=True if settings.variant == "priors_only" else None)  # validates here
     tree, seconds, sampler, monitored = sample_reproducibly(
         inp, mp, variant, True if settings.variant == "priors_only" else None, settings, progress)
     if settings.variant == "priors_only":
@@ -278,6 +291,11 @@ def fit_model(
         }
     )
     predictive = predictive_check(posterior, inputs, seed=settings.seed)
+    loo: dict[str, Any] = {}
+    if settings.variant != "priors_only":  # importance sampling from prior draws says nothing
+        from forecast.calibration import loo_coverage
+
+        loo = loo_coverage(posterior, inputs)
     provenance = {
         "data_sha256": registry.sha256,
         "data_source": str(registry.source),
@@ -292,7 +310,8 @@ def fit_model(
         "cache_key": key,
         "monitored": monitored,
     }
-    result = Fit(tree=out_tree, diagnostics=diag, provenance=provenance, predictive=predictive)
+    result = Fit(tree=out_tree, diagnostics=diag, provenance=provenance, predictive=predictive,
+                 predictive_loo=loo)
     if use_cache:
         result.save(path)
     _gate(diag, strict)
@@ -367,6 +386,9 @@ def sample_reproducibly(inp: Any, mp: Any, variant: str, generative: bool | None
     args = (inp, mp, variant, generative, settings, progress)
     if hashing_is_fixed():
         return _sample_model(*args)
+    from forecast.model import build_model
+
+    build_model(inp, mp, variant=variant, generative=generative)  # input errors surface here, not in the child
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     with children_with_fixed_hashing():

@@ -8,8 +8,7 @@ parameters (see `forecast.model`).
 from __future__ import annotations
 
 import json
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -217,4 +216,4 @@ def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
     from forecast.model_priors import chinchilla_law, with_population
 
     draws = with_population(PosteriorDraws.from_fit(fit), priors, seed=seed)
-    return dataclasses.replace(draws, token_law=chinchilla_law(priors.engine))
+    return replace(draws, token_law=chinchilla_law(priors.engine))

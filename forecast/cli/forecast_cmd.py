@@ -153,9 +153,7 @@ def fit_command(
         "units": "log10 baseline-equivalent parameters per year (5%, 50%, 95%)",
     }
     diag = fit.diagnostics.to_dict()
-    from forecast.calibration import loo_coverage
-
-    loo = loo_coverage(fit.posterior, fit.inputs)
+    loo = fit.loo_coverage()
     if json:
         emit_json({
             "as_of": engine.as_of.isoformat(),

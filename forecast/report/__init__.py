@@ -132,9 +132,7 @@ def build_report(
     reg = engine.registry.as_of(engine.as_of)
     per_source = summarize(reg.models, reg.scores)["per_source_protocol"]
     lap("priors_adoption_data")
-    from forecast.calibration import loo_coverage
-
-    loo = loo_coverage(fit.posterior, fit.inputs)
+    loo = fit.loo_coverage()
     lap("loo_pit")
 
     diag = fit.diagnostics.to_dict()

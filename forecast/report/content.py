@@ -491,8 +491,7 @@ def technique_samples(engine: Any) -> dict[str, np.ndarray]:
         elif tech.indicator == "moe" and "beta_moe" in post:
             out[tid] = 10 ** post["beta_moe"].values.ravel()
         elif tech.indicator == "training_tokens" and d.gamma is not None and tech.reference_tpp:
-            gx, gy = d.token_law.log10_multiplier_table()
-            out[tid] = 10 ** (d.gamma * float(np.interp(np.log10(tech.reference_tpp), gx, gy)))
+            out[tid] = 10 ** (d.gamma * d.token_law.log10_multiplier_at(tech.reference_tpp))
     return out
 
 

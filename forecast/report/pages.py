@@ -137,7 +137,6 @@ def _banner_html(message: str, detail: str) -> str:
     return f'<div class="banner">{esc(message)}<span class="detail">{esc(detail)}</span></div>'
 
 
-
 # ----------------------------------------------------------------------------- page 1
 
 
