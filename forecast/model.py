@@ -25,8 +25,12 @@ Latent capability of registry model j (DESIGN §5):
   against 20 (Besiroglu et al. 2024 refit of Hoffmann et al. 2022); gamma scales it (prior from
   `priors/overtraining.toml`). Missing token counts are imputed:
   log10 r_j ~ N(a_r + b_r * t_j, s_r).
-* D(t): piecewise linear in t with one slope per calendar year; the slopes follow a random walk
-  (rho_y = rho_{y-1} + walk_sd * eps_y) around the reference-year rate, and D(t_ref) = 0.
+* D(t): piecewise linear in t with one slope per calendar year, D(t_ref) = 0. The yearly slopes
+  fluctuate around a long-run rate rho_bar (the literature's decade-long average) as a stationary
+  AR(1) with spread v (sd of a year's slope around rho_bar) and year-to-year persistence phi:
+  Corr(rho_y, rho_y') = phi^|y - y'|, i.e. rho_y - rho_bar = phi (rho_{y-1} - rho_bar) + s_y eps_y
+  with innovation sd s_y = v sqrt(1 - phi^2) (`drift_ar1_matrix`). The projection continues the
+  same process in continuous time (an Ornstein-Uhlenbeck slope, `forecast.project`).
 
 Benchmark link for benchmark b, protocol group g (shots, chain of thought, self-reported or
 independent), with the chance floor c_b fixed by the benchmark's design:
@@ -116,8 +120,9 @@ class ModelPriors:
 
     techniques: list[TechniqueSpec]
     correlation: np.ndarray  # over the binary techniques, then the tokens one, in that order
-    drift_rate: Any
-    walk_sd: Any
+    drift_rate: Any  # long-run rate of the yearly drift slopes
+    drift_spread: Any  # sd of a year's slope around the long-run rate
+    drift_persistence: Any  # year-to-year autocorrelation phi of the slopes
     quality_sd: Any
     org_sd: Any
     noise_sd: Any
@@ -193,7 +198,6 @@ class ModelInputs:
             "benchmark": list(self.benchmarks),
             "group": list(self.groups),
             "segment": [f"{int(y)}" for y in self.year_knots[:-1]],
-            "step": [f"{int(y)}" for y in self.year_knots[1:-1]],
             "obs": np.arange(len(self.obs_y)),
             "adopted": list(self.adoption_tech),
             "source": ["independent", "self_reported"],
@@ -372,15 +376,19 @@ def prepare_inputs(
     )
 
 
-def drift_walk_matrix(n_segments: int, ref_seg: int) -> np.ndarray:
-    """W with rho = rho_ref + walk_sd * W @ eps: segment s sums the steps between ref and s."""
-    W = np.zeros((n_segments, max(n_segments - 1, 0)))
-    for s in range(n_segments):
-        if s > ref_seg:
-            W[s, ref_seg:s] = 1.0
-        elif s < ref_seg:
-            W[s, s:ref_seg] = -1.0
-    return W
+def drift_ar1_matrix(phi: Any, n: int, xp: Any = np) -> Any:
+    """Cholesky factor L (n x n, lower triangular) of the AR(1) correlation phi^|i-j|
+    (0 < phi < 1): L[i, 0] = phi^i and L[i, j] = phi^(i-j) sqrt(1 - phi^2) for 1 <= j <= i, so
+    slopes - rho_bar = v L eps with eps ~ N(0, I) is a stationary AR(1) of sd v.
+    `xp` is NumPy or `pytensor.tensor` (phi may be a tensor)."""
+    i = np.arange(n)[:, None]
+    j = np.arange(n)[None, :]
+    lag = np.clip(i - j, 0, None).astype(float)
+    first = np.zeros((1, n))
+    first[0, 0] = 1.0
+    power = xp.where(i >= j, phi ** lag, 0.0)
+    innovation = xp.sqrt(1.0 - phi**2)
+    return power * (first + (1.0 - first) * innovation)
 
 
 def drift_knot_offsets(year_knots: np.ndarray, ref_seg: int, t_ref: float) -> np.ndarray:
@@ -470,15 +478,15 @@ def build_model(
             gamma = pm.Deterministic("gamma_tokens", joint[-1] / ref)
             effect = effect + gamma * _interp(log10_tpp, grid_x, grid_y)
 
-        # ---------------- drift: yearly slopes on a random walk, D(t_ref) = 0
-        rho_ref = mp.drift_rate.to_pymc("drift_rate")
-        walk_sd = mp.walk_sd.to_pymc("drift_walk_sd")
-        if n_seg > 1:
-            eps = pm.Normal("drift_steps", 0.0, 1.0, dims="step")
-            W = drift_walk_matrix(n_seg, inp.ref_seg)
-            rho = pm.Deterministic("drift_slopes", rho_ref + walk_sd * pt.dot(W, eps), dims="segment")
-        else:
-            rho = pm.Deterministic("drift_slopes", pt.stack([rho_ref]), dims="segment")
+        # ---------------- drift: yearly slopes, AR(1) around the long-run rate, D(t_ref) = 0
+        # (centred: the registry pins most years' slopes; the scale is the stationary spread, so
+        # a persistence near 1 does not inflate it)
+        rho_bar = mp.drift_rate.to_pymc("drift_rate")
+        spread = mp.drift_spread.to_pymc("drift_spread")
+        phi = mp.drift_persistence.to_pymc("drift_persistence")
+        pm.Deterministic("drift_walk_sd", spread * pt.sqrt(1.0 - phi**2))  # innovation sd s_y
+        rho = pm.MvNormal("drift_slopes", mu=rho_bar * pt.ones(n_seg),
+                          chol=spread * drift_ar1_matrix(phi, n_seg, pt), dims="segment")
         G = drift_knot_offsets(inp.year_knots, inp.ref_seg, inp.t_ref)
         D_knots = pt.dot(G, rho)
         seg = inp.seg_idx

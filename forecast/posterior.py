@@ -81,7 +81,7 @@ class PosteriorDraws:
     tpp_sd: np.ndarray
     drift_level: np.ndarray  # (n,) D at data_end
     drift_rate: np.ndarray  # (n,) drift slope in the segment holding data_end
-    drift_walk_sd: np.ndarray
+    drift_walk_sd: np.ndarray  # (n,) yearly innovation sd of the slope (random walk or AR(1))
     quality_sd: np.ndarray
     org_sd: np.ndarray
     benchmarks: list[str]
@@ -102,6 +102,11 @@ class PosteriorDraws:
     theta: np.ndarray | LazyDraws | None = None  # (n, J) latent capability of registry models
     # the loss law behind gamma's f(log10 r) (the priors' [tokens] section the fit used)
     token_law: ChinchillaLaw = field(default_factory=ChinchillaLaw)
+    # AR(1) drift: the long-run slope the yearly slopes revert to and their year-to-year
+    # persistence phi; None (fits made before the AR(1) drift, hand-made draws): the slope
+    # continues from `drift_rate` as a random walk (phi = 1)
+    drift_long_run: np.ndarray | None = None  # (n,) log10 params per year
+    drift_persistence: np.ndarray | None = None  # (n,) per year, 0 < phi < 1
 
     def benchmark_index(self, name: str) -> int:
         return self.benchmarks.index(name)
@@ -140,7 +145,10 @@ class PosteriorDraws:
             a_mid = a_speed = a_max = np.zeros((n, 0))
         knots = inp["year_knots"].values
         slopes = _flat(post, "drift_slopes", "segment")
-        level, rate = drift_at(knots, slopes, t_ref, data_end)
+        ar1 = "drift_persistence" in post
+        long_run = _flat(post, "drift_rate") if ar1 else None
+        persistence = _flat(post, "drift_persistence") if ar1 else None
+        level, rate = drift_at(knots, slopes, t_ref, data_end, long_run, persistence)
         sparsity = 10 ** inp["log10_sparsity"].values
         recent = (inp["release_t"].values + t_ref >= data_end - 2.0) & (sparsity > 1)
         moe_sparsity = float(np.median(sparsity[recent])) if recent.any() else (
@@ -184,27 +192,52 @@ class PosteriorDraws:
             pop_spread=beta.std(axis=1, ddof=1) if beta.shape[1] >= 3 else np.full(n, np.nan),
             model_ids=list(inp["model"].values),
             theta=LazyDraws(lambda: _flat(post, "theta", "model")) if "theta" in post else None,
+            drift_long_run=long_run,
+            drift_persistence=persistence,
         )
 
 
 def drift_at(
-    knots: np.ndarray, slopes: np.ndarray, t_ref: float, when: float
+    knots: np.ndarray, slopes: np.ndarray, t_ref: float, when: float,
+    long_run: np.ndarray | None = None, persistence: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Drift level D(when) (with D(t_ref) = 0) and the slope in force at `when`, per draw.
 
-    `knots` are the calendar years bounding the segments, `slopes` is (n, segments); beyond the
-    last knot the last slope continues.
+    `knots` are the calendar years bounding the segments, `slopes` is (n, segments). Beyond the
+    last knot the slope follows its expected path: with `long_run` rho_bar and `persistence` phi
+    (AR(1) drift) rho(t) = rho_bar + (rho_last - rho_bar) phi^(t - knot), so the level gains
+    rho_bar dt + (rho_last - rho_bar) (1 - phi^dt) / ln(1/phi); without them the last slope
+    continues.
     """
     n_seg = len(knots) - 1
     lo = knots[:-1]
-    hi = knots[1:].copy()
-    hi[-1] = np.inf
+    hi = knots[1:]
     a, b = min(t_ref, when), max(t_ref, when)
     overlap = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)
     sign = 1.0 if when >= t_ref else -1.0
     level = sign * slopes @ overlap
     seg = int(np.clip(np.searchsorted(knots, when, side="right") - 1, 0, n_seg - 1))
-    return level, slopes[:, seg]
+    rate = slopes[:, seg]
+    past = max(when - knots[-1], 0.0)  # beyond the last knot (t_ref lies inside the knots)
+    last = slopes[:, -1]
+    if past > 0 and long_run is not None and persistence is not None:
+        gap, rate = ar1_mean_path(last, long_run, persistence, past)
+        level = level + gap
+    else:
+        level = level + last * past
+    return level, rate
+
+
+def ar1_mean_path(start: np.ndarray, long_run: np.ndarray, persistence: np.ndarray,
+                  dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Expected rise over `dt` years and the expected slope at its end, for a slope starting at
+    `start` that reverts to `long_run` as phi^t: rise = rho_bar dt + (r0 - rho_bar)(1 - phi^dt)/k
+    with k = -ln phi (-> dt as phi -> 1), slope = rho_bar + (r0 - rho_bar) phi^dt."""
+    k = -np.log(np.clip(persistence, 1e-12, 1.0))
+    decay = np.exp(-k * dt)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        integral = np.where(k > 1e-9, -np.expm1(-k * dt) / np.where(k > 1e-9, k, 1.0), dt)
+    return long_run * dt + (start - long_run) * integral, long_run + (start - long_run) * decay
 
 
 def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:

@@ -1013,14 +1013,18 @@ def _parse_bits(raw: Any, multiplier: Dist, file: Path) -> dict[int, Dist]:
 # ---------------------------------------------------------------------------------------------
 
 _POSITIVE = {"positive": True}
+_UNIT = {"unit": True}  # strictly between 0 and 1
 
 
 @dataclass(frozen=True)
 class DriftPriors:
-    """Residual drift of unnamed improvements, log10 baseline-equivalent parameters per year."""
+    """Residual drift of unnamed improvements, log10 baseline-equivalent parameters per year:
+    yearly slopes in a stationary AR(1) around the long-run `rate`, with sd `spread` around it
+    and year-to-year persistence `persistence` (0 < phi < 1)."""
 
     rate: Dist
-    walk_sd: Dist = field(metadata=_POSITIVE)
+    spread: Dist = field(metadata=_POSITIVE)
+    persistence: Dist = field(metadata=_UNIT)
     reasoning: str = ""
 
 
@@ -1063,7 +1067,9 @@ class FrontierPriors:
 @dataclass(frozen=True)
 class ReleasePriors:
     """Release process: ln growth of the monthly release rate per year, and ln releases per month
-    per log10 size band at `reference_date`."""
+    per log10 size band. `reference_date` records when the `log_rate` number was read off the
+    registry; the model applies the prior at its fitted models' mean release date (t_ref), so a
+    fit as of an earlier date is not told the later rate."""
 
     growth_per_year: Dist
     log_rate: Dist
@@ -1294,6 +1300,8 @@ def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
             dist = _dist_from_table(entry, file=file, key=key, positive=False)
             if meta[name].get("positive"):
                 _check_nonnegative(dist, file, key)
+            if meta[name].get("unit"):
+                _check_unit(dist, file, key)
             values[name] = dist
         else:  # pragma: no cover - schema error in this module
             raise TypeError(f"unsupported engine field type {base!r}")
@@ -1306,6 +1314,16 @@ def _check_nonnegative(dist: Dist, file: Any, key: str) -> None:
                         "negative values", file=file, key=_join(key, "distribution"))
     if dist.distribution == "fixed" and dist.median < 0:
         raise UserError("this entry must be non-negative", file=file, key=_join(key, "value"))
+
+
+def _check_unit(dist: Dist, file: Any, key: str) -> None:
+    if dist.distribution == "fixed":
+        if not 0.0 < dist.median < 1.0:
+            raise UserError("this entry must lie strictly between 0 and 1", file=file, key=_join(key, "value"))
+    elif FAMILIES[dist.distribution].support != "unit":
+        raise UserError(f"this entry must lie strictly between 0 and 1; the {dist.distribution} "
+                        "distribution allows other values (use beta)", file=file,
+                        key=_join(key, "distribution"))
 
 
 def _parse_engine(data: Mapping[str, Any], file: Path) -> EnginePriors:
@@ -1483,11 +1501,14 @@ def _override_field(obj: Any, field_name: str, value: Any, name: str) -> tuple[A
     if field_name not in kinds or field_name in ("reasoning", "benchmarks"):
         raise UserError("unknown engine entry", key=name)
     base, _ = kinds[field_name]
-    positive = bool(next(f for f in dataclasses.fields(obj) if f.name == field_name).metadata.get("positive"))
+    meta = next(f for f in dataclasses.fields(obj) if f.name == field_name).metadata
+    positive = bool(meta.get("positive"))
     if base is Dist:
         new: Any = _override_dist(value, name, positive=False)
         if positive:
             _check_nonnegative(new, "override", name)
+        if meta.get("unit"):
+            _check_unit(new, "override", name)
         canon = new.to_dict()
     elif base is float:
         new = _number(value, "override", name)

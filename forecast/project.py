@@ -5,13 +5,18 @@ released at time T (decimal years) is Normal with mean mu(T, x) and variance V(T
 
     mu(T, x) = x + sum_k A_k(T) beta_k + A_moe(T) (kappa - 1) log10 s       known techniques
              + E[gamma f(log10 r)],  log10 r ~ N(a_r + b_r (T - t_ref), s_r)   tokens/param
-             + D(T)                                   drift, slope on a random walk
+             + D(T)                                   drift: integral of max(r(u), 0)
              + J(T)                                   future techniques (compound Poisson)
              + q_bits                                 quality retention of b-bit weights
 
     V(T) = quality_sd^2 + org_sd^2 + sum_k A_k (1 - A_k) beta_k^2 + Var[gamma f] + noise^2
 
-with the future gain over the start date passed through an optional soft ceiling C:
+The drift slope r(u) is an Ornstein-Uhlenbeck process around the long-run rate rho_bar,
+dr = -k (r - rho_bar) du + sigma dW with k = -ln phi and sigma^2 = 2 k s_y^2 / (1 - phi^2): the
+continuous-time form of the fitted yearly AR(1) (persistence phi, yearly innovation sd s_y),
+started at the fitted slope at the data's end and sampled exactly month by month; draws without
+an AR(1) drift continue the slope as a random walk, r(u) = r0 + s_y W(u).
+The future gain over the start date passes through an optional soft ceiling C:
 G -> C (1 - exp(-G / C)). Future techniques arrive at rate lambda per year from the as-of
 date, each of size ~ N(mu_pop, tau_pop) (log10), adopted along a logistic curve centred
 `adoption_lag` years after arrival.
@@ -42,7 +47,7 @@ from scipy.special import ndtr, ndtri
 
 from forecast.errors import UserError
 from forecast.model import link_cdf, link_density, link_inverse
-from forecast.posterior import PosteriorDraws
+from forecast.posterior import PosteriorDraws, ar1_mean_path
 from forecast.scaling_law import interp_uniform
 
 LOG10_E = np.log10(np.e)
@@ -203,10 +208,12 @@ class PathSimulator:
         self.draw = np.repeat(np.arange(draws.n), settings.paths_per_draw)
         P = self.P
 
-        # drift: slope r(t) = r0 + sigma_w W(t), W a Brownian motion from the start
+        # drift: the slope's deviation X from its anchor, X_{m+1} = a X_m + c xi_m per month
+        # (random walk: anchor r0, a = 1, c = s_y sqrt(dt); AR(1)/OU: anchor rho_bar,
+        # a = phi^dt, c = s_y sqrt((1 - phi^(2 dt)) / (1 - phi^2)), the exact monthly transition)
         self.dt = 1.0 / 12.0
         self.dW = rng.standard_normal((P, self.n_months)) * np.sqrt(self.dt)
-        self.W_at = np.zeros(P)  # W at the first month of the next block, per path
+        self.W_at = np.zeros(P)  # X at the first month of the next block, per path
         self.rise_at = np.zeros(P)  # accumulated rise at the same month
         self.next_month = np.zeros(P, dtype=int)
 
@@ -241,7 +248,22 @@ class PathSimulator:
         # levels at the start, against which the future gain is measured
         self.base_start, _ = self._known(np.arange(draws.n), self.edges[:1])
         rate = draws.drift_rate
-        self.drift_start = draws.drift_level + np.maximum(rate, 0.0) * max(start - draws.data_end, 0.0)
+        gap = max(start - draws.data_end, 0.0)
+        self.mean_reverting = draws.drift_long_run is not None and draws.drift_persistence is not None
+        if self.mean_reverting:
+            # from the data's end to the start: the expected rise (not below 0) and, at the
+            # start, the slope's exact AR(1) state (its expected value plus the gap's noise)
+            phi = np.clip(draws.drift_persistence, 1e-9, 1.0 - 1e-9)
+            rise, slope_start = ar1_mean_path(rate, draws.drift_long_run, phi, gap)
+            self.drift_start = draws.drift_level + np.maximum(rise, 0.0)
+            self.anchor = draws.drift_long_run
+            self.decay = phi ** self.dt
+            self.step_sd = draws.drift_walk_sd * np.sqrt((1.0 - phi ** (2 * self.dt)) / (1.0 - phi**2))
+            gap_sd = draws.drift_walk_sd * np.sqrt((1.0 - phi ** (2 * gap)) / (1.0 - phi**2))
+            xi = rng.standard_normal(P)
+            self.W_at = (slope_start - self.anchor)[self.draw] + gap_sd[self.draw] * xi
+        else:
+            self.drift_start = draws.drift_level + np.maximum(rate, 0.0) * gap
 
     # ------------------------------------------------------------------ known terms, per draw
     def _known(self, d: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -308,8 +330,16 @@ class PathSimulator:
         # future drift accumulates only the non-negative part of the slope:
         #     D(T) = D(data_end) + max(r0, 0) (start - data_end) + int_start^T max(r(u), 0) du
         # (running sums continue from the carried value, so they equal the full grid's exactly)
-        W = np.cumsum(np.concatenate([self.W_at[rows, None], self.dW[rows, i0:i1]], axis=1), axis=1)
-        slope = np.maximum(draws.drift_rate[d, None] + draws.drift_walk_sd[d, None] * W, 0.0)
+        if self.mean_reverting:
+            a, c = self.decay[d], self.step_sd[d] / np.sqrt(self.dt)
+            W = np.empty((len(rows), i1 - i0 + 1))
+            W[:, 0] = self.W_at[rows]
+            for m in range(i1 - i0):
+                W[:, m + 1] = a * W[:, m] + c * self.dW[rows, i0 + m]
+            slope = np.maximum(self.anchor[d, None] + W, 0.0)
+        else:
+            W = np.cumsum(np.concatenate([self.W_at[rows, None], self.dW[rows, i0:i1]], axis=1), axis=1)
+            slope = np.maximum(draws.drift_rate[d, None] + draws.drift_walk_sd[d, None] * W, 0.0)
         rise = np.cumsum(np.concatenate(
             [self.rise_at[rows, None], 0.5 * (slope[:, 1:] + slope[:, :-1]) * self.dt], axis=1), axis=1)
         self.W_at[rows], self.rise_at[rows], self.next_month[rows] = W[:, -1], rise[:, -1], i1

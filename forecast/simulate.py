@@ -20,7 +20,7 @@ from forecast.model import ModelInputs, ModelPriors, build_model, monitored_vars
 
 # parameters whose recovery is checked (scalars and small vectors, not per-model terms)
 RECOVERED = (
-    "beta", "kappa", "gamma_tokens", "drift_rate", "drift_walk_sd", "quality_sd", "org_sd",
+    "beta", "kappa", "gamma_tokens", "drift_rate", "drift_spread", "drift_persistence", "quality_sd", "org_sd",
     "slope", "midpoint", "ceiling_loss", "noise", "benchmark_spread",
     "protocol_sd", "release_log_rate", "release_growth", "tpp_trend",
 )

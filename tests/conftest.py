@@ -24,6 +24,8 @@ def make_draws(
     drift_rate: float = 0.2,
     drift_level: float = 0.0,
     walk_sd: float = 0.0,
+    long_run: float | None = None,
+    persistence: float | None = None,
     quality_sd: float = 0.3,
     org_sd: float = 0.0,
     noise: float = 0.0,
@@ -82,6 +84,8 @@ def make_draws(
         release_size_curve=np.zeros(n),
         pop_mean=np.full(n, 0.1),
         pop_spread=np.full(n, 0.1),
+        drift_long_run=None if long_run is None else np.full(n, long_run),
+        drift_persistence=None if persistence is None else np.full(n, persistence),
     )
 
 

@@ -84,7 +84,7 @@ def override_names(draw, prior_ids):
     if kind == "engine":
         section = draw(st.sampled_from(["drift", "arrivals", "technique_population", "saturation", "frontier",
                                         "releases", "tokens", "observation", "links", "nope"]))
-        key = draw(st.sampled_from(["rate", "walk_sd", "adoption_lag_years", "mean", "spread", "enabled",
+        key = draw(st.sampled_from(["rate", "persistence", "adoption_lag_years", "mean", "spread", "enabled",
                                     "ceiling", "quality_sd", "org_sd", "growth_per_year", "log_rate",
                                     "reference_date", "E", "alpha", "reference_tpp", "noise_sd", "slope",
                                     "family", "reasoning", "benchmarks", "x"]))

@@ -248,7 +248,9 @@ def test_replace_overrides_by_dotted_name(priors):
     assert new.sha256 != priors.sha256 and priors["quantization"].multiplier.median == 3.5
     for bad in ({"techniques.nope.multiplier": 1.0}, {"engine.drift.speed": 1.0},
                 {"engine.nosection.x": 1.0}, {"techniques.objectives.multiplier": -1.0},
-                {"engine.drift.walk_sd": {"distribution": "normal", "median": 0.1, "interval90": [0, 0.2]}},
+                {"engine.drift.spread": {"distribution": "normal", "median": 0.1, "interval90": [0, 0.2]}},
+                {"engine.drift.persistence": {"distribution": "lognormal", "median": 0.5, "interval90": [0.3, 0.83]}},
+                {"engine.drift.persistence": 1.0},
                 {"engine.saturation.enabled": "yes"}, {"whatever": 1}):
         with pytest.raises(UserError):
             priors.replace(bad)

@@ -177,3 +177,73 @@ def test_the_token_effect_follows_the_draws_law_to_the_day(law):
     tokens = 0.8 * law.log10_multiplier_at(100.0)
     expected = 2024.0 + (theta_star - 9.0 - 0.3 - 0.1 - tokens) / 0.25
     assert np.allclose(t, expected, atol=1 / 365.25)
+
+
+def test_mean_reverting_drift_crossing_to_the_day():
+    """AR(1) drift, no noise: the slope decays from r0 to the long-run rate as phi^t, so
+    D(T) = D0 + rho_bar (T - S) + (r0 - rho_bar) (1 - phi^(T - S)) / ln(1/phi); the crossing
+    of a target solves it to the day (and differs from the random-walk answer by years)."""
+    from scipy.optimize import brentq
+
+    r0, rho_bar, phi = 0.6, 0.2, 0.4
+    kw = dict(n=10, beta=0.3, drift_rate=r0, drift_level=0.1, data_end=2024.0,
+              midpoint=10.5, slope=1.5, ceiling=0.05)
+    e = make_engine(n=10)
+    target = Target("mmlu=0.70", (("mmlu", 0.70),))
+    budget = Budget("params_total", 1e9)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, frontier="mean", arrivals=False)
+    q = (0.70 - 0.25) / 0.70
+    theta_star = 10.5 + np.log(q / (1 - q)) / 1.5
+    k = -np.log(phi)
+
+    def level(T: float) -> float:
+        return 9.0 + 0.3 + 0.1 + rho_bar * (T - 2024.0) + (r0 - rho_bar) * (1 - phi ** (T - 2024.0)) / k
+
+    expected = brentq(lambda T: level(T) - theta_star, 2024.0, 2040.0)
+    t = crossing_times(make_draws(**kw, long_run=rho_bar, persistence=phi), e, target, budget, s)
+    assert np.allclose(t, expected, atol=1 / 365.25), (t[0], expected)
+    walk = crossing_times(make_draws(**kw), e, target, budget, s)
+    assert walk[0] < expected - 1.0  # the random walk keeps the fast slope
+
+
+def test_mean_reverting_drift_has_the_ou_mean_and_variance():
+    """Monthly exact OU transitions: the accumulated drift over T years has the
+    Ornstein-Uhlenbeck integral's mean and variance (slope kept positive, so no clipping):
+    with X0 = r0 - rho_bar, k = -ln phi, sigma^2 = 2 k s^2 / (1 - phi^2),
+    E = rho_bar T + X0 (1 - e^{-kT}) / k,
+    Var = sigma^2 / k^2 [T - 2 (1 - e^{-kT}) / k + (1 - e^{-2kT}) / (2k)]."""
+    from forecast.project import simulate_paths
+
+    r0, rho_bar, phi, s_y, T = 1.2, 1.0, 0.6, 0.08, 5.0
+    d = make_draws(n=20000, beta=0.0, drift_rate=r0, drift_level=0.0, data_end=2024.0,
+                   walk_sd=s_y, long_run=rho_bar, persistence=phi, quality_sd=0.0)
+    e = make_engine(n=20000)
+    s = ProjectionSettings(horizon=2024.0 + T, paths_per_draw=1, arrivals=False, max_paths=None, seed=5)
+    paths = simulate_paths(d, e, "params_total", s)
+    rise = paths.mean_offset[:, -1] - paths.mean_offset[:, 0]
+    k = -np.log(phi)
+    sigma2 = 2 * k * s_y**2 / (1 - phi**2)
+    mean = rho_bar * T + (r0 - rho_bar) * (1 - np.exp(-k * T)) / k
+    var = sigma2 / k**2 * (T - 2 * (1 - np.exp(-k * T)) / k + (1 - np.exp(-2 * k * T)) / (2 * k))
+    # trapezoidal months: the mean is exact to O(dt^2), the variance to a few per mille
+    assert abs(rise.mean() - mean) < 4 * np.sqrt(var / len(rise)) + 1e-4
+    assert abs(rise.var() / var - 1) < 0.05, (rise.var(), var)
+
+
+def test_mean_reverting_drift_blocks_equal_the_full_grid():
+    """The early-exit march carries the AR(1) state from block to block: the same answer as
+    evaluating every month at once."""
+    from forecast.project import first_crossing, march_crossings, PathSimulator
+
+    d = make_draws(n=300, beta=0.3, drift_rate=0.3, walk_sd=0.1, long_run=0.1, persistence=0.5,
+                   jitter=0.2, release_log_rate=0.5, seed=4)
+    e = make_engine(n=300)
+    target = Target("mmlu=0.70", (("mmlu", 0.70),))
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=2, seed=9)
+    theta_star, noise = required_theta(d, target)
+    full = PathSimulator(d, e, "params_total", s)
+    E = np.random.default_rng(1).exponential(size=full.P)
+    grid = first_crossing(full.block(np.arange(full.P), 0, full.n_months), 9.0, theta_star, noise, s, E)
+    marched = march_crossings(PathSimulator(d, e, "params_total", s), 9.0, theta_star, noise, s, E)
+    assert np.isfinite(grid).mean() > 0.3
+    assert np.array_equal(grid, marched)

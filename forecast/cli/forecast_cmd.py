@@ -149,7 +149,10 @@ def fit_command(
 
     drift = {
         "rate_at_data_end": [float(x) for x in np.quantile(d.drift_rate, [0.05, 0.5, 0.95])],
-        "walk_sd": [float(x) for x in np.quantile(d.drift_walk_sd, [0.05, 0.5, 0.95])],
+        "walk_sd": [float(x) for x in np.quantile(d.drift_walk_sd, [0.05, 0.5, 0.95])],  # innovation sd
+        **({"long_run_rate": [float(x) for x in np.quantile(d.drift_long_run, [0.05, 0.5, 0.95])],
+            "persistence": [float(x) for x in np.quantile(d.drift_persistence, [0.05, 0.5, 0.95])]}
+           if d.drift_long_run is not None and d.drift_persistence is not None else {}),
         "units": "log10 baseline-equivalent parameters per year (5%, 50%, 95%)",
     }
     diag = fit.diagnostics.to_dict()
@@ -196,6 +199,13 @@ def fit_command(
             f"Drift of unnamed improvements at the data end: {med:.2f} log10 params/yr "
             f"(90% {lo:.2f}..{hi:.2f}; x{10**med:.2f}/yr)"
         )
+        if "long_run_rate" in drift:
+            lo, med, hi = drift["long_run_rate"]
+            plo, pmed, phi = drift["persistence"]
+            console.print(
+                f"Long-run drift it reverts to: {med:.2f} log10 params/yr (90% {lo:.2f}..{hi:.2f}); "
+                f"year-to-year persistence {pmed:.2f} (90% {plo:.2f}..{phi:.2f})"
+            )
         pc = fit.predictive.get("overall", {})
         if pc:
             console.print(

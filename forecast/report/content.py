@@ -263,13 +263,16 @@ def _meeting_frame(models: pd.DataFrame) -> pd.DataFrame:
 
 
 def drift_level(engine: Any, year: float) -> np.ndarray:
-    """D(year) per posterior draw (log10 params; D(t_ref) = 0), from the fitted yearly slopes."""
+    """D(year) per posterior draw (log10 params; D(t_ref) = 0), from the fitted yearly slopes
+    (beyond the last fitted year, their expected path back to the long-run rate)."""
     from forecast.posterior import drift_at
 
     fit = engine.fit()
     slopes = fit.posterior["drift_slopes"].stack(sample=("chain", "draw")).transpose("sample", "segment")
     knots = fit.inputs["year_knots"].values.astype(float)
-    level, _ = drift_at(knots, np.asarray(slopes.values, dtype=float), engine.posterior_draws.t_ref, year)
+    d = engine.posterior_draws
+    level, _ = drift_at(knots, np.asarray(slopes.values, dtype=float), d.t_ref, year,
+                        d.drift_long_run, d.drift_persistence)
     return level
 
 
@@ -306,7 +309,7 @@ def capability_components(engine: Any, year: float, names: dict[str, str] | None
         drift:        D(year)
 
     These are the terms of the projection's mean (`forecast.project.simulate_paths`) without
-    the random walk and future techniques. Keys are technique ids (or `names[id]`), plus
+    the drift slope's noise and future techniques. Keys are technique ids (or `names[id]`), plus
     "mixture_of_experts", "overtraining" and "drift".
     """
     d = engine.posterior_draws
