@@ -240,6 +240,13 @@ def ar1_mean_path(start: np.ndarray, long_run: np.ndarray, persistence: np.ndarr
     return long_run * dt + (start - long_run) * integral, long_run + (start - long_run) * decay
 
 
+def ar1_transition_sd(innovation_sd: np.ndarray, persistence: np.ndarray, dt: float) -> np.ndarray:
+    """Sd of the slope's change over `dt` years given its start, for the yearly AR(1) of
+    innovation sd s_y and persistence phi in continuous time: s_y sqrt((1 - phi^(2 dt)) / (1 - phi^2))
+    (-> s_y sqrt(dt), a random walk, as phi -> 1)."""
+    return innovation_sd * np.sqrt((1.0 - persistence ** (2 * dt)) / (1.0 - persistence**2))
+
+
 def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
     """The draws of `fit` completed from `priors` (the set known at the fit's as-of date) for
     projecting: the size distribution of future techniques where the fit has too few fitted ones

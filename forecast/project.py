@@ -47,7 +47,7 @@ from scipy.special import ndtr, ndtri
 
 from forecast.errors import UserError
 from forecast.model import link_cdf, link_density, link_inverse
-from forecast.posterior import PosteriorDraws, ar1_mean_path
+from forecast.posterior import PosteriorDraws, ar1_mean_path, ar1_transition_sd
 from forecast.scaling_law import interp_uniform
 
 LOG10_E = np.log10(np.e)
@@ -258,8 +258,9 @@ class PathSimulator:
             self.drift_start = draws.drift_level + np.maximum(rise, 0.0)
             self.anchor = draws.drift_long_run
             self.decay = phi ** self.dt
-            self.step_sd = draws.drift_walk_sd * np.sqrt((1.0 - phi ** (2 * self.dt)) / (1.0 - phi**2))
-            gap_sd = draws.drift_walk_sd * np.sqrt((1.0 - phi ** (2 * gap)) / (1.0 - phi**2))
+            # per unit of dW (which carries sqrt(dt)): the exact monthly transition's sd / sqrt(dt)
+            self.step_scale = ar1_transition_sd(draws.drift_walk_sd, phi, self.dt) / np.sqrt(self.dt)
+            gap_sd = ar1_transition_sd(draws.drift_walk_sd, phi, gap)
             xi = rng.standard_normal(P)
             self.W_at = (slope_start - self.anchor)[self.draw] + gap_sd[self.draw] * xi
         else:
@@ -331,7 +332,7 @@ class PathSimulator:
         #     D(T) = D(data_end) + max(r0, 0) (start - data_end) + int_start^T max(r(u), 0) du
         # (running sums continue from the carried value, so they equal the full grid's exactly)
         if self.mean_reverting:
-            a, c = self.decay[d], self.step_sd[d] / np.sqrt(self.dt)
+            a, c = self.decay[d], self.step_scale[d]
             W = np.empty((len(rows), i1 - i0 + 1))
             W[:, 0] = self.W_at[rows]
             for m in range(i1 - i0):
