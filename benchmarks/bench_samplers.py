@@ -65,7 +65,7 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     import pymc as pm
 
     from forecast.diagnostics import diagnose
-    from forecast.fit import FitSettings
+    from forecast.fit import FitSettings, target_accept_for
     from forecast.model import build_model, monitored_vars, prepare_inputs
     from forecast.model_priors import model_priors_from
     from forecast.priors import load_priors
@@ -99,7 +99,8 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     with model:
         idata = pm.sample(
             draws=settings.draws, tune=settings.tune, chains=settings.chains,
-            cores=settings.cores, random_seed=settings.seed, target_accept=settings.target_accept,
+            cores=settings.cores, random_seed=settings.seed,
+            target_accept=target_accept_for(settings, int(inp.informative.sum())),
             progressbar=False, compute_convergence_checks=False, **kwargs,
         )
     t_call = time.perf_counter() - t0

@@ -197,7 +197,7 @@ class Engine:
         scenario: str | Path | None = None,
         as_of: date | str | None = None,
         seed: int = 20230319,
-        draws: int = 3000,
+        draws: int = 2000,
         tune: int = 1000,
         variant: str = "full",
         paths_per_draw: int = 4,

@@ -53,8 +53,13 @@ Two side models share the fit so the projection gets joint posterior draws:
 * Release process: monthly counts of scored releases in half-decade size bands,
   n_mq ~ NegBinomial(mu = w * exp(r0 + g * t_m + c1 * (x_q - 10) + c2 * (x_q - 10)^2), alpha),
   with x_q the band's log10 size and w = 0.5 its width.
-* Adoption of each technique among releases: u_jk ~ Bernoulli(A_k(t_j)),
-  A_k(t) = amax_k * logistic(s_k * (t - t50_k)).
+* Adoption of each technique among releases, counted per release month m:
+  u_km ~ Binomial(n_km, A_k(t_m)), A_k(t) = amax_k * logistic(s_k * (t - t50_k)), with n_km the
+  releases of month m whose indicator for k is known and u_km those that used k (t_m the
+  month's mid-point: the per-release Bernoulli likelihood with dates to the month).
+
+Neither side model shares a parameter with the capability model, so the joint posterior is the
+product of the three; sampling them together only keeps one set of draws for the projection.
 """
 
 from __future__ import annotations
@@ -185,9 +190,10 @@ class ModelInputs:
     release_x: np.ndarray  # (Q,) band centres, log10 params
     release_counts: np.ndarray  # (M, Q)
     adoption_tech: list[str]
-    adoption_k: np.ndarray
-    adoption_t: np.ndarray
-    adoption_u: np.ndarray
+    adoption_k: np.ndarray  # (C,) technique of each (technique, release month) cell
+    adoption_t: np.ndarray  # (C,) the month's mid-point, years since t_ref
+    adoption_n: np.ndarray  # (C,) releases in the cell with a known indicator
+    adoption_u: np.ndarray  # (C,) of which used the technique
     informative: np.ndarray  # (J,) bool: some score well above its benchmark's chance floor
     ref_score: np.ndarray  # (J,) median score on the reference (first) benchmark, NaN if none
     dropped: dict[str, int] = field(default_factory=dict)
@@ -294,7 +300,11 @@ def prepare_inputs(
     # --- observations and protocol groups
     bench_idx = {b: i for i, b in enumerate(keep_bench)}
     model_pos = {mid: i for i, mid in enumerate(fit_ids)}
-    sc = sc.sort_values(["model_id", "benchmark", "source_ref"]).reset_index(drop=True)
+    # observations on Gumbel-link benchmarks first: the model evaluates each link on its own
+    # contiguous slice (`link_cdf_density`)
+    sc["gumbel_last"] = ~sc["benchmark"].map(lambda x: priors.link_family.get(x) == "gumbel")
+    sc = (sc.sort_values(["gumbel_last", "model_id", "benchmark", "source_ref"])
+          .drop(columns="gumbel_last").reset_index(drop=True))
     key = (
         sc["benchmark"].astype(str)
         + "|" + sc["protocol"].fillna("?").astype(str)
@@ -330,14 +340,18 @@ def prepare_inputs(
 
     # --- adoption of every technique with a registry indicator (incl. MoE and quantization)
     adopt_specs = [s for s in priors.techniques if s.kind in ("binary", "moe", "memory")]
-    ak, at, au = [], [], []
+    ak, at, an, au = [], [], [], []
     for k, spec in enumerate(adopt_specs):
         if spec.indicator not in m:
             continue
         sub = m[(m["release_year"] >= 2018.0) & m[spec.indicator].notna()]
-        ak.append(np.full(len(sub), k))
-        at.append(sub["release_year"].to_numpy(float) - t_ref)
-        au.append(sub[spec.indicator].to_numpy(float))
+        month = (np.floor(sub["release_year"].to_numpy(float) * 12.0) + 0.5) / 12.0
+        cells = pd.DataFrame({"month": month, "used": sub[spec.indicator].to_numpy(float)})
+        cells = cells.groupby("month")["used"].agg(["size", "sum"])
+        ak.append(np.full(len(cells), k))
+        at.append(cells.index.to_numpy(float) - t_ref)
+        an.append(cells["size"].to_numpy(float))
+        au.append(cells["sum"].to_numpy(float))
     y = sc["score"].to_numpy(float)
     above = y - chance[[bench_idx[b] for b in sc["benchmark"]]]
     informative = np.zeros(J, bool)
@@ -374,6 +388,7 @@ def prepare_inputs(
         adoption_tech=[s.id for s in adopt_specs],
         adoption_k=np.concatenate(ak) if ak else np.zeros(0, int),
         adoption_t=np.concatenate(at) if at else np.zeros(0),
+        adoption_n=np.concatenate(an) if an else np.zeros(0),
         adoption_u=np.concatenate(au) if au else np.zeros(0),
         informative=informative,
         ref_score=(sc[sc["benchmark"] == keep_bench[0]].groupby("model_id")["score"].median()
@@ -617,14 +632,14 @@ def build_model(
         span = 1.0 - c - ceil[b]
         gumbel = np.array([f == "gumbel" for f in inp.link_family])[b]
         z = rho[b] * (u[inp.obs_model] - w[b]) + eta  # = a_b (theta_j - mu_b) + eta
-        s = link_cdf(z, gumbel, pt)
+        s, density = link_cdf_density(z, gumbel)
         p = c + span * s
         # measurement noise (score units) plus a model-by-benchmark deviation of sd tau_b on the
         # logit scale, carried to the score scale by the link's derivative (delta method)
         noise = _vector_rv("noise", [mp.noise_sd] * (2 * B), "benchmark_source").reshape((B, 2))
         pm.Deterministic("noise_sd", noise, dims=("benchmark", "source"))
         tau = _vector_rv("benchmark_spread", [mp.benchmark_spread] * B, "benchmark")
-        sd = pt.sqrt(noise[b, inp.obs_source] ** 2 + (tau[b] * span * link_density(z, gumbel, pt)) ** 2)
+        sd = pt.sqrt(noise[b, inp.obs_source] ** 2 + (tau[b] * span * density) ** 2)
         pm.StudentT("score", nu=5.0, mu=p, sigma=sd, observed=inp.obs_y, dims="obs")
 
         # ---------------- release process
@@ -652,7 +667,8 @@ def build_model(
             amax = pm.Beta("adoption_max", 4.0, 1.5, dims="adopted")
             k = inp.adoption_k
             prob = amax[k] * pm.math.sigmoid(speed[k] * (inp.adoption_t - t50[k]))
-            pm.Bernoulli("adoption", p=pt.clip(prob, 1e-6, 1 - 1e-6), observed=inp.adoption_u)
+            pm.Binomial("adoption", n=inp.adoption_n, p=pt.clip(prob, 1e-6, 1 - 1e-6),
+                        observed=inp.adoption_u)
     return model
 
 
@@ -691,6 +707,33 @@ def link_density(z: Any, gumbel: Any, xp: Any = np) -> Any:
     """dF/dz: s (1 - s) for the logistic, s exp(-z) for the Gumbel CDF."""
     s = link_cdf(z, gumbel, xp)
     return xp.where(gumbel, s * xp.exp(-xp.clip(z, -30.0, 700.0)), s * (1.0 - s))
+
+
+def link_cdf_density(z: Any, gumbel: np.ndarray) -> tuple[Any, Any]:
+    """(F(z), F'(z)) for a PyTensor vector z with a fixed 0/1 `gumbel` mask (NumPy).
+
+    When the Gumbel entries form a prefix (as `prepare_inputs` orders the observations), each
+    link is evaluated on its own slice only, with the density from the same exponentials:
+    Gumbel F = exp(-e), F' = F e with e = exp(-z); logistic F = sigmoid(z), F' = F (1 - F).
+    Otherwise both links are evaluated everywhere and selected (`link_cdf`, `link_density`)."""
+    import pytensor.tensor as pt
+
+    n_gumbel = int(np.sum(gumbel))
+    if not np.all(gumbel[:n_gumbel]):
+        return link_cdf(z, gumbel, pt), link_density(z, gumbel, pt)
+    parts_s, parts_d = [], []
+    if n_gumbel:
+        e = pt.exp(-pt.clip(z[:n_gumbel], -30.0, 700.0))
+        s_g = pt.exp(-e)
+        parts_s.append(s_g)
+        parts_d.append(s_g * e)
+    if n_gumbel < len(gumbel):
+        s_l = pt.sigmoid(z[n_gumbel:])
+        parts_s.append(s_l)
+        parts_d.append(s_l * (1.0 - s_l))
+    if len(parts_s) == 1:
+        return parts_s[0], parts_d[0]
+    return pt.concatenate(parts_s), pt.concatenate(parts_d)
 
 
 def link_inverse(s: np.ndarray, gumbel: np.ndarray | bool) -> np.ndarray:

@@ -76,10 +76,11 @@ def recover(
     import pymc as pm
 
     from forecast.diagnostics import diagnose
+    from forecast.fit import exact_float_arithmetic
 
     sim, truth = simulate(inp, mp, seed)
     model = build_model(sim, mp)
-    with model:
+    with exact_float_arithmetic(), model:
         idata = pm.sample(
             draws=draws, tune=tune, chains=chains, cores=cores, random_seed=seed + 1,
             nuts_sampler="nutpie", progressbar=progress, target_accept=0.9,

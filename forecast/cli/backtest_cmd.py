@@ -165,7 +165,7 @@ def backtest_command(
 @app.command("seedcheck")
 def seedcheck_command(
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None,
-    draws: Annotated[int, typer.Option("--draws", min=100, max=20000)] = 3000, json: JsonOpt = False,
+    draws: Annotated[int, typer.Option("--draws", min=100, max=20000)] = 2000, json: JsonOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if either fit fails its diagnostics.")] = False,
 ) -> None:
     """The seed thread's claims (2023-03-19): the forecast then, the forecast now, what happened."""

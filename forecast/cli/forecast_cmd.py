@@ -28,7 +28,7 @@ DEFAULT_SEED = 20230319
 
 
 def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed: int,
-                draws: int = 3000, scenario: str | None = None, progress: bool = True,
+                draws: int = 2000, scenario: str | None = None, progress: bool = True,
                 use_cache: bool = True, tune: int = 1000) -> Any:
     from forecast.api import Engine
 
@@ -127,7 +127,7 @@ def _interval(values: list[float] | None, fmt: str = "{:.2f}") -> str:
 @app.command("fit")
 def fit_command(
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
     no_cache: NoCacheOpt = False,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Also write the fitted posterior with its provenance to this NetCDF file (.nc).")] = None,
@@ -235,7 +235,7 @@ def when_command(
     p_by: Annotated[list[str] | None, typer.Option("--p-by", help="Extra date for P(by date); repeatable.")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """When does a released model within the budget first reach the target?"""
@@ -301,7 +301,7 @@ def size_command(
     target: Annotated[str, typer.Option("--target", help="mmlu=0.70 or model:<id>.")],
     dates: Annotated[list[str], typer.Option("--date", help="Date(s) to answer for; repeatable.")],
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """The smallest parameter count that reaches the target by each date."""
@@ -344,7 +344,7 @@ def capability_command(
     memory: Annotated[str | None, typer.Option("--memory")] = None,
     bits: Annotated[float | None, typer.Option("--bits")] = None,
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """The score of the best release within the budget over the year up to each date."""
@@ -377,7 +377,7 @@ def compare_command(
     params: Annotated[list[str] | None, typer.Option("--params", help="Budgets (repeatable).")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 3000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
 ) -> None:
     """The same `when` questions under several scenarios, side by side."""
     targets = target or ["model:gpt-3-175b", "mmlu=0.70", "mmlu=0.80"]

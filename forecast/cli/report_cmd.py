@@ -117,7 +117,7 @@ def report_command(
     priors: PriorsOpt = None,
     scenario: ScenarioOpt = None,
     seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 3000,
+    draws: DrawsOpt = 2000,
     tune: TuneOpt = 1000,
     strict: StrictOpt = False,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Leave out the backtest and the seed check.")] = False,

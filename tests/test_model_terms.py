@@ -1,0 +1,97 @@
+"""Likelihood terms written for speed give the same numbers as their plain forms: the per-family
+link slices, the monthly adoption counts, and the sampler's default step setting."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from forecast.fit import LONG_STEP_MIN_MODELS, FitSettings, target_accept_for
+from forecast.model import decimal_year, link_cdf, link_cdf_density, link_density, prepare_inputs
+
+AS_OF = date(2025, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from forecast.model_priors import model_priors_from
+    from forecast.priors import load_priors
+    from forecast.registry import load_registry
+
+    registry = load_registry()
+    mp = model_priors_from(load_priors().introduced_by(AS_OF), registry.benchmarks)
+    inp = prepare_inputs(registry.models, registry.scores, registry.benchmarks, mp, AS_OF)
+    return registry, mp, inp
+
+
+@pytest.mark.parametrize("mask", [
+    [1, 1, 1, 0, 0, 0, 0],  # Gumbel entries first: evaluated on slices
+    [0, 1, 0, 1, 1, 0, 0],  # interleaved: both links evaluated and selected
+    [1, 1, 1, 1, 1, 1, 1],
+    [0, 0, 0, 0, 0, 0, 0],
+])
+def test_link_slices_equal_the_selected_links(mask):
+    import pytensor.tensor as pt
+
+    gumbel = np.array(mask, dtype=bool)
+    z = np.array([-40.0, -3.0, -0.5, 0.0, 0.7, 4.0, 800.0])
+    s, d = link_cdf_density(pt.as_tensor(z), gumbel)
+    np.testing.assert_allclose(s.eval(), link_cdf(z, gumbel), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(d.eval(), link_density(z, gumbel), rtol=1e-12, atol=1e-300)
+
+
+def test_observations_on_gumbel_links_come_first(shipped):
+    _, _, inp = shipped
+    gumbel = np.array([f == "gumbel" for f in inp.link_family])[inp.obs_bench]
+    n = int(gumbel.sum())
+    assert 0 < n < len(gumbel) and gumbel[:n].all() and not gumbel[n:].any()
+
+
+def test_adoption_cells_hold_every_known_indicator(shipped):
+    registry, mp, inp = shipped
+    m = registry.models
+    m = m[(m["release_year"] <= decimal_year(AS_OF)) & (m["release_year"] >= 2018.0)]
+    for k, tech in enumerate(inp.adoption_tech):
+        spec = next(s for s in mp.techniques if s.id == tech)
+        known = m[spec.indicator].dropna() if spec.indicator in m else m.iloc[:0, 0]
+        cells = inp.adoption_k == k
+        assert inp.adoption_n[cells].sum() == len(known), tech
+        assert inp.adoption_u[cells].sum() == known.sum(), tech
+        assert np.all(inp.adoption_u[cells] <= inp.adoption_n[cells])
+        assert len(np.unique(inp.adoption_t[cells])) == cells.sum()  # one cell per month
+
+
+def test_monthly_counts_are_the_per_release_likelihood_up_to_a_constant(shipped):
+    """Sum over releases of Bernoulli(u_j | A(t_month(j))) minus sum over cells of
+    Binomial(u | n, A(t_m)) is the log binomial coefficients, whatever the curve A."""
+    registry, mp, inp = shipped
+    m = registry.models
+    m = m[(m["release_year"] <= decimal_year(AS_OF)) & (m["release_year"] >= 2018.0)]
+    k = inp.adoption_tech.index("instruction_tuning")
+    spec = next(s for s in mp.techniques if s.id == "instruction_tuning")
+    sub = m[m[spec.indicator].notna()]
+    t_rel = (np.floor(sub["release_year"].to_numpy(float) * 12) + 0.5) / 12 - inp.t_ref
+    u_rel = sub[spec.indicator].to_numpy(float)
+    cells = inp.adoption_k == k
+    gaps = []
+    for amax, speed, mid in [(0.9, 1.5, 0.0), (0.4, 3.0, -1.0), (0.99, 0.5, 2.0)]:
+        def curve(t):
+            return amax / (1.0 + np.exp(-speed * (t - mid)))
+        per_release = stats.bernoulli.logpmf(u_rel, curve(t_rel)).sum()
+        per_cell = stats.binom.logpmf(inp.adoption_u[cells], inp.adoption_n[cells],
+                                      curve(inp.adoption_t[cells])).sum()
+        gaps.append(per_cell - per_release)
+    assert gaps[0] > 0
+    np.testing.assert_allclose(gaps, gaps[0], rtol=1e-9)
+
+
+def test_target_accept_follows_the_data_unless_set():
+    s = FitSettings(as_of=AS_OF)
+    assert s.target_accept is None
+    assert target_accept_for(s, LONG_STEP_MIN_MODELS) == 0.8
+    assert target_accept_for(s, LONG_STEP_MIN_MODELS - 1) == 0.9
+    assert target_accept_for(dataclasses.replace(s, target_accept=0.95), 10_000) == 0.95
