@@ -44,10 +44,11 @@ _MODEL_SOURCES = ("model.py", "fit.py", "model_priors.py", "scaling_law.py")
 # NUTS's target acceptance rate by default: with many informative models the posterior is well
 # conditioned and the longer step of 0.8 pays (shipped registry, 377 informative models, 1000 +
 # 1000 draws x 4 chains: min bulk ESS 294-525 in 23-24 s of sampling at 0.8, 3 seeds, against 291
-# in 29 s at 0.9; 2000 draws: 793-983 in 32-34 s, 0 divergences); with few it does not (as of
-# 2023-03-19, 62 informative models, 2000 draws: R-hat 1.028 and ESS 237 at 0.8 against 1.016
-# and 309 at 0.9).
-LONG_STEP_MIN_MODELS = 200
+# in 29 s at 0.9; 2000 draws: 793-983 in 32-34 s, 0 divergences; 348 models, backtest cutoff
+# 2025-01-01: 0 divergences); with fewer it does not (1500 draws: 4 divergences at 201 models
+# and 1 at 293, backtest cutoffs 2024-01-01 and 2024-07-01, none there at 0.9; as of 2023-03-19,
+# 62 models, 2000 draws: R-hat 1.028 and ESS 237 at 0.8 against 1.016 and 309 at 0.9).
+LONG_STEP_MIN_MODELS = 300
 
 
 def target_accept_for(settings: FitSettings, n_informative: int) -> float:
