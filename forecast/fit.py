@@ -297,7 +297,8 @@ def fit_model(
         diag = diagnose(tree, monitored, seconds=seconds, sampler=sampler)
     posterior = tree["posterior"].to_dataset()
     keep = [v for v in posterior.data_vars
-            if not v.startswith("z_") and v not in ("tpp_imputed", "capability_shifted", "link_at_centre", "log_slope_ratio")]
+            if not v.startswith("z_") and v not in ("tpp_imputed", "capability_shifted", "link_at_centre", "log_slope_ratio",
+                                 "drift_coords")]
     inputs = _inputs_dataset(inp)
     out_tree = xr.DataTree.from_dict(
         {

@@ -84,12 +84,17 @@ INFORMATIVE_MARGIN = 0.1  # a score this far above chance makes a model's theta 
 # With fewer informative models the direct (centred) form mixes better than the expanded one
 # (measured: ESS 235 vs 42 at 25 models; 316 vs 116 at 142 models; 250 vs 7 at 400 models).
 EXPANSION_MIN_MODELS = 40
-# The drift's yearly slopes are sampled centred from this many informative models on, else
-# non-centred (measured, divergences of 1500 + 1500 draws x 4 chains, centred vs non-centred:
-# 17 models 56 vs 0, 25 models 61 vs 0, 46 models 8 vs 0, 70 models 10 vs 0 (R-hat 1.064 vs
-# 1.012); from 142 models on the centred
-# form had none, and at 400 it had 0 against 5 for the non-centred one, 3000 draws).
-CENTRED_DRIFT_MIN_MODELS = 100
+# A year's drift slope is sampled centred when that year has at least this many informative
+# models, else non-centred (`drift_deviations`). One form for all years failed both ways: centred
+# everywhere had 56-61 divergences at 17-25 models and a funnel between the spread and the
+# sparsely observed early years even at 400 (parameter recovery, true spread 0.003: 56
+# divergences); non-centred everywhere had 5 divergences at 400 models and mixed slowly where
+# the years are pinned. The shipped registry has 3, 4, 9, 41, 144, 147, 29 in 2019-2025. Per year
+# (1000 + 1000 draws x 4 chains, `scripts/recovery.py` seeds 2 and 3): 21 and 53 divergences
+# against 92 and 138 with every year centred; the shipped fit: R-hat 1.005, bulk ESS 914, none.
+# Where the true spread is far below the years' precision a funnel remains (the 53 sit at small
+# spreads).
+CENTRED_DRIFT_MIN_MODELS = 30
 
 
 def decimal_year(d: date | pd.Timestamp | np.datetime64) -> float:
@@ -412,6 +417,35 @@ def drift_ar1_matrix(phi: Any, n: int, xp: Any = np) -> Any:
     return power * (first + (1.0 - first) * innovation)
 
 
+def drift_deviations(centred: np.ndarray, spread: Any, phi: Any, innovation: Any) -> Any:
+    """The yearly slopes' deviations from the long-run rate, delta_y = rho_y - rho_bar, as the
+    AR(1) recursion delta_1 ~ N(0, v), delta_y | delta_{y-1} ~ N(phi delta_{y-1}, s) with
+    s = v sqrt(1 - phi^2), each year in its own parameterisation: where `centred[y]` the sampler's
+    coordinate x_y is delta_y itself with that conditional density; elsewhere x_y ~ N(0, 1) and
+    delta_y = phi delta_{y-1} + s x_y. Both write the same joint density (each coordinate has
+    its own density given the earlier ones). Adds the free vector `drift_coords` and its
+    Potential `drift_prior` to the model in context; returns delta (PyTensor vector)."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    x = pm.Flat("drift_coords", dims="segment")
+    deviations, logp = [], []
+    previous = None
+    for y, is_centred in enumerate(centred):
+        mean = 0.0 if previous is None else phi * previous
+        sd = spread if previous is None else innovation
+        if is_centred:
+            delta = x[y]
+            logp.append(pm.logp(pm.Normal.dist(mean, sd), delta))
+        else:
+            delta = mean + sd * x[y]
+            logp.append(pm.logp(pm.Normal.dist(0.0, 1.0), x[y]))
+        deviations.append(delta)
+        previous = delta
+    pm.Potential("drift_prior", pt.sum(pt.stack(logp)))
+    return pt.stack(deviations)
+
+
 def drift_knot_offsets(year_knots: np.ndarray, ref_seg: int, t_ref: float) -> np.ndarray:
     """Matrix G with D(knot_i) = (G @ rho)_i, D(t_ref) = 0; knots in calendar years."""
     n_seg = len(year_knots) - 1
@@ -500,20 +534,18 @@ def build_model(
             effect = effect + gamma * _interp(log10_tpp, grid_x, grid_y)
 
         # ---------------- drift: yearly slopes, AR(1) around the long-run rate, D(t_ref) = 0
-        # The scale is the stationary spread, so a persistence near 1 does not inflate it. With
-        # many models every year's slope is pinned and the centred form mixes best; with few,
-        # the non-centred one (see CENTRED_DRIFT_MIN_MODELS).
+        # The scale is the stationary spread, so a persistence near 1 does not inflate it.
         rho_bar = mp.drift_rate.to_pymc("drift_rate")
         spread = mp.drift_spread.to_pymc("drift_spread")
         phi = mp.drift_persistence.to_pymc("drift_persistence")
-        pm.Deterministic("drift_walk_sd", spread * pt.sqrt(1.0 - phi**2))  # innovation sd s_y
-        if generative or int(inp.informative.sum()) < CENTRED_DRIFT_MIN_MODELS:
+        innovation = pm.Deterministic("drift_walk_sd", spread * pt.sqrt(1.0 - phi**2))  # s_y
+        if generative:
             eps = pm.Normal("drift_steps", 0.0, 1.0, dims="segment")
-            rho = pm.Deterministic("drift_slopes", rho_bar + spread * pt.dot(drift_ar1_matrix(phi, n_seg, pt), eps),
-                                   dims="segment")
+            deviations = spread * pt.dot(drift_ar1_matrix(phi, n_seg, pt), eps)
         else:
-            rho = pm.MvNormal("drift_slopes", mu=rho_bar * pt.ones(n_seg),
-                              chol=spread * drift_ar1_matrix(phi, n_seg, pt), dims="segment")
+            per_year = np.bincount(inp.seg_idx[inp.informative], minlength=n_seg)[:n_seg]
+            deviations = drift_deviations(per_year >= CENTRED_DRIFT_MIN_MODELS, spread, phi, innovation)
+        rho = pm.Deterministic("drift_slopes", rho_bar + deviations, dims="segment")
         G = drift_knot_offsets(inp.year_knots, inp.ref_seg, inp.t_ref)
         D_knots = pt.dot(G, rho)
         seg = inp.seg_idx
@@ -792,7 +824,7 @@ def _interp(x: Any, grid_x: np.ndarray, grid_y: np.ndarray) -> Any:
 # variables whose convergence is checked (named parameters + per-model capability)
 def monitored_vars(model: Any) -> list[str]:
     names = [v.name for v in model.free_RVs]
-    hidden = ("drift_steps", "capability_shifted", "link_at_centre", "log_slope_ratio")
+    hidden = ("drift_steps", "drift_coords", "capability_shifted", "link_at_centre", "log_slope_ratio")
     names = [n for n in names if not n.startswith("z_") and n not in hidden]
     for det in ("beta", "gamma_tokens", "kappa", "drift_slopes", "org_effect", "theta", "protocol_effect",
                 "slope", "midpoint", "ceiling_loss", "level"):
