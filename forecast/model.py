@@ -90,12 +90,11 @@ EXPANSION_MIN_MODELS = 40
 # sparsely observed early years even at 400 (parameter recovery, true spread 0.003: 56
 # divergences); non-centred everywhere had 5 divergences at 400 models and mixed slowly where
 # the years are pinned. The shipped registry has 3, 4, 9, 41, 144, 147, 29 in 2019-2025. Per year
-# with this bound at 30 (1000 + 1000 draws x 4 chains, `scripts/recovery.py` seeds 2 and 3): 21
-# and 53 divergences against 92 and 138 with every year centred; the shipped fit: R-hat 1.004,
-# bulk ESS 958, none; but as of 2023-01-01 (years 3, 4, 9, 41) centring the 41-model year gave 32
-# divergences (1500 draws), where every year non-centred had none: hence 50. Where the true
-# spread is far below the years' precision a funnel remains (the 53 sit at small spreads).
-CENTRED_DRIFT_MIN_MODELS = 50
+# (1000 + 1000 draws x 4 chains, `scripts/recovery.py` seeds 2 and 3): 21 and 53 divergences
+# against 92 and 138 with every year centred; the shipped fit: R-hat 1.005, bulk ESS 914, none.
+# Where the true spread is far below the years' precision a funnel remains (the 53 sit at small
+# spreads).
+CENTRED_DRIFT_MIN_MODELS = 30
 
 
 def decimal_year(d: date | pd.Timestamp | np.datetime64) -> float:
