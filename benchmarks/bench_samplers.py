@@ -65,7 +65,7 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     import pymc as pm
 
     from forecast.diagnostics import diagnose
-    from forecast.fit import FitSettings, target_accept_for
+    from forecast.fit import FitSettings, exact_float_arithmetic, target_accept_for
     from forecast.model import build_model, monitored_vars, prepare_inputs
     from forecast.model_priors import model_priors_from
     from forecast.priors import load_priors
@@ -96,7 +96,7 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
         kwargs["nuts_sampler"] = "numpyro"
         kwargs["nuts_sampler_kwargs"] = {"chain_method": "parallel"}
     t0, c0 = time.perf_counter(), _own_and_children_cpu()
-    with model:
+    with exact_float_arithmetic(), model:  # as `forecast fit` compiles it
         idata = pm.sample(
             draws=settings.draws, tune=settings.tune, chains=settings.chains,
             cores=settings.cores, random_seed=settings.seed,
