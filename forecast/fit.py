@@ -382,7 +382,7 @@ def _sample_model(inp: Any, mp: Any, variant: str, generative: bool | None, sett
     from forecast.model import build_model, monitored_vars
 
     model = build_model(inp, mp, variant=variant, generative=generative)
-    tree, seconds, sampler = _sample(model, settings, progress)
+    tree, seconds, sampler = sample_model(model, settings, progress)
     monitored = [v for v in monitored_vars(model) if v in tree["posterior"].to_dataset()]
     return tree, seconds, sampler, monitored
 
@@ -447,7 +447,11 @@ def sample_reproducibly(inp: Any, mp: Any, variant: str, generative: bool | None
     return payload
 
 
-def _sample(model: Any, settings: FitSettings, progress: bool) -> tuple[xr.DataTree, float, str]:
+def sample_model(model: Any, settings: FitSettings, progress: bool) -> tuple[xr.DataTree, float, str]:
+    """Sample `model` with nutpie as `settings` say (draws, tuning steps, chains, cores, seed and a
+    resolved `target_accept`), compiled by `exact_float_arithmetic`; the prior instead for the
+    `priors_only` variant. Returns (inference data, seconds, sampler name); an interrupted run
+    raises KeyboardInterrupt rather than returning a partial trace."""
     import pymc as pm
 
     start = time.perf_counter()

@@ -73,21 +73,16 @@ def recover(
     chains: int = 4, cores: int = 2, progress: bool = False,
 ) -> RecoveryResult:
     """Simulate with `seed`, refit, and count true values inside the 50% / 90% intervals."""
-    import pymc as pm
-
     from forecast.diagnostics import diagnose
-    from forecast.fit import exact_float_arithmetic
+    from forecast.fit import FitSettings, sample_model
 
     sim, truth = simulate(inp, mp, seed)
     model = build_model(sim, mp)
-    with exact_float_arithmetic(), model:
-        idata = pm.sample(
-            draws=draws, tune=tune, chains=chains, cores=cores, random_seed=seed + 1,
-            nuts_sampler="nutpie", progressbar=progress, target_accept=0.9,
-            compute_convergence_checks=False,
-        )
+    settings = FitSettings(as_of=sim.as_of, draws=draws, tune=tune, chains=chains, cores=cores,
+                           seed=seed + 1, target_accept=0.9)
+    idata, seconds, sampler = sample_model(model, settings, progress)
     post = idata["posterior"].to_dataset()
-    diag = diagnose(idata, [v for v in monitored_vars(model) if v in post], seconds=0.0)
+    diag = diagnose(idata, [v for v in monitored_vars(model) if v in post], seconds=seconds, sampler=sampler)
     rows = []
     for name in RECOVERED:
         if name not in post or name not in truth:

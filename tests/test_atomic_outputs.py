@@ -250,7 +250,7 @@ def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
         import os, signal, threading
         from datetime import date
         import pymc as pm
-        from forecast.fit import FitSettings, _sample
+        from forecast.fit import FitSettings, sample_model
 
         # a process started by a pytest-xdist worker inherits an ignored SIGINT; a user's does not
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -267,7 +267,7 @@ def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
 
         threading.Thread(target=interrupt, daemon=True).start()
         try:
-            _sample(model, settings, progress=False)
+            sample_model(model, settings, progress=False)
             print("RETURNED")
         except KeyboardInterrupt:
             done.set()
