@@ -451,9 +451,13 @@ def sample_model(model: Any, settings: FitSettings, progress: bool) -> tuple[xr.
     """Sample `model` with nutpie as `settings` say (draws, tuning steps, chains, cores, seed and a
     resolved `target_accept`), compiled by `exact_float_arithmetic`; the prior instead for the
     `priors_only` variant. Returns (inference data, seconds, sampler name); an interrupted run
-    raises KeyboardInterrupt rather than returning a partial trace."""
+    raises KeyboardInterrupt rather than returning a partial trace, and a `target_accept` still
+    None (resolve it with `target_accept_for` first) raises ValueError before anything compiles."""
     import pymc as pm
 
+    if settings.target_accept is None and settings.variant != "priors_only":
+        raise ValueError("sample_model needs a resolved target_accept: pass "
+                         "replace(settings, target_accept=target_accept_for(settings, n_informative))")
     start = time.perf_counter()
     with exact_float_arithmetic(), model:
         if settings.variant == "priors_only":

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from forecast.fit import LONG_STEP_MIN_MODELS, FitSettings, target_accept_for
+from forecast.fit import LONG_STEP_MIN_MODELS, FitSettings, sample_model, target_accept_for
 from forecast.model import decimal_year, link_cdf, link_cdf_density, link_density, prepare_inputs
 
 AS_OF = date(2025, 12, 31)
@@ -95,3 +95,10 @@ def test_target_accept_follows_the_data_unless_set():
     assert target_accept_for(s, LONG_STEP_MIN_MODELS) == 0.8
     assert target_accept_for(s, LONG_STEP_MIN_MODELS - 1) == 0.9
     assert target_accept_for(dataclasses.replace(s, target_accept=0.95), 10_000) == 0.95
+
+
+def test_sampling_refuses_an_unresolved_target_accept():
+    """nutpie fails deep inside its sampling loop on a None step-size target; `sample_model` must
+    stop first, with a message that says how to resolve it."""
+    with pytest.raises(ValueError, match="target_accept_for"):
+        sample_model(object(), FitSettings(as_of=date(2024, 1, 1)), progress=False)
