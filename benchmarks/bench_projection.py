@@ -9,15 +9,16 @@
 2. ``forecast.project.smallest_size`` as ``Engine.size`` calls it (1 path per draw, the default
    51-size grid), for 3 dates.
 3. Where the time of one ``crossing_times`` call goes (cProfile, top functions by own time).
-4. The priors-only question of ``forecast.crosscheck`` computed by the engine and by
-   squigglepy at equal sample counts (imports excluded; best of ``--repeat``), with the
-   speed ratio and the agreement of their quantiles.
+4. The priors-only questions of ``forecast.crosscheck`` (without and with future
+   techniques) computed by the engine and by squigglepy at equal sample counts (imports
+   excluded; best of ``--repeat``), with the speed ratio and the agreement of their quantiles.
 
 Usage::
 
     python benchmarks/bench_projection.py             # uses FORECAST_CACHE_DIR's default fit
     python benchmarks/bench_projection.py --quick     # fewer configurations
     python benchmarks/bench_projection.py --fit-draws 150 --fit-tune 150   # a short fit
+    python benchmarks/bench_projection.py --squigglepy-only   # part 4 alone
 """
 
 from __future__ import annotations
@@ -128,20 +129,14 @@ def profile_one(post, priors, as_of, n: int, ppd: int) -> str:
     return buf.getvalue()
 
 
-def versus_squigglepy(sizes, repeat: int) -> list[dict]:
-    """Engine vs squigglepy on `forecast.crosscheck.EXAMPLE_QUESTION` at equal sample counts."""
+def versus_squigglepy(sizes, repeat: int, q) -> list[dict]:
+    """Engine vs squigglepy on the priors-only question `q` at equal sample counts."""
     import squigglepy  # noqa: F401  (import outside the timing)
 
-    from forecast.crosscheck import (
-        EXAMPLE_QUESTION,
-        compare_quantiles,
-        engine_crossing_times,
-        squigglepy_crossing_times,
-    )
+    from forecast.crosscheck import compare_quantiles, engine_crossing_times, squigglepy_crossing_times
     from forecast.priors import load_priors
 
     priors = load_priors(None)
-    q = EXAMPLE_QUESTION
     engine_crossing_times(priors, q, 100, seed=0)  # warm-up (first-call allocations)
     squigglepy_crossing_times(priors, q, 1000, seed=0)
     rows = []
@@ -163,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--fit-draws", type=int, default=1000, help="draws per chain of the fit used")
     ap.add_argument("--fit-tune", type=int, default=1000)
+    ap.add_argument("--squigglepy-only", action="store_true",
+                    help="only the comparison with squigglepy (no fit needed)")
     args = ap.parse_args(argv)
     if args.quick:
         configs = [(600, 1, date(2040, 1, 1), "release"), (600, 4, date(2040, 1, 1), "release")]
@@ -175,8 +172,15 @@ def main(argv: list[str] | None = None) -> int:
         squig_sizes = [10_000, 40_000]
         size_n = 4000
 
-    post, priors, as_of = posterior_inputs(args.fit_draws, args.fit_tune)
     print(f"\n{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start\n")
+    if not args.squigglepy_only:
+        projection_tables(args, configs, size_n)
+    squigglepy_tables(squig_sizes, args.repeat)
+    return 0
+
+
+def projection_tables(args, configs, size_n: int) -> None:
+    post, priors, as_of = posterior_inputs(args.fit_draws, args.fit_tune)
     print(f"## crossing_times throughput (mmlu=0.70 within 1B params; data end "
           f"{post.data_end:.2f}; best of {args.repeat})\n")
     print("| draws | paths/draw | horizon | frontier | months | paths | wall s | CPU s | path-months/s (wall) |")
@@ -197,16 +201,25 @@ def main(argv: list[str] | None = None) -> int:
     print(profile_one(post, priors, as_of, min(4000, size_n), 4).strip())
     print("```")
 
-    print("\n## engine vs squigglepy, priors-only question (forecast.crosscheck.EXAMPLE_QUESTION)\n")
-    print("| samples | months on the engine grid | engine s (CPU) | squigglepy s (CPU) | "
-          "squigglepy / engine | quantiles agree | median engine | median squigglepy |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in versus_squigglepy(squig_sizes, args.repeat):
-        print(f"| {r['n']} | {r['months']} | {r['engine_s']:.3f} ({r['engine_cpu_s']:.3f}) | "
-              f"{r['squigglepy_s']:.3f} ({r['squigglepy_cpu_s']:.3f}) | "
-              f"{r['speedup']:.2f}x | {r['quantiles_agree']} | {r['median_engine']:.2f} | "
-              f"{r['median_squigglepy']:.2f} |")
-    return 0
+
+
+def squigglepy_tables(sizes, repeat: int) -> None:
+    from forecast.crosscheck import EXAMPLE_ARRIVALS_QUESTION, EXAMPLE_QUESTION
+
+    for name, q, what in (
+        ("EXAMPLE_QUESTION", EXAMPLE_QUESTION, "no arrivals: squigglepy evaluates the closed form"),
+        ("EXAMPLE_ARRIVALS_QUESTION", EXAMPLE_ARRIVALS_QUESTION,
+         "future techniques and saturation: squigglepy draws each sample's arrivals"),
+    ):
+        print(f"\n## engine vs squigglepy, priors-only question (forecast.crosscheck.{name}; {what})\n")
+        print("| samples | months on the engine grid | engine s (CPU) | squigglepy s (CPU) | "
+              "squigglepy / engine | quantiles agree | median engine | median squigglepy |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in versus_squigglepy(sizes, repeat, q):
+            print(f"| {r['n']} | {r['months']} | {r['engine_s']:.3f} ({r['engine_cpu_s']:.3f}) | "
+                  f"{r['squigglepy_s']:.3f} ({r['squigglepy_cpu_s']:.3f}) | "
+                  f"{r['speedup']:.2f}x | {r['quantiles_agree']} | {r['median_engine']:.2f} | "
+                  f"{r['median_squigglepy']:.2f} |")
 
 
 if __name__ == "__main__":

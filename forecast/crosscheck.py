@@ -15,13 +15,33 @@ The question (no data update: every quantity is drawn from the prior files):
         T* = S + (theta* - theta(S)) / r        if r > 0 (kept if T* <= horizon),
         T* = +inf                               otherwise ("not before the horizon").
 
+With `arrivals=True` future techniques arrive too, as the projection has them: a Poisson
+process of rate lambda per year on (S, horizon], the j-th arriving at tau_j with log10 size s_j ~
+N(mu_pop, tau_pop) and adopted along a logistic of speed v centred `lag` years after it arrives,
+up to the mean a of the stated shares. With `saturation=True` the gain since S passes through the
+soft ceiling C. The capability is then
+
+    theta(T) = theta(S) + g(G(T)),
+    G(T) = max(r, 0) (T - S) + sum_j a s_j sigma(v (T - tau_j - lag)) 1[T >= tau_j],
+    g(G) = C (1 - exp(-G / C)) for G > 0 (G otherwise; g = identity without saturation),
+
+with lambda, lag, mu_pop, tau_pop and C drawn per sample from the engine priors
+([arrivals], [technique_population], [saturation]). A future technique can be harmful (s_j < 0),
+so theta need not rise monotonically and T* has no closed form: both sides evaluate theta at the
+month boundaries S + m/12 and take the first boundary at or above theta*, linear between it and
+the boundary before (the engine's mean-frontier convention; T* = S if theta(S) >= theta*).
+
 Two independent computations of the distribution of T*:
 
 * `engine_crossing_times`: the package's own samplers (`PriorSet.sample_multipliers`,
   `Dist.sample`) feed a hand-built `PosteriorDraws` into `forecast.project.crossing_times`
-  with `frontier="mean"` and no future arrivals (a monthly grid, linear within a month);
+  with `frontier="mean"` and future arrivals as the question says (a monthly grid, linear
+  within a month);
 * `squigglepy_crossing_times`: the same distributions written as squigglepy distributions
-  (correlation induced by Iman-Conover on normal scores), T* solved per sample in closed form.
+  (correlation induced by Iman-Conover on normal scores), T* solved per sample in closed form;
+  with arrivals, the arrivals of each sample drawn by squigglepy (count, dates, sizes) and its
+  path evaluated on its own, sample by sample, as a squigglepy model is written (squigglepy's
+  distributions take scalar parameters, so a compound Poisson process is sampled per sample).
 
 `compare_quantiles` states whether their quantiles agree within Monte Carlo error: the
 standard error of the difference of two independent sample quantiles is estimated by the
@@ -33,7 +53,7 @@ squigglepy is imported only by `squigglepy_crossing_times` (it is a test depende
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -51,7 +71,9 @@ class PriorsOnlyQuestion:
     `adoption` is one share for every technique or a mapping id -> share (missing ids: 1);
     `techniques` defaults to every technique on the total-parameter axis; `chance` is the
     benchmark's chance floor. Times are decimal years; `horizon - start` should be a whole
-    number of months so both computations stop at the same date.
+    number of months so both computations stop at the same date. `arrivals` adds future
+    techniques and `saturation` the soft ceiling on the gain (module docstring);
+    `new_technique_speed` is the logistic adoption speed v of a future technique (1/yr).
     """
 
     benchmark: str = "mmlu"
@@ -63,6 +85,9 @@ class PriorsOnlyQuestion:
     horizon: float = 2045.0
     adoption: float | Mapping[str, float] = 1.0
     techniques: tuple[str, ...] | None = None
+    arrivals: bool = False
+    saturation: bool = False
+    new_technique_speed: float = 1.5
 
     def technique_ids(self, priors: Any) -> list[str]:
         if self.techniques is not None:
@@ -85,6 +110,9 @@ EXAMPLE_QUESTION = PriorsOnlyQuestion(
               "reasoning_rl": 0.2, "ssm_hybrid": 0.1},
 )
 
+# The same question with future techniques arriving and the gain saturating: no closed form.
+EXAMPLE_ARRIVALS_QUESTION = replace(EXAMPLE_QUESTION, arrivals=True, saturation=True)
+
 
 def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, seed: int = 0) -> np.ndarray:
     """T* for `n` prior draws through `forecast.project.crossing_times` (decimal years, inf = never)."""
@@ -99,6 +127,16 @@ def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, see
     ceiling = np.asarray(link.ceiling_loss.sample(rng, n), dtype=float)
     zeros = np.zeros(n)
     k = len(ids)
+    eng = priors.engine
+    if question.arrivals:
+        arrival_rate = np.asarray(eng.arrivals.rate.sample(rng, n), dtype=float)
+        lag = np.asarray(eng.arrivals.adoption_lag_years.sample(rng, n), dtype=float)
+        pop_mean = np.asarray(eng.technique_population.mean.sample(rng, n), dtype=float)
+        pop_spread = np.asarray(eng.technique_population.spread.sample(rng, n), dtype=float)
+    else:
+        arrival_rate, lag, pop_mean, pop_spread = zeros, np.ones(n), zeros, zeros
+    gain_ceiling = (np.asarray(eng.saturation.ceiling.sample(rng, n), dtype=float) if question.saturation
+                    else np.full(n, np.inf))
     draws = PosteriorDraws(
         n=n,
         t_ref=question.t_ref,
@@ -134,12 +172,13 @@ def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, see
         release_growth=zeros,
         release_size_slope=zeros,
         release_size_curve=zeros,
-        pop_mean=zeros,
-        pop_spread=zeros,
+        pop_mean=pop_mean,
+        pop_spread=pop_spread,
     )
-    engine = EngineDraws(arrival_rate=zeros, adoption_lag=np.ones(n), saturation=np.full(n, np.inf))
+    engine = EngineDraws(arrival_rate=arrival_rate, adoption_lag=lag, saturation=gain_ceiling,
+                         new_technique_speed=question.new_technique_speed)
     settings = ProjectionSettings(horizon=question.horizon, paths_per_draw=1, seed=seed,
-                                  frontier="mean", start=question.start, arrivals=False,
+                                  frontier="mean", start=question.start, arrivals=question.arrivals,
                                   max_paths=None)  # every sample, no thinning
     target = Target(f"{question.benchmark}={question.score:g}", ((question.benchmark, question.score),))
     return crossing_times(draws, engine, target, Budget("params_total", question.params), settings)
@@ -163,11 +202,14 @@ def _squigglepy_dist(dist: Any) -> Any:
             return sq.exponential(1.0 / p["lam"])
         case "fixed":
             return sq.const(p["value"])
+        case "halfnormal":
+            return sq.dist_fn(sq.norm(mean=0.0, sd=p["sigma"]), fn=np.abs)
     raise ValueError(f"no squigglepy form for a {dist.distribution} prior")
 
 
 def squigglepy_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, seed: int = 0) -> np.ndarray:
-    """T* for `n` samples drawn with squigglepy and solved in closed form (decimal years, inf = never)."""
+    """T* for `n` samples drawn with squigglepy (decimal years, inf = never): in closed form, or
+    with arrivals or saturation sample by sample on the month boundaries (module docstring)."""
     import squigglepy as sq
 
     sq.set_seed(seed)
@@ -191,10 +233,50 @@ def squigglepy_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int,
         theta_star = np.where(s >= 1, np.inf, np.where(s <= 0, -np.inf, mu + z / a))
         theta0 = (np.log10(question.params) + np.log10(m) @ shares
                   + r * (question.start - question.t_ref))
+        if question.arrivals or question.saturation:
+            amax = float(np.mean(shares)) if ids else 1.0  # a future technique's adoption ceiling
+            return _squigglepy_paths(priors, question, theta0, theta_star, r, amax)
         gap = theta_star - theta0
         t = np.where(gap <= 0, question.start, question.start + gap / np.where(r > 0, r, np.nan))
     t = np.where((gap > 0) & ~(r > 0), np.inf, t)
     return np.where(t <= question.horizon, t, np.inf)
+
+
+def _squigglepy_paths(priors: Any, question: PriorsOnlyQuestion, theta0: np.ndarray,
+                      theta_star: np.ndarray, r: np.ndarray, amax: float) -> np.ndarray:
+    """T* per sample with future arrivals and/or saturation: each sample's arrivals drawn by
+    squigglepy and its capability evaluated at the month boundaries (module docstring)."""
+    import squigglepy as sq
+    from scipy.special import expit
+
+    n, eng = len(theta0), priors.engine
+    S, H = question.start, question.horizon
+    edges = S + np.arange(int(round((H - S) * 12)) + 1) / 12.0
+    if question.arrivals:
+        rate = sq.sample(_squigglepy_dist(eng.arrivals.rate), n=n)
+        lag = sq.sample(_squigglepy_dist(eng.arrivals.adoption_lag_years), n=n)
+        pop_mean = sq.sample(_squigglepy_dist(eng.technique_population.mean), n=n)
+        pop_spread = sq.sample(_squigglepy_dist(eng.technique_population.spread), n=n)
+    ceiling = (sq.sample(_squigglepy_dist(eng.saturation.ceiling), n=n) if question.saturation
+               else np.full(n, np.inf))
+    out = np.full(n, np.inf)
+    for i in range(n):
+        gain = max(r[i], 0.0) * (edges - S)
+        count = int(sq.sample(sq.poisson(rate[i] * (H - S)))) if question.arrivals else 0
+        if count:
+            tau = np.atleast_1d(sq.sample(sq.uniform(S, H), n=count))[:, None]
+            size = np.atleast_1d(sq.sample(sq.norm(mean=pop_mean[i], sd=pop_spread[i]), n=count))[:, None]
+            adopted = amax * expit(question.new_technique_speed * (edges - tau - lag[i])) * (edges >= tau)
+            gain = gain + (adopted * size).sum(axis=0)
+        if np.isfinite(ceiling[i]):
+            gain = np.where(gain > 0, ceiling[i] * -np.expm1(-np.clip(gain, 0, None) / ceiling[i]), gain)
+        level = theta0[i] + gain - theta_star[i]
+        above = np.flatnonzero(level >= 0)
+        if above.size == 0:
+            continue
+        j = above[0]
+        out[i] = S if j == 0 else edges[j - 1] + (-level[j - 1] / (level[j] - level[j - 1])) / 12.0
+    return out
 
 
 def _quantiles(x: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:
