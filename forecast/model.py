@@ -81,9 +81,13 @@ SIZE_BAND_WIDTH = 0.5
 SIZE_BANDS = 9  # 1e8 .. 3e12 parameters
 RELEASE_WINDOW_YEARS = 4.0
 INFORMATIVE_MARGIN = 0.1  # a score this far above chance makes a model's theta well informed
-# With fewer informative models the direct (centred) form mixes better than the expanded one
-# (measured: ESS 235 vs 42 at 25 models; 316 vs 116 at 142 models; 250 vs 7 at 400 models).
-EXPANSION_MIN_MODELS = 40
+# With fewer informative models the direct (centred) form mixes better than the expanded one.
+# Measured min bulk ESS, direct against expanded: 235 vs 42 at 25 models; 575 vs 215 at 57 (the
+# 2023-01-01 backtest fit, 1500 + 1500 draws x 4 chains: R-hat 1.006 and no divergences against
+# 1.014 and 17); 690 vs 162 at 62 (the seed check's fit as of 2023-03-19, 2000 draws: R-hat 1.008
+# and none against 1.028 and 1); at 121 (2023-07-01) 191 in 68 s with 4 divergences against 163
+# in 44 s with 1; 316 vs 116 at 142; 250 vs 7 at 400.
+EXPANSION_MIN_MODELS = 100
 # A year's drift slope is sampled centred when that year has at least this many informative
 # models, else non-centred (`drift_deviations`). One form for all years failed both ways: centred
 # everywhere had 56-61 divergences at 17-25 models and a funnel between the spread and the
