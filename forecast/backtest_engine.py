@@ -70,13 +70,24 @@ class EngineMethod:
         n_samples: int,
         seed: int,
     ) -> np.ndarray:
-        from forecast.model import decimal_year
-        from forecast.model_priors import sample_engine
+        draws, priors = self.posterior_draws(models, scores, cutoff, seed)
+        return self.crossings_from(draws, priors, cutoff, events, n_samples, seed)
+
+    def posterior_draws(self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, seed: int):
+        """The projection's draws of the (cached) fit as of `cutoff`, and the prior set."""
         from forecast.posterior import projection_draws
-        from forecast.project import Budget, ProjectionSettings, Target, crossing_times
 
         fit, priors = self.fit(models, scores, cutoff, seed)
-        draws = projection_draws(fit, priors.introduced_by(cutoff), seed=seed)
+        return projection_draws(fit, priors.introduced_by(cutoff), seed=seed), priors
+
+    def crossings_from(self, draws, priors, cutoff: date, events: list[Event], n_samples: int,
+                       seed: int) -> np.ndarray:
+        """`n_samples` first-crossing dates per event (events x samples, decimal years) projected
+        from `draws`, starting at the cutoff."""
+        from forecast.model import decimal_year
+        from forecast.model_priors import sample_engine
+        from forecast.project import Budget, ProjectionSettings, Target, crossing_times
+
         engine = sample_engine(priors.introduced_by(cutoff), draws.n, cutoff, seed=seed)
         settings = ProjectionSettings(
             horizon=BACKTEST_HORIZON, paths_per_draw=self.paths_per_draw, seed=seed,
