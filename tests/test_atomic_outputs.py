@@ -268,7 +268,7 @@ def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
         def interrupt():
             # Ctrl-C every few seconds until the call returns: the first one can land while the
             # model is still compiling
-            while not done.wait(4.0):
+            while not done.wait(6.0):
                 os.kill(os.getpid(), signal.SIGINT)
 
         threading.Thread(target=interrupt, daemon=True).start()
