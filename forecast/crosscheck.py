@@ -58,6 +58,7 @@ from typing import Any
 
 import numpy as np
 
+from forecast.model_priors import with_population
 from forecast.posterior import PosteriorDraws
 from forecast.project import Budget, EngineDraws, ProjectionSettings, Target, crossing_times
 
@@ -131,10 +132,9 @@ def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, see
     if question.arrivals:
         arrival_rate = np.asarray(eng.arrivals.rate.sample(rng, n), dtype=float)
         lag = np.asarray(eng.arrivals.adoption_lag_years.sample(rng, n), dtype=float)
-        pop_mean = np.asarray(eng.technique_population.mean.sample(rng, n), dtype=float)
-        pop_spread = np.asarray(eng.technique_population.spread.sample(rng, n), dtype=float)
+        pop = np.full(n, np.nan)  # sizes of future techniques: `with_population` draws them
     else:
-        arrival_rate, lag, pop_mean, pop_spread = zeros, np.ones(n), zeros, zeros
+        arrival_rate, lag, pop = zeros, np.ones(n), zeros
     gain_ceiling = (np.asarray(eng.saturation.ceiling.sample(rng, n), dtype=float) if question.saturation
                     else np.full(n, np.inf))
     draws = PosteriorDraws(
@@ -172,9 +172,10 @@ def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, see
         release_growth=zeros,
         release_size_slope=zeros,
         release_size_curve=zeros,
-        pop_mean=pop_mean,
-        pop_spread=pop_spread,
+        pop_mean=pop,
+        pop_spread=pop,
     )
+    draws = with_population(draws, priors, seed=seed)  # the engine's own draw at early as-of dates
     engine = EngineDraws(arrival_rate=arrival_rate, adoption_lag=lag, saturation=gain_ceiling,
                          new_technique_speed=question.new_technique_speed)
     settings = ProjectionSettings(horizon=question.horizon, paths_per_draw=1, seed=seed,

@@ -276,7 +276,7 @@ def fit_model(
             path.unlink(missing_ok=True)  # unreadable cache entry: refit
 
     mp = model_priors_from(known_priors, registry.benchmarks)
-    from forecast.model import prepare_inputs
+    from forecast.model import SAMPLER_COORDINATES, prepare_inputs
 
     inp = prepare_inputs(
         registry.models, registry.scores, registry.benchmarks, mp, settings.as_of,
@@ -297,8 +297,7 @@ def fit_model(
         diag = diagnose(tree, monitored, seconds=seconds, sampler=sampler)
     posterior = tree["posterior"].to_dataset()
     keep = [v for v in posterior.data_vars
-            if not v.startswith("z_") and v not in ("tpp_imputed", "capability_shifted", "link_at_centre", "log_slope_ratio",
-                                 "drift_coords")]
+            if not v.startswith("z_") and v != "tpp_imputed" and v not in SAMPLER_COORDINATES]
     inputs = _inputs_dataset(inp)
     out_tree = xr.DataTree.from_dict(
         {
@@ -378,7 +377,7 @@ def exact_float_arithmetic() -> contextlib.AbstractContextManager[Any]:
 
 def _sample_model(inp: Any, mp: Any, variant: str, generative: bool | None, settings: FitSettings,
                   progress: bool) -> tuple[xr.DataTree, float, str, list[str]]:
-    """Build the model, sample it (`_sample`), and name the monitored variables it holds."""
+    """Build the model, sample it (`sample_model`), and name the monitored variables it holds."""
     from forecast.model import build_model, monitored_vars
 
     model = build_model(inp, mp, variant=variant, generative=generative)

@@ -825,10 +825,15 @@ def _interp(x: Any, grid_x: np.ndarray, grid_y: np.ndarray) -> Any:
     return gy[idx] * (1.0 - w) + gy[idx + 1] * w
 
 
+# The sampler's own coordinates (improper Flat variables of the reparameterised form): their
+# scale means nothing, so they are neither monitored nor stored with the posterior.
+SAMPLER_COORDINATES = ("drift_coords", "capability_shifted", "link_at_centre", "log_slope_ratio")
+
+
 # variables whose convergence is checked (named parameters + per-model capability)
 def monitored_vars(model: Any) -> list[str]:
     names = [v.name for v in model.free_RVs]
-    hidden = ("drift_steps", "drift_coords", "capability_shifted", "link_at_centre", "log_slope_ratio")
+    hidden = ("drift_steps", *SAMPLER_COORDINATES)
     names = [n for n in names if not n.startswith("z_") and n not in hidden]
     for det in ("beta", "gamma_tokens", "kappa", "drift_slopes", "org_effect", "theta", "protocol_effect",
                 "slope", "midpoint", "ceiling_loss", "level"):
