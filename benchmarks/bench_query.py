@@ -12,7 +12,10 @@
    "already reached" check, engine draws, the projection) and the JSON output; the parts come
    from cProfile's cumulative times (profiling slows Python-heavy parts a little). Also which
    heavy libraries ended up imported.
-4. The slowest imports of the command, from ``python -X importtime`` (cumulative, top level).
+4. The other two questions, ``forecast size`` and ``forecast capability`` (``OTHER_QUERIES``), as
+   new processes, the same way as 2 (they evaluate the simulated futures only up to their last
+   date).
+5. The slowest imports of the command, from ``python -X importtime`` (cumulative, top level).
 
 Usage::
 
@@ -37,6 +40,9 @@ import time
 
 # the first is already reached by a registry model (no projection); the second is projected
 DEFAULT_QUERIES = ("--target mmlu=0.70 --params 7B", "--target mmlu=0.70 --params 1B")
+# `forecast size` and `forecast capability`, timed as new processes like the `when` queries
+OTHER_QUERIES = ("size --target mmlu=0.70 --date 2026-01-01 --date 2028-01-01",
+                 "capability --benchmark mmlu --params 3B --date 2027-01-01")
 # parts of each step reported from its profile: label -> (file, function)
 ENGINE_PARTS = {
     "load registry": ("forecast/registry.py", "load_registry"),
@@ -206,6 +212,15 @@ def main(argv: list[str] | None = None) -> int:
         reached = (r["out"].get("already_reached_by") or {}).get("name", "no")
         print(f"| `forecast when {q} --json` | {r['min']:.2f} | {r['median']:.2f} | {r['cpu']:.2f} | {len(r['walls'])} "
               f"| {reached} | {r['out'].get('quantiles', {}).get('0.5')} |")
+
+    print("\n| other queries | min wall s | median wall s | min CPU s | runs |")
+    print("|---|---|---|---|---|")
+    for q in OTHER_QUERIES:
+        r = time_process(forecast_cmd() + shlex.split(q) + ["--json"], args.repeat)
+        if "error" in r:
+            print(f"| `forecast {q}` | failed: {r['error']} | | | |")
+            continue
+        print(f"| `forecast {q} --json` | {r['min']:.2f} | {r['median']:.2f} | {r['cpu']:.2f} | {len(r['walls'])} |")
 
     for q in queries:
         proc = subprocess.run([sys.executable, __file__, "--worker", q], capture_output=True, text=True)

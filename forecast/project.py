@@ -181,6 +181,12 @@ class _Paths:
     c2: np.ndarray  # (P,)
     draw: np.ndarray  # (P,) index of the posterior draw behind each path
 
+    def rows(self, rows: np.ndarray) -> _Paths:
+        """The paths `rows` alone (every quantity is per path, so their values are unchanged)."""
+        return _Paths(edges=self.edges, mean_offset=self.mean_offset[rows], var=self.var[rows],
+                      log_rate0=self.log_rate0[rows], c1=self.c1[rows], c2=self.c2[rows],
+                      draw=self.draw[rows])
+
 
 class PathSimulator:
     """The simulated futures of one projection, evaluated on any block of months.
@@ -394,10 +400,20 @@ def simulate_paths(
     budget_axis: str,
     settings: ProjectionSettings,
     bits: float | None = None,
+    until: float | None = None,
 ) -> _Paths:
-    """Simulate mu(T, L) - L and V(T) on the whole month grid for every draw x future."""
+    """Simulate mu(T, L) - L and V(T) on the month grid for every draw x future.
+
+    The grid runs from the start to the horizon, or with `until` (decimal year) only to the
+    first month edge at or after it: the futures are the same (everything random is drawn for
+    the whole horizon up front), so the values are the full grid's first columns, bit for bit,
+    and a first crossing found on them is the full grid's wherever it lies before `until`.
+    """
     sim = PathSimulator(draws, engine, budget_axis, settings, bits=bits)
-    return sim.block(np.arange(sim.P), 0, sim.n_months)
+    last = sim.n_months
+    if until is not None:
+        last = int(min(last, max(1, np.searchsorted(sim.edges, until, side="left"))))
+    return sim.block(np.arange(sim.P), 0, last)
 
 
 # ----------------------------------------------------------------------------- crossings
@@ -530,20 +546,31 @@ def smallest_size(
     """log10 of the smallest parameter count that has met `target` by each date, per path.
 
     Shape (paths, len(dates)); +inf where no size on the grid has crossed by that date. The
-    same simulated futures and Exp(1) thresholds serve every size, so the answer is monotone.
+    same simulated futures and Exp(1) thresholds serve every size, so the answer is monotone in
+    the date. Sizes are tried from the smallest up, each path until it has crossed by every
+    date, and only the months up to the last date are evaluated (`simulate_paths` with `until`):
+    a crossing by a date is found on them exactly as on the grid to the horizon.
     """
     draws = thin(draws, settings)
     if log10_grid is None:
         log10_grid = np.arange(7.5, 12.55, 0.1)
+    dates = np.asarray(dates, dtype=float)
     theta_star, noise = required_theta(draws, target)
-    paths = simulate_paths(draws, engine, axis, settings)
+    last = float(dates.max()) if dates.size else None
+    paths = simulate_paths(draws, engine, axis, settings, until=last)
     E = np.random.default_rng(settings.seed + 1).exponential(size=len(paths.draw))
     out = np.full((len(paths.draw), len(dates)), np.inf)
-    dates = np.asarray(dates, dtype=float)
-    for L in log10_grid[::-1]:  # from large to small: keep overwriting while crossed
-        t = first_crossing(paths, float(L), theta_star, noise, settings, E)
+    active = np.arange(len(paths.draw))
+    # from small to large: a path's answer for a date is the first size that crosses by it, and
+    # a path leaves once it has an answer for every date (the hazard is computed row by row, so
+    # the crossings of the paths that remain are those of the whole set)
+    for L in np.sort(log10_grid):
+        if not active.size:
+            break
+        t = first_crossing(paths.rows(active), float(L), theta_star, noise, settings, E[active])
         crossed = t[:, None] <= dates[None, :]
-        out = np.where(crossed, L, out)
+        out[active] = np.where(crossed & np.isinf(out[active]), L, out[active])
+        active = active[np.isinf(out[active]).any(axis=1)]
     return out
 
 
@@ -565,10 +592,12 @@ def best_score(
     """
     draws = thin(draws, settings)
     rng = np.random.default_rng(settings.seed + 2)
-    paths = simulate_paths(draws, engine, budget.axis, settings, bits=budget.bits)
+    dates = np.asarray(dates, dtype=float)
+    # the months up to the last date: the same values as the grid to the horizon has there
+    last = float(dates.max()) if dates.size else None
+    paths = simulate_paths(draws, engine, budget.axis, settings, bits=budget.bits, until=last)
     L = budget.log10_params
     b = draws.benchmark_index(benchmark)
-    dates = np.asarray(dates, dtype=float)
     idx = np.clip(np.searchsorted(paths.edges, dates), 0, len(paths.edges) - 1)
     out = np.empty((len(paths.draw), len(dates)))
     for col, i in enumerate(idx):

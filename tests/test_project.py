@@ -247,3 +247,54 @@ def test_mean_reverting_drift_blocks_equal_the_full_grid():
     marched = march_crossings(PathSimulator(d, e, "params_total", s), 9.0, theta_star, noise, s, E)
     assert np.isfinite(grid).mean() > 0.3
     assert np.array_equal(grid, marched)
+
+
+def test_paths_until_a_date_are_the_full_grids_first_months():
+    """`simulate_paths(until=...)` stops at the first month edge at or after the date and its
+    values are the full grid's there, bit for bit (the futures are drawn for the horizon)."""
+    from forecast.project import simulate_paths
+
+    d = make_draws(n=40, beta=0.3, drift_rate=0.15, walk_sd=0.2, jitter=0.3, seed=2)
+    e = make_engine(n=40, rate=2.0)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=2, seed=3)
+    full = simulate_paths(d, e, "params_total", s)
+    short = simulate_paths(d, e, "params_total", s, until=2027.3)
+    m = len(short.edges)
+    assert short.edges[-1] >= 2027.3 > short.edges[-2]
+    assert m < len(full.edges)
+    for name in ("edges", "mean_offset", "var", "log_rate0"):
+        np.testing.assert_array_equal(getattr(short, name), getattr(full, name)[..., :m])
+
+
+@pytest.mark.parametrize("query", ["size", "capability"])
+def test_size_and_capability_evaluate_only_the_months_they_need(query, stochastic, monkeypatch):
+    """`smallest_size` and `best_score` evaluate the paths only up to their last date; the
+    answers equal those computed on the grid to the horizon."""
+    import forecast.project as project
+
+    d, e = stochastic
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, seed=5)
+    dates = np.array([2026.5, 2029.0])
+
+    def ask():
+        if query == "size":
+            return project.smallest_size(d, e, Target("mmlu=0.7", (("mmlu", 0.7),)), dates, s)
+        return project.best_score(d, e, Budget("params_total", 3e9), "mmlu", dates, s)
+
+    seen = []
+    real = project.simulate_paths
+
+    def spy(*args, **kwargs):
+        paths = real(*args, **kwargs)
+        seen.append(paths.edges[-1])
+        return paths
+
+    monkeypatch.setattr(project, "simulate_paths", spy)
+    short = ask()
+    monkeypatch.setattr(project, "simulate_paths",
+                        lambda *a, until=None, **k: spy(*a, **k))  # the grid to the horizon
+    full = ask()
+    assert seen[0] < 2029.2 and seen[1] == pytest.approx(2040.0, abs=1 / 12)
+    np.testing.assert_array_equal(short, full)
+    if query == "size":
+        assert np.isfinite(short).any()

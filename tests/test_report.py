@@ -400,3 +400,14 @@ def test_default_targets_leave_out_what_the_fit_cannot_answer():
     kept, dropped = default_targets(EarlyFit())
     assert [t.spec for t in kept] == [t.spec for t in DEFAULT_TARGETS if not t.spec.startswith("mmlu_pro")]
     assert len(dropped) == 1 and "MMLU-Pro 0.60" in dropped[0] and "unknown benchmark" in dropped[0]
+
+
+def test_provenance_names_the_shipped_folders_by_their_place_in_the_package(tmp_path):
+    """The shipped registry and priors appear as `forecast/data/` and `priors/` whatever the
+    checkout's path; a user's own folder appears as given."""
+    from forecast.paths import default_data_dir, default_priors_dir
+    from forecast.report.content import folder_label
+
+    assert folder_label(default_data_dir(), "data") == "forecast/data/ (shipped with forecast)"
+    assert folder_label(str(default_priors_dir()) + "/", "priors") == "priors/ (shipped with forecast)"
+    assert folder_label(tmp_path, "data") == str(tmp_path)

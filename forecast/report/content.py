@@ -690,6 +690,20 @@ def data_by_benchmark(engine: Any) -> pd.DataFrame:
     return out.sort_values(["fitted", "observations"], ascending=[False, False]).reset_index(drop=True)
 
 
+def folder_label(folder: Any, kind: str) -> str:
+    """The registry or priors folder of this report's engine as the provenance page shows it:
+    the shipped one by its place in the package (the same on every machine), another as given."""
+    from pathlib import Path
+
+    from forecast.paths import default_data_dir, default_priors_dir
+
+    shipped = {"data": (default_data_dir(), "forecast/data"), "priors": (default_priors_dir(), "priors")}
+    default, label = shipped[kind]
+    if Path(folder).resolve() == Path(default).resolve():
+        return f"{label}/ (shipped with forecast)"
+    return str(folder)
+
+
 def provenance(engine: Any, command: str, seconds: float | None = None) -> list[tuple[str, str]]:
     """Hashes, versions, seed, settings and the command line of the report and its fit."""
     import importlib.metadata as md
@@ -715,9 +729,9 @@ def provenance(engine: Any, command: str, seconds: float | None = None) -> list[
                     f"after {s.get('tune')} tuning steps, target_accept {s.get('target_accept')}"),
         ("fitted benchmarks", ", ".join(s.get("benchmarks", []))),
         ("scenario", engine.scenario.name if engine.scenario else "none (priors as shipped)"),
-        ("registry folder", p.get("data_source", "")),
+        ("registry folder", folder_label(engine.registry.source, "data")),
         ("registry sha256", p.get("data_sha256", "")),
-        ("priors folder", p.get("priors_folder", "")),
+        ("priors folder", folder_label(engine.priors.folder, "priors")),
         ("priors sha256 (techniques known by the as-of date)", p.get("priors_sha256", "")),
         ("model code sha256", p.get("code_sha256", "")),
         ("fit cache key", p.get("cache_key", "")),
