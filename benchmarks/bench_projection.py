@@ -7,7 +7,7 @@
    future once it has crossed, so it evaluates fewer months than that.
    The query is ``mmlu=0.70`` within 1B parameters, release frontier, future arrivals on.
 2. ``forecast.project.smallest_size`` as ``Engine.size`` calls it (1 path per draw, the default
-   51-size grid), for 3 dates.
+   51-size grid), for 3 dates; throughput counts draws x months to the last date x sizes.
 3. Where the time of one ``crossing_times`` call goes (cProfile, top functions by own time).
 4. The priors-only questions of ``forecast.crosscheck`` (without and with future
    techniques) computed by the engine and by squigglepy at equal sample counts (imports
@@ -106,7 +106,9 @@ def size_timing(post, priors, as_of, n: int, repeat: int) -> dict:
     dates = np.array([decimal_year(date(y, 1, 1)) for y in (2026, 2028, 2030)])
     target = Target("mmlu=0.70", (("mmlu", 0.70),))
     secs, cpu, out = best_time(lambda: smallest_size(d, e, target, dates, s), repeat)
-    months = int(np.ceil((s.horizon - d.data_end) * 12))
+    # the months the answer covers, to the last date (`smallest_size` evaluates no later month,
+    # and stops each path at the smallest size that crosses by every date)
+    months = int(np.ceil((dates.max() - d.data_end) * 12))
     grid = 51
     return {"draws": n, "dates": len(dates), "sizes": grid, "seconds": secs, "cpu_seconds": cpu,
             "path_months_per_s": n * months * grid / secs,
