@@ -3,7 +3,8 @@
 For every backtest cutoff the engine's fitted projection draws are taken as they are (the
 `engine` row, which reproduces the default backtest's), and then with one group of quantities
 replaced by the same quantities drawn from the priors-only variant's draws (no data update),
-everything else kept: the future drift (level, slope, long-run rate, persistence, walk), the
+everything else kept: the future drift (level, slope, long-run rate, persistence, walk; and
+each of its parts alone: the level at the data's end, the slope there, the slope's dynamics), the
 release process (rate, growth, size profile), the benchmark links (slope, midpoint, ceiling,
 noise, spread), the frontier's spread (quality and organisation sd), and the techniques
 (multipliers, adoption curves, future-technique sizes). The events, outcomes, seeds, projection
@@ -29,6 +30,11 @@ import pandas as pd
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "drift": ("drift_level", "drift_rate", "drift_walk_sd", "drift_long_run", "drift_persistence"),
+    # the drift's parts: where it stands at the data's end, its slope there, and how the slope
+    # moves afterwards (the long-run rate it reverts to, the persistence and the yearly noise)
+    "drift_level": ("drift_level",),
+    "drift_slope": ("drift_rate",),
+    "drift_dynamics": ("drift_long_run", "drift_persistence", "drift_walk_sd"),
     "releases": ("release_log_rate", "release_growth", "release_size_slope", "release_size_curve"),
     "links": ("slope", "midpoint", "ceiling_loss", "noise", "benchmark_spread"),
     "frontier_spread": ("quality_sd", "org_sd"),
