@@ -569,8 +569,9 @@ def smallest_size(
             break
         t = first_crossing(paths.rows(active), float(L), theta_star, noise, settings, E[active])
         crossed = t[:, None] <= dates[None, :]
-        out[active] = np.where(crossed & np.isinf(out[active]), L, out[active])
-        active = active[np.isinf(out[active]).any(axis=1)]
+        unanswered = np.isinf(out[active])
+        out[active] = np.where(crossed & unanswered, L, out[active])
+        active = active[(unanswered & ~crossed).any(axis=1)]
     return out
 
 
