@@ -69,6 +69,7 @@ class WhenResult:
     diagnostics: dict[str, Any]
     p_by_dates: list[date] = field(default_factory=list)
     scenario: str | None = None
+    ceiling: list[dict[str, Any]] = field(default_factory=list)  # `Engine.ceiling_check`
 
     @property
     def quantiles(self) -> dict[str, str | None]:
@@ -95,6 +96,7 @@ class WhenResult:
             "already_reached_by": self.already_reached_by,
             "n_samples": int(len(self.samples)),
             "scenario": self.scenario,
+            "ceiling": self.ceiling,
             "diagnostics": self.diagnostics,
         }
 
@@ -114,6 +116,7 @@ class SizeResult:
     log10_params: np.ndarray  # (paths, dates); inf = larger than the grid
     diagnostics: dict[str, Any]
     scenario: str | None = None
+    ceiling: list[dict[str, Any]] = field(default_factory=list)  # `Engine.ceiling_check`
 
     def to_frame(self) -> pd.DataFrame:
         rows = []
@@ -137,6 +140,7 @@ class SizeResult:
                 for _, r in frame.iterrows()
             ],
             "scenario": self.scenario,
+            "ceiling": self.ceiling,
             "diagnostics": self.diagnostics,
         }
 
@@ -360,6 +364,7 @@ class Engine:
             samples=samples, already_reached_by=reached,
             diagnostics=self.fit().diagnostics.to_dict(), p_by_dates=dates,
             scenario=self.scenario.name if self.scenario else None,
+            ceiling=self.ceiling_check(tgt),
         )
 
     def size(self, target: str, dates: list[date | str]) -> SizeResult:
@@ -375,7 +380,8 @@ class Engine:
         )
         return SizeResult(target=tgt.label, dates=ds, log10_params=sizes,
                           diagnostics=self.fit().diagnostics.to_dict(),
-                          scenario=self.scenario.name if self.scenario else None)
+                          scenario=self.scenario.name if self.scenario else None,
+                          ceiling=self.ceiling_check(tgt))
 
     def capability(
         self, benchmark: str, dates: list[date | str], params: str | float | None = None,
@@ -397,6 +403,42 @@ class Engine:
         return CapabilityResult(benchmark=benchmark.lower(), budget=budget, dates=ds, scores=scores,
                                 diagnostics=self.fit().diagnostics.to_dict(),
                                 scenario=self.scenario.name if self.scenario else None)
+
+    def ceiling_check(self, target: Target) -> list[dict[str, Any]]:
+        """Where each score threshold of `target` stands against its benchmark's fitted ceiling.
+
+        The link gives at most p = 1 - e_b (its ceiling loss e_b; `forecast.model`), whatever
+        the capability, so in a posterior draw whose 1 - e_b is at or below the threshold y no
+        future release reaches it and the projection answers "not before the horizon". Per
+        threshold: the ceiling's posterior median and 90% interval, `share_at_or_above_ceiling`
+        (the share of draws with y >= 1 - e_b) and the best score on the benchmark in the
+        registry by the as-of date (median of each model's reported scores, from any model,
+        including those of unknown size, which the fit leaves out). Empty for a model target.
+
+        >>> Engine().ceiling_check(Engine().target("mmlu=0.90"))[0]["share_at_or_above_ceiling"]  # doctest: +SKIP
+        """
+        draws = self.posterior_draws
+        scores = self.registry.as_of(self.as_of).scores
+        models = self.registry.models.set_index("model_id")
+        out = []
+        for bench, y in target.thresholds:
+            top = 1.0 - draws.ceiling_loss[:, draws.benchmark_index(bench)]
+            lo, mid, hi = np.quantile(top, [0.05, 0.5, 0.95])
+            per_model = scores[scores["benchmark"] == bench].groupby("model_id")["score"].median()
+            best = None
+            if len(per_model):
+                model_id = str(per_model.idxmax())
+                size = float(models.loc[model_id, "params_total"]) if model_id in models.index else np.nan
+                name = models.loc[model_id, "name"] if model_id in models.index else model_id
+                best = {"model_id": model_id, "name": str(name), "score": float(per_model.max()),
+                        "params_total": size if np.isfinite(size) and size > 0 else None}
+            out.append({
+                "benchmark": bench, "score": float(y),
+                "ceiling_median": float(mid), "ceiling_interval90": [float(lo), float(hi)],
+                "share_at_or_above_ceiling": float(np.mean(y >= top)),
+                "best_observed": best,
+            })
+        return out
 
     # ------------------------------------------------------------------ registry facts
     def _reached_latent(self, target: Target, budget: Budget, within: Any, models: Any) -> dict[str, Any] | None:

@@ -70,3 +70,39 @@ def test_fit_table_marks_a_prior_only_technique(small_engine, capsys, monkeypatc
     assert "(cached)" in out
     row = next(line for line in out.splitlines() if "quantization" in line)
     assert "prior only" in row and "nan" not in row.lower()
+
+
+@pytest.mark.slow
+def test_ceiling_check_counts_draws_that_cannot_reach_the_threshold(small_engine):
+    """The share of draws whose link ceiling 1 - e_b is at or below the threshold rises from 0
+    below every draw's ceiling to 1 above it; the best registry score counts models of unknown
+    size too."""
+    top = 1.0 - small_engine.posterior_draws.ceiling_loss[:, 0]  # MMLU is the first benchmark
+    below, above = float(top.min()) - 0.01, min(float(top.max()) + 0.01, 0.999)
+    grid = [below, float(np.median(top)), above]
+    shares = [small_engine.ceiling_check(small_engine.target(f"mmlu={y}"))[0]["share_at_or_above_ceiling"]
+              for y in grid]
+    assert shares[0] == 0.0 and shares[2] == 1.0 and 0.0 < shares[1] < 1.0
+    check = small_engine.ceiling_check(small_engine.target("mmlu=0.5,hellaswag=0.6"))
+    assert [c["benchmark"] for c in check] == ["mmlu", "hellaswag"]
+    scores = small_engine.registry.as_of(small_engine.as_of).scores
+    best = scores[scores["benchmark"] == "mmlu"].groupby("model_id")["score"].median()
+    assert check[0]["best_observed"]["model_id"] == best.idxmax()
+    assert check[0]["best_observed"]["score"] == pytest.approx(best.max())
+    lo, hi = check[0]["ceiling_interval90"]
+    assert lo <= check[0]["ceiling_median"] <= hi
+    assert small_engine.ceiling_check(small_engine.target(f"model:{small_engine.fit_scope()[1][0]}")) == []
+
+
+@pytest.mark.slow
+def test_when_notes_a_target_above_the_fitted_ceiling(small_engine, capsys):
+    from forecast.cli import main
+
+    top = 1.0 - small_engine.posterior_draws.ceiling_loss[:, 0]
+    above = min(float(top.max()) + 0.005, 0.999)
+    args = ["--draws", "150", "--tune", "150", "--seed", "11", "--params", "1B"]
+    main(["when", "--target", f"mmlu={above:.3f}", *args])  # the session's cached fit
+    err = capsys.readouterr().err
+    assert "fitted ceiling of the mmlu link" in err and "in 100% of posterior draws" in err
+    main(["when", "--target", f"mmlu={float(top.min()) - 0.05:.3f}", *args])
+    assert "fitted ceiling" not in capsys.readouterr().err

@@ -97,6 +97,38 @@ def warn_diagnostics(diag: dict[str, Any], label: str = "the fit") -> None:
         )
 
 
+# `warn_ceiling` speaks up when at least this share of posterior draws cannot reach a threshold
+CEILING_NOTE_SHARE = 0.05
+
+
+def warn_ceiling(ceiling: list[dict[str, Any]]) -> None:
+    """A yellow note on stderr for each threshold at or above its benchmark's fitted ceiling in
+    at least `CEILING_NOTE_SHARE` of the posterior draws: those draws never reach it, so that
+    part of the answer comes from the link's ceiling, not from the pace of progress."""
+    from rich.markup import escape
+
+    for c in ceiling:
+        if c["share_at_or_above_ceiling"] < CEILING_NOTE_SHARE:
+            continue
+        lo, hi = c["ceiling_interval90"]
+        best = c.get("best_observed")
+        seen = ""
+        if best is not None:
+            size = ("size unknown, not in the fit" if best["params_total"] is None
+                    else f"{best['params_total'] / 1e9:.3g}B params")
+            seen = (f" The registry's best {c['benchmark']} score is {best['score']:.3f} "
+                    f"({best['name']}, {size}).")
+        err_console.print(
+            f"[yellow]note: {escape(c['benchmark'])}={c['score']:g} is at or above the fitted "
+            f"ceiling of the {escape(c['benchmark'])} link (highest score it can give: median "
+            f"{c['ceiling_median']:.3f}, 90% {lo:.3f}-{hi:.3f}) in "
+            f"{c['share_at_or_above_ceiling']:.0%} of posterior draws, which never reach it; "
+            f"that share of the answer comes from the ceiling, not from the pace of progress."
+            f"{escape(seen)}[/]",
+            highlight=False, soft_wrap=True,
+        )
+
+
 def diagnostics_table(diag: dict[str, Any]) -> Any:
     from rich.table import Table
 
@@ -250,6 +282,8 @@ def when_command(
         emit_json(out)
     else:
         print_when(out)
+    if not out["already_reached_by"]:
+        warn_ceiling(out["ceiling"])
     warn_diagnostics(out["diagnostics"])
 
 
@@ -324,6 +358,7 @@ def size_command(
         for row in out["quantiles"]:
             t.add_row(row["date"], *[_params(row[k]) for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
         console.print(t)
+    warn_ceiling(out["ceiling"])
     warn_diagnostics(out["diagnostics"])
 
 
