@@ -411,3 +411,20 @@ def test_provenance_names_the_shipped_folders_by_their_place_in_the_package(tmp_
     assert folder_label(default_data_dir(), "data") == "forecast/data/ (shipped with forecast)"
     assert folder_label(str(default_priors_dir()) + "/", "priors") == "priors/ (shipped with forecast)"
     assert folder_label(tmp_path, "data") == str(tmp_path)
+
+
+@pytest.mark.slow
+def test_report_shows_each_benchmarks_ceiling_prior_and_posterior(small_report, small_engine):
+    from forecast.report.content import ceiling_rows
+
+    _, text = small_report
+    rows = ceiling_rows(small_engine)
+    assert list(rows["benchmark"]) == list(small_engine.posterior_draws.benchmarks)
+    flat = squash(text)
+    assert squash("Benchmark ceilings: the highest score each link can give") in flat
+    mmlu = rows.iloc[0]
+    check = small_engine.ceiling_check(small_engine.target("mmlu=0.5"))[0]
+    assert mmlu["posterior"].startswith(f"{check['ceiling_median']:.3f}")
+    assert squash(mmlu["posterior"]) in flat and squash(mmlu["prior"]) in flat
+    assert (mmlu["above the posterior's 95%"] == "yes") == (
+        check["best_observed"]["score"] > check["ceiling_interval90"][1])

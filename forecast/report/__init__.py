@@ -174,6 +174,7 @@ def build_report(
         seed_check=seed_check,
         seed_check_note=seed_check_note or "",
         predictive=C.predictive_rows(fit.predictive, loo),
+        ceilings=C.ceiling_rows(engine),
         loo_khat=loo["khat_above"],
         diagnostics_table=C.diagnostics_rows(diag),
         data_by_year=C.data_by_year(engine),

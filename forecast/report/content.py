@@ -690,6 +690,29 @@ def data_by_benchmark(engine: Any) -> pd.DataFrame:
     return out.sort_values(["fitted", "observations"], ascending=[False, False]).reset_index(drop=True)
 
 
+def ceiling_rows(engine: Any) -> pd.DataFrame:
+    """Per fitted benchmark: the highest score its link can give, 1 - e_b, under the prior
+    (median and 90% interval of the link prior's ceiling loss e_b) and the posterior, and the
+    best score in the registry by the as-of date (`Engine.ceiling_check`: median of each model's
+    reported scores, from any model). A target at or above 1 - e_b is never reached in a draw."""
+    draws = engine.posterior_draws
+    rows = []
+    for bench in draws.benchmarks:
+        prior = engine.priors.engine.links.for_benchmark(bench).ceiling_loss
+        check = engine.ceiling_check(engine.target(f"{bench}=0.5"))[0]
+        lo, hi = check["ceiling_interval90"]
+        best = check["best_observed"] or {}
+        rows.append({
+            "benchmark": bench,
+            "prior": f"{1 - prior.median:.3f} [{1 - prior.interval90[1]:.3f}, {1 - prior.interval90[0]:.3f}]",
+            "posterior": f"{check['ceiling_median']:.3f} [{lo:.3f}, {hi:.3f}]",
+            "best score": f"{best['score']:.3f}" if best else "",
+            "by": best.get("name", ""),
+            "above the posterior's 95%": "yes" if best and best["score"] > hi else "no",
+        })
+    return pd.DataFrame(rows)
+
+
 def folder_label(folder: Any, kind: str) -> str:
     """The registry or priors folder of this report's engine as the provenance page shows it:
     the shipped one by its place in the package (the same on every machine), another as given."""

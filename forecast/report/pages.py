@@ -68,6 +68,7 @@ class ReportData:
     seed_check: dict[str, Any] | None = None
     seed_check_note: str = ""
     predictive: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ceilings: pd.DataFrame = field(default_factory=pd.DataFrame)
     loo_khat: float = float("nan")  # share of scores with Pareto k-hat > 0.7 in the LOO-PIT
     diagnostics_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -553,8 +554,31 @@ def page_diagnostics(data: ReportData) -> Section:
         + figure_html(F.predictive_figure(data.predictive), "Posterior predictive coverage by "
                       "benchmark and by source (independent harness vs self-reported).")
         + table_html(pred, numeric=["n", *[names[c] for c in fmt]], css_class="compact")
+        + ceilings_html(data.ceilings)
     )
     return Section(8, TITLES[7], body)
+
+
+def ceilings_html(ceilings: pd.DataFrame) -> str:
+    """The links' ceilings, prior against posterior, next to the best registry score."""
+    if ceilings.empty:
+        return ""
+    above = ceilings.loc[ceilings["above the posterior's 95%"] == "yes", "benchmark"].tolist()
+    return (
+        '<div class="keep"><h2>Benchmark ceilings: the highest score each link can give</h2>'
+        '<p class="note">1 - e for each fitted benchmark (median and 90% interval), under the link '
+        "prior and after the fit, and the best score in the registry (median of a model's reported "
+        "scores; models of unknown size count here but are not in the fit). In a posterior draw "
+        "whose ceiling lies at or below a target score no release ever reaches it, so such a "
+        "target's forecast is \"not before the horizon\" in that share of the draws; "
+        "<code>forecast when</code> and <code>size</code> say so in a note."
+        + (f" The best score lies above the posterior's 95% bound for: {esc(', '.join(above))}; "
+           "there the fitted ceiling is set by the shape of the curve below it, not by scores at "
+           "the top." if above else "")
+        + "</p>"
+        + table_html(ceilings, css_class="compact")
+        + "</div>"
+    )
 
 
 # ----------------------------------------------------------------------------- page 9
