@@ -8,9 +8,10 @@ sampling over the posterior draws. Calibrated: about 50% of the values in [0.25,
 [0.05, 0.95]; a Pareto k-hat above 0.7 marks observations where the approximation is unreliable.
 
 Per observation i and draw s the likelihood is the model's (`forecast.model`):
-    y_i ~ p_is + sd_is * T_5,   p_is = c_b + (1 - c_b - e_bs) F_b(z_is),
+    y_i ~ p_is + sd_is * T_5,   p_is = c_b + (1 - c_b - e_bs) F_b(h_bs(z_is)),
     z_is = a_bs (theta_js - mu_bs) + eta_gs,
-    sd_is = sqrt(sigma_{b,src,s}^2 + (tau_bs (1 - c_b - e_bs) F_b'(z_is))^2).
+    sd_is = sqrt(sigma_{b,src,s}^2 + (tau_bs (1 - c_b - e_bs) d F_b(h_bs(z_is)) / dz)^2),
+with h_bs the upper-slope stretch of `forecast.model.link_stretch` (none for fits without it).
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ def predictive_location_scale(post: xr.Dataset, inp: xr.Dataset, keep: Any = sli
     gumbel = inp["gumbel"].values.astype(bool)[b]
     span = 1 - c - ceil[:, b]
     z = slope[:, b] * (theta[:, j] - mid[:, b]) + eta
-    p = c + span * link_cdf(z, gumbel)
-    sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel)) ** 2)
+    upper = _flat(post, "upper_slope_ratio", keep, "benchmark")[:, b] if "upper_slope_ratio" in post else None
+    p = c + span * link_cdf(z, gumbel, upper=upper)
+    sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel, upper=upper)) ** 2)
     return p, sd
 
 

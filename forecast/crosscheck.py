@@ -9,7 +9,8 @@ The question (no data update: every quantity is drawn from the prior files):
     time) and r the drift-rate prior (log10 params per year). A score y on benchmark b needs
         theta* = mu_b + F_b^-1(s) / a_b,   s = (y - c_b) / (1 - c_b - e_b)
     with slope a_b, midpoint mu_b and ceiling loss e_b from the benchmark's link priors, c_b
-    its chance floor and F_b the logistic or Gumbel CDF. The first date with
+    its chance floor and F_b the logistic or Gumbel CDF (the plain link: an upper slope ratio in
+    the link priors is left at 1 on both sides). The first date with
     theta(T) >= theta* is
         T* = S                                  if theta(S) >= theta*,
         T* = S + (theta* - theta(S)) / r        if r > 0 (kept if T* <= horizon),

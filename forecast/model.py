@@ -35,11 +35,17 @@ Latent capability of registry model j (DESIGN §5):
 Benchmark link for benchmark b, protocol group g (shots, chain of thought, self-reported or
 independent), with the chance floor c_b fixed by the benchmark's design:
 
-    z_i = a_b (theta_j - mu_b) + eta_g,    s_i = F_b(z_i),    p_i = c_b + (1 - c_b - e_b) s_i
-    y_i ~ StudentT(nu=5, p_i, sqrt(sigma_{b,src}^2 + (tau_b (1 - c_b - e_b) F_b'(z_i))^2))
+    z_i = a_b (theta_j - mu_b) + eta_g,    s_i = F_b(h_b(z_i)),    p_i = c_b + (1 - c_b - e_b) s_i
+    y_i ~ StudentT(nu=5, p_i, sqrt(sigma_{b,src}^2 + (tau_b (1 - c_b - e_b) ds_i/dz_i)^2))
 
 F_b is the logistic function or, for knowledge benchmarks that leave the chance floor abruptly
 and approach the ceiling slowly (MMLU), the Gumbel CDF exp(-exp(-z)) (set in the link priors).
+h_b(z) = z + (r_b - 1) softplus(z) (`link_stretch`) lets the curve climb at slope a_b below its
+midpoint and a_b r_b well above it: within model families MMLU rises ~3 logits per decade
+mid-curve and ~1.2 near the top, which one slope can only fit by lowering the ceiling below the
+best models' scores. r_b comes from the link priors: a fixed value is a choice of curve shape
+like the family; a distribution makes it a parameter; without an entry (the shipped priors) the
+link is plain (r_b = 1) and the model is exactly the one-slope link.
 
 sigma_src is measurement noise (score units, per benchmark and source: independent or
 self-reported); tau_b
@@ -157,6 +163,7 @@ class ModelPriors:
     tpp_trend: Any
     law: ChinchillaLaw = field(default_factory=ChinchillaLaw)
     engine: dict[str, Any] = field(default_factory=dict)  # the rest, used by the projection
+    link_upper: dict[str, Any] = field(default_factory=dict)  # upper slope ratio r_b or None
 
     @property
     def binary(self) -> list[TechniqueSpec]:
@@ -587,6 +594,7 @@ def build_model(
             # the same joint distribution written directly, for prior and prior-predictive
             # draws (the sampler's coordinates below include improper Flat variables)
             slope = _vector_rv("slope", slope_d, "benchmark")
+            upper = _upper_ratio(inp, mp, slope, generative=True)
             mid_rel = _vector_rv("midpoint_rel", mid_d, "benchmark")
             mid = pm.Deterministic("midpoint", mid_rel + level - level0, dims="benchmark")
             ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
@@ -619,6 +627,7 @@ def build_model(
             slope = pm.Deterministic("slope", slope, dims="benchmark")
             mid = pm.Deterministic("midpoint", mid, dims="benchmark")
             ceil = _vector_rv("ceiling_loss", [mp.link_ceiling[b] for b in inp.benchmarks], "benchmark")
+            upper = _upper_ratio(inp, mp, slope, generative=False)
 
             # ---------------- per-model capability
             # Where the scores pin a model down its capability is sampled centred in u:
@@ -641,6 +650,8 @@ def build_model(
                     g = -pt.log(-pt.log(s_ref))
                 else:
                     g = pt.log(s_ref / (1.0 - s_ref))
+                if upper is not None:  # about h^-1(g): g below the midpoint, g / r well above it
+                    g = g * (1.0 + (1.0 / upper[ref] - 1.0) * pt.sigmoid(g))
                 g = pt.where(has, g, 0.0)
                 d = pm.Flat("capability_shifted", shape=len(informative))
                 u_inf = d + g
@@ -668,7 +679,7 @@ def build_model(
         span = 1.0 - c - ceil[b]
         gumbel = np.array([f == "gumbel" for f in inp.link_family])[b]
         z = rho[b] * (u[inp.obs_model] - w[b]) + eta  # = a_b (theta_j - mu_b) + eta
-        s, density = link_cdf_density(z, gumbel)
+        s, density = link_cdf_density(z, gumbel, None if upper is None else upper[b])
         p = c + span * s
         # measurement noise (score units) plus a model-by-benchmark deviation of sd tau_b on the
         # logit scale, carried to the score scale by the link's derivative (delta method)
@@ -732,21 +743,40 @@ def prior_level(inp: ModelInputs, mp: ModelPriors, per_model: bool = False) -> A
     return float(level.mean())
 
 
-def link_cdf(z: Any, gumbel: Any, xp: Any = np) -> Any:
-    """F(z): logistic where `gumbel` is 0, Gumbel CDF exp(-exp(-z)) where it is 1."""
+def link_stretch(z: Any, upper: Any, xp: Any = np) -> tuple[Any, Any]:
+    """(h(z), h'(z)) for h(z) = z + (r - 1) softplus(z): slope 1 below the link's midpoint and r
+    (the upper slope ratio) well above it, smoothly in between; h' = 1 + (r - 1) sigmoid(z) > 0.
+    `xp` is NumPy or PyTensor's tensor module."""
+    if xp is np:
+        soft, sig = np.logaddexp(0.0, z), 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z)))
+    else:
+        soft, sig = xp.softplus(z), xp.sigmoid(z)
+    return z + (upper - 1.0) * soft, 1.0 + (upper - 1.0) * sig
+
+
+def link_cdf(z: Any, gumbel: Any, xp: Any = np, upper: Any = None) -> Any:
+    """F(h(z)): logistic where `gumbel` is 0, Gumbel CDF exp(-exp(-z)) where it is 1, with h
+    the upper-slope stretch of `link_stretch` (none when `upper` is None)."""
+    if upper is not None:
+        z = link_stretch(z, upper, xp)[0]
     logistic = 1.0 / (1.0 + xp.exp(-z))
     gumbel_cdf = xp.exp(-xp.exp(-xp.clip(z, -30.0, 700.0)))
     return xp.where(gumbel, gumbel_cdf, logistic)
 
 
-def link_density(z: Any, gumbel: Any, xp: Any = np) -> Any:
-    """dF/dz: s (1 - s) for the logistic, s exp(-z) for the Gumbel CDF."""
+def link_density(z: Any, gumbel: Any, xp: Any = np, upper: Any = None) -> Any:
+    """d F(h(z)) / dz = F'(h(z)) h'(z): F' = s (1 - s) for the logistic, s exp(-z) for the
+    Gumbel CDF."""
+    dh = 1.0
+    if upper is not None:
+        z, dh = link_stretch(z, upper, xp)
     s = link_cdf(z, gumbel, xp)
-    return xp.where(gumbel, s * xp.exp(-xp.clip(z, -30.0, 700.0)), s * (1.0 - s))
+    return xp.where(gumbel, s * xp.exp(-xp.clip(z, -30.0, 700.0)), s * (1.0 - s)) * dh
 
 
-def link_cdf_density(z: Any, gumbel: np.ndarray) -> tuple[Any, Any]:
-    """(F(z), F'(z)) for a PyTensor vector z with a fixed 0/1 `gumbel` mask (NumPy).
+def link_cdf_density(z: Any, gumbel: np.ndarray, upper: Any = None) -> tuple[Any, Any]:
+    """(F(h(z)), d F(h(z)) / dz) for a PyTensor vector z with a fixed 0/1 `gumbel` mask (NumPy)
+    and the upper slope ratio `upper` per element (None: no stretch).
 
     When the Gumbel entries form a prefix (as `prepare_inputs` orders the observations), each
     link is evaluated on its own slice only, with the density from the same exponentials:
@@ -754,9 +784,12 @@ def link_cdf_density(z: Any, gumbel: np.ndarray) -> tuple[Any, Any]:
     Otherwise both links are evaluated everywhere and selected (`link_cdf`, `link_density`)."""
     import pytensor.tensor as pt
 
+    dh = 1.0
+    if upper is not None:
+        z, dh = link_stretch(z, upper, pt)
     n_gumbel = int(np.sum(gumbel))
     if not np.all(gumbel[:n_gumbel]):
-        return link_cdf(z, gumbel, pt), link_density(z, gumbel, pt)
+        return link_cdf(z, gumbel, pt), link_density(z, gumbel, pt) * dh
     parts_s, parts_d = [], []
     if n_gumbel:
         e = pt.exp(-pt.clip(z[:n_gumbel], -30.0, 700.0))
@@ -768,14 +801,65 @@ def link_cdf_density(z: Any, gumbel: np.ndarray) -> tuple[Any, Any]:
         parts_s.append(s_l)
         parts_d.append(s_l * (1.0 - s_l))
     if len(parts_s) == 1:
-        return parts_s[0], parts_d[0]
-    return pt.concatenate(parts_s), pt.concatenate(parts_d)
+        return parts_s[0], parts_d[0] * dh
+    return pt.concatenate(parts_s), pt.concatenate(parts_d) * dh
 
 
-def link_inverse(s: np.ndarray, gumbel: np.ndarray | bool) -> np.ndarray:
-    """z with F(z) = s, for 0 < s < 1 (NumPy)."""
+def link_inverse(s: np.ndarray, gumbel: np.ndarray | bool, upper: Any = None) -> np.ndarray:
+    """z with F(h(z)) = s, for 0 < s < 1 (NumPy): y = F^-1(s) in closed form, then h(z) = y by
+    Newton's method from z = y (y <= 0) or y / r (y > 0); h is increasing and convex or concave,
+    so the iteration converges monotonically (to 1e-12 in a few steps)."""
     s = np.clip(s, 1e-12, 1 - 1e-12)
-    return np.where(gumbel, -np.log(-np.log(s)), np.log(s / (1 - s)))
+    y = np.where(gumbel, -np.log(-np.log(s)), np.log(s / (1 - s)))
+    if upper is None:
+        return y
+    r = np.broadcast_to(np.asarray(upper, dtype=float), np.shape(y))
+    z = np.where(y > 0, y / r, y)
+    for _ in range(50):
+        h, dh = link_stretch(z, r)
+        step = (h - y) / dh
+        z = z - step
+        if np.all(np.abs(step) <= 1e-12 * (1.0 + np.abs(z))):
+            break
+    return z
+
+
+def _upper_ratio(inp: ModelInputs, mp: ModelPriors, slope: Any, generative: bool) -> Any:
+    """The links' upper slope ratios r_b (B,), or None when no benchmark has a prior for one
+    (plain links). A benchmark without a prior keeps r_b = 1; a fixed prior (`value` in the
+    file) makes r_b a constant, a choice of link shape like the Gumbel or logistic family.
+
+    A prior distribution makes r_b a parameter. The generative form draws it directly; for
+    sampling, the scores above the midpoint pin down the slope there, a_b r_b, better than r_b
+    (r_b and a_b trade off), so the sampler works with log(a_b r_b) (a Flat variable) and the prior
+    of r_b enters as a Potential, log p_r(r_b) + log r_b, the second term the Jacobian of
+    log(a_b r_b) -> r_b at fixed a_b."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    has = [k for k, b in enumerate(inp.benchmarks) if mp.link_upper.get(b) is not None]
+    if not has:
+        return None
+    r = np.ones(len(inp.benchmarks))
+    free, dists = [], []
+    for k in has:
+        d = mp.link_upper[inp.benchmarks[k]]
+        if d.distribution == "fixed":
+            r[k] = float(d.median)
+        else:
+            free.append(k)
+            dists.append(d)
+    ratio = pt.as_tensor(r)
+    if free:
+        if generative:
+            parts = [d.to_pymc(f"upper_slope_ratio_{inp.benchmarks[k]}") for k, d in zip(free, dists)]
+            r_free = pt.stack(parts)
+        else:
+            log_upper = pm.Flat("log_upper_slope", shape=len(free))
+            r_free = pt.exp(log_upper) / slope[free]
+            pm.Potential("upper_slope_prior", _sum_logp(dists, r_free) + pt.log(r_free).sum())
+        ratio = pt.set_subtensor(ratio[free], r_free)
+    return pm.Deterministic("upper_slope_ratio", ratio, dims="benchmark")
 
 
 def _sum_logp(dists: list[Any], values: Any) -> Any:
@@ -827,7 +911,8 @@ def _interp(x: Any, grid_x: np.ndarray, grid_y: np.ndarray) -> Any:
 
 # The sampler's own coordinates (improper Flat variables of the reparameterised form): their
 # scale means nothing, so they are neither monitored nor stored with the posterior.
-SAMPLER_COORDINATES = ("drift_coords", "capability_shifted", "link_at_centre", "log_slope_ratio")
+SAMPLER_COORDINATES = ("drift_coords", "capability_shifted", "link_at_centre", "log_slope_ratio",
+                       "log_upper_slope")
 
 
 # variables whose convergence is checked (named parameters + per-model capability)
@@ -836,7 +921,7 @@ def monitored_vars(model: Any) -> list[str]:
     hidden = ("drift_steps", *SAMPLER_COORDINATES)
     names = [n for n in names if not n.startswith("z_") and n not in hidden]
     for det in ("beta", "gamma_tokens", "kappa", "drift_slopes", "org_effect", "theta", "protocol_effect",
-                "slope", "midpoint", "ceiling_loss", "level"):
+                "slope", "midpoint", "ceiling_loss", "upper_slope_ratio", "level"):
         if det in model.named_vars and det not in names:
             names.append(det)
     return names

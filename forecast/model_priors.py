@@ -91,7 +91,7 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
     corr = np.asarray(priors.correlation(joint_ids), dtype=float) if joint_ids else np.zeros((0, 0))
     eng = priors.engine
     links = _section(eng, "links")
-    slope, mid, ceil, family = {}, {}, {}, {}
+    slope, mid, ceil, family, upper = {}, {}, {}, {}, {}
     for b in benchmarks["benchmark"]:
         override = None
         if isinstance(links, dict):
@@ -104,10 +104,13 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
                 value = override.get(key) if isinstance(override, dict) else getattr(override, key, None)
                 if value is not None:
                     return value
+            if key == "upper_slope_ratio":  # optional: None keeps the plain link
+                return links.get(key) if isinstance(links, dict) else getattr(links, key, None)
             return links[key] if isinstance(links, dict) else getattr(links, key)
 
         slope[b], mid[b], ceil[b] = pick("slope"), pick("midpoint"), pick("ceiling_loss")
         family[b] = pick("family")
+        upper[b] = pick("upper_slope_ratio")
     law = chinchilla_law(eng)
     return ModelPriors(
         techniques=specs,
@@ -124,6 +127,7 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
         link_midpoint=mid,
         link_ceiling=ceil,
         link_family=family,
+        link_upper=upper,
         release_log_rate=_get(eng, "releases", "log_rate"),
         release_growth=_get(eng, "releases", "growth_per_year"),
         tpp_trend=_get(eng, "tokens", "impute_trend"),

@@ -107,9 +107,15 @@ class PosteriorDraws:
     # continues from `drift_rate` as a random walk (phi = 1)
     drift_long_run: np.ndarray | None = None  # (n,) log10 params per year
     drift_persistence: np.ndarray | None = None  # (n,) per year, 0 < phi < 1
+    # the links' upper slope ratios r_b (`forecast.model.link_stretch`); None: plain links (r = 1)
+    upper_slope_ratio: np.ndarray | None = None  # (n, B)
 
     def benchmark_index(self, name: str) -> int:
         return self.benchmarks.index(name)
+
+    def upper(self, b: int, rows: Any = slice(None)) -> np.ndarray | None:
+        """r_b of the draws `rows` (all by default), or None for plain links."""
+        return None if self.upper_slope_ratio is None else self.upper_slope_ratio[rows, b]
 
     def subset(self, idx: np.ndarray) -> PosteriorDraws:
         """The draws at positions `idx` (for thinning or resampling)."""
@@ -194,6 +200,8 @@ class PosteriorDraws:
             theta=LazyDraws(lambda: _flat(post, "theta", "model")) if "theta" in post else None,
             drift_long_run=long_run,
             drift_persistence=persistence,
+            upper_slope_ratio=(_flat(post, "upper_slope_ratio", "benchmark")
+                               if "upper_slope_ratio" in post else None),
         )
 
 

@@ -1118,13 +1118,15 @@ class ObservationPriors:
 
 @dataclass(frozen=True)
 class Link:
-    """Benchmark link p = c + (1 - c - e) * F(slope * (theta - midpoint)), e = ceiling_loss,
-    with F the logistic function or the Gumbel CDF exp(-exp(-z)) (`family`)."""
+    """Benchmark link p = c + (1 - c - e) * F(h(slope * (theta - midpoint))), e = ceiling_loss,
+    with F the logistic function or the Gumbel CDF exp(-exp(-z)) (`family`) and h the stretch
+    z + (r - 1) softplus(z) with r = upper_slope_ratio (None: r = 1, no stretch)."""
 
     slope: Dist
     midpoint: Dist
     ceiling_loss: Dist
     family: str
+    upper_slope_ratio: Dist | None = None
 
 
 @dataclass(frozen=True)
@@ -1135,6 +1137,7 @@ class BenchmarkLink:
     midpoint: Dist | None = None
     ceiling_loss: Dist | None = field(default=None, metadata=_POSITIVE)
     family: str | None = None
+    upper_slope_ratio: Dist | None = field(default=None, metadata=_POSITIVE)
     reasoning: str = ""
 
 
@@ -1146,6 +1149,7 @@ class LinkPriors:
     midpoint: Dist
     ceiling_loss: Dist = field(metadata=_POSITIVE)
     family: str
+    upper_slope_ratio: Dist | None = field(default=None, metadata=_POSITIVE)
     reasoning: str = ""
     benchmarks: Mapping[str, BenchmarkLink] = field(default_factory=dict)
 
@@ -1157,6 +1161,7 @@ class LinkPriors:
             o.midpoint or self.midpoint,
             o.ceiling_loss or self.ceiling_loss,
             o.family or self.family,
+            o.upper_slope_ratio or self.upper_slope_ratio,
         )
 
 
@@ -1271,7 +1276,7 @@ def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
         if name not in table:
             if name == "reasoning" and cls is BenchmarkLink:
                 continue
-            if optional and cls is BenchmarkLink:
+            if optional and cls in (BenchmarkLink, LinkPriors):  # e.g. upper_slope_ratio
                 continue
             raise UserError("missing required key", file=file, key=key)
         raw = table[name]
@@ -1302,6 +1307,8 @@ def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
                 _check_nonnegative(dist, file, key)
             if meta[name].get("unit"):
                 _check_unit(dist, file, key)
+            if name == "upper_slope_ratio" and dist.distribution == "fixed" and not dist.median > 0:
+                raise UserError("the upper slope ratio must be positive", file=file, key=_join(key, "value"))
             values[name] = dist
         else:  # pragma: no cover - schema error in this module
             raise TypeError(f"unsupported engine field type {base!r}")
@@ -1339,8 +1346,10 @@ def _parse_engine(data: Mapping[str, Any], file: Path) -> EnginePriors:
                 if not _ID_RE.match(bench):
                     raise UserError("benchmark names are lower-case identifiers", file=file, key=f"links.{bench}")
                 bvalues, _ = _parse_section(BenchmarkLink, sub, file, f"links.{bench}", sources)
-                if not any(k in bvalues for k in ("slope", "midpoint", "ceiling_loss", "family")):
-                    raise UserError("a benchmark override needs slope, midpoint, ceiling_loss or family",
+                if not any(k in bvalues for k in ("slope", "midpoint", "ceiling_loss", "family",
+                                                  "upper_slope_ratio")):
+                    raise UserError("a benchmark override needs slope, midpoint, ceiling_loss, family "
+                                    "or upper_slope_ratio",
                                     file=file, key=f"links.{bench}")
                 benchmarks[bench] = BenchmarkLink(**bvalues)
             values["benchmarks"] = benchmarks

@@ -149,9 +149,10 @@ def required_theta(draws: PosteriorDraws, target: Target) -> tuple[np.ndarray, n
         inside = (s > 0) & (s < 1)
         sc = np.clip(s, 1e-9, 1 - 1e-9)
         a, mu, g = draws.slope[:, b], draws.midpoint[:, b], draws.gumbel[b]
-        z = link_inverse(sc, g)
+        r = draws.upper(b)
+        z = link_inverse(sc, g, r)
         theta = np.where(s >= 1.0, np.inf, np.where(s <= 0.0, -np.inf, mu + z / a))
-        density = np.clip(link_density(z, g), 1e-6, None)
+        density = np.clip(link_density(z, g, upper=r), 1e-6, None)
         measured = draws.noise[:, b] / (a * span * density)
         noise = np.where(
             inside, np.sqrt(measured**2 + (draws.benchmark_spread[:, b] / a) ** 2), 0.0
@@ -611,6 +612,6 @@ def best_score(
         c = draws.chance[b]
         z = draws.slope[d, b] * (best - draws.midpoint[d, b])
         z = z + draws.benchmark_spread[d, b] * rng.standard_normal(len(d))
-        p = c + (1 - c - draws.ceiling_loss[d, b]) * link_cdf(z, draws.gumbel[b])
+        p = c + (1 - c - draws.ceiling_loss[d, b]) * link_cdf(z, draws.gumbel[b], upper=draws.upper(b, d))
         out[:, col] = np.clip(p + draws.noise[d, b] * rng.standard_normal(len(d)), 0.0, 1.0)
     return out

@@ -133,6 +133,13 @@ CASES = {
     "name as number": ("objectives.toml", 'name = "Improved objectives (UL2/UL2R, FIM, MIM, MTP)"', "name = 3",
                        "objectives.toml", "name", "string"),
     "bad id": ("objectives.toml", 'id = "objectives"', 'id = "Objectives!"', "objectives.toml", "id", "lower-case"),
+    "upper slope ratio of zero": ("_engine.toml", "[links.mmlu]\n",
+                                  "[links.mmlu]\nupper_slope_ratio = {value = 0.0, judgement = true}\n",
+                                  "_engine.toml", "links.mmlu.upper_slope_ratio.value", "must be positive"),
+    "negative upper slope ratio prior": ("_engine.toml", "[links.mmlu]\n",
+                                         '[links.mmlu]\nupper_slope_ratio = {distribution = "normal", median = 0.4, '
+                                         'interval90 = [0.2, 0.6], judgement = true}\n',
+                                         "_engine.toml", "links.mmlu.upper_slope_ratio.distribution", "non-negative"),
     "engine switch as number": ("_engine.toml", "enabled = false", "enabled = 0",
                                 "_engine.toml", "saturation.enabled", "true or false"),
     "reference_tpp as bool": ("overtraining.toml", "reference_tpp = 1000.0", "reference_tpp = true",

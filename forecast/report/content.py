@@ -328,12 +328,14 @@ def capability_components(engine: Any, year: float, names: dict[str, str] | None
 
 
 def score_of(draws: Any, benchmark: str, theta: np.ndarray) -> np.ndarray:
-    """Benchmark score c + (1 - c - e) F(a (theta - mu)) per draw for capabilities `theta`
+    """Benchmark score c + (1 - c - e) F(h(a (theta - mu))) per draw for capabilities `theta`
     (n, m); the reference protocol (no protocol effect), no measurement noise."""
     b = draws.benchmark_index(benchmark)
     c = draws.chance[b]
     z = draws.slope[:, b, None] * (theta - draws.midpoint[:, b, None])
-    return c + (1.0 - c - draws.ceiling_loss[:, b, None]) * link_cdf(z, draws.gumbel[b])
+    r = draws.upper(b)
+    return c + (1.0 - c - draws.ceiling_loss[:, b, None]) * link_cdf(
+        z, draws.gumbel[b], upper=None if r is None else r[:, None])
 
 
 def tilting_curves(engine: Any, years: list[int], benchmark: str = "mmlu",
