@@ -106,3 +106,21 @@ def test_when_notes_a_target_above_the_fitted_ceiling(small_engine, capsys):
     assert "fitted ceiling of the mmlu link" in err and "in 100% of posterior draws" in err
     main(["when", "--target", f"mmlu={float(top.min()) - 0.05:.3f}", *args])
     assert "fitted ceiling" not in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_compare_notes_a_target_above_the_fitted_ceiling_once_per_scenario(small_engine, capsys):
+    import json
+
+    from forecast.cli import main
+
+    top = 1.0 - small_engine.posterior_draws.ceiling_loss[:, 0]
+    above = f"mmlu={min(float(top.max()) + 0.005, 0.999):.3f}"
+    # the central preset changes nothing, so it reuses the session's cached fit
+    main(["compare", "--scenario", "central", "--target", above, "--target", "mmlu=0.3",
+          "--params", "1B", "--params", "7B", "--draws", "150", "--tune", "150", "--seed", "11", "--json"])
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)["rows"]
+    assert {r["p_at_or_above_ceiling"] for r in rows if r["target"] == above} == {1.0}
+    assert all(r["p_at_or_above_ceiling"] == 0.0 for r in rows if r["target"] == "mmlu=0.3")
+    assert captured.err.count("scenario central: mmlu=") == 1  # one note for the two budgets

@@ -101,10 +101,11 @@ def warn_diagnostics(diag: dict[str, Any], label: str = "the fit") -> None:
 CEILING_NOTE_SHARE = 0.05
 
 
-def warn_ceiling(ceiling: list[dict[str, Any]]) -> None:
+def warn_ceiling(ceiling: list[dict[str, Any]], label: str = "") -> None:
     """A yellow note on stderr for each threshold at or above its benchmark's fitted ceiling in
     at least `CEILING_NOTE_SHARE` of the posterior draws: those draws never reach it, so that
-    part of the answer comes from the link's ceiling, not from the pace of progress."""
+    part of the answer comes from the link's ceiling, not from the pace of progress. `label`
+    (e.g. the scenario) starts the note."""
     from rich.markup import escape
 
     for c in ceiling:
@@ -119,7 +120,7 @@ def warn_ceiling(ceiling: list[dict[str, Any]]) -> None:
             seen = (f" The registry's best {c['benchmark']} score is {best['score']:.3f} "
                     f"({best['name']}, {size}).")
         err_console.print(
-            f"[yellow]note: {escape(c['benchmark'])}={c['score']:g} is at or above the fitted "
+            f"[yellow]note: {escape(label)}{escape(c['benchmark'])}={c['score']:g} is at or above the fitted "
             f"ceiling of the {escape(c['benchmark'])} link (highest score it can give: median "
             f"{c['ceiling_median']:.3f}, 90% {lo:.3f}-{hi:.3f}) in "
             f"{c['share_at_or_above_ceiling']:.0%} of posterior draws, which never reach it; "
@@ -428,6 +429,7 @@ def compare_command(
     check_query(engines[0], targets=targets, horizon=horizon,
                 budgets=[dict(params=b) for b in budgets])
     rows = []
+    ceilings: dict[tuple[str, str], list[dict[str, Any]]] = {}  # per scenario and target, not yet reached
     for engine in engines:
         engine.fit(strict=strict)
         warn_diagnostics(engine.fit().diagnostics.to_dict(), f"the fit for scenario {engine.scenario.name}")
@@ -438,11 +440,22 @@ def compare_command(
                              "median": r["quantiles"]["0.5"], "q10": r["quantiles"]["0.1"],
                              "q90": r["quantiles"]["0.9"], "p_not_before_horizon": r["p_not_before_horizon"],
                              "already_reached_by": (r["already_reached_by"] or {}).get("model_id"),
+                             "p_at_or_above_ceiling": max(
+                                 (c["share_at_or_above_ceiling"] for c in r["ceiling"]), default=0.0),
                              "diagnostics_ok": r["diagnostics"]["ok"]})
+                if not r["already_reached_by"]:
+                    ceilings[(engine.scenario.name, tg)] = r["ceiling"]
     if json:
         emit_json({"horizon": horizon, "rows": rows,
                    "diagnostics": {e.scenario.name: e.fit().diagnostics.to_dict() for e in engines}})
-        return
+    else:
+        print_compare(rows, targets, budgets)
+    for (name, _), ceiling in ceilings.items():
+        warn_ceiling(ceiling, label=f"scenario {name}: ")
+
+
+def print_compare(rows: list[dict[str, Any]], targets: list[str], budgets: list[str]) -> None:
+    """The `compare` rows as one table: a column per scenario, a row per target and budget."""
     from rich.markup import escape
     from rich.table import Table
 
