@@ -404,39 +404,53 @@ class Engine:
                                 diagnostics=self.fit().diagnostics.to_dict(),
                                 scenario=self.scenario.name if self.scenario else None)
 
-    def ceiling_check(self, target: Target) -> list[dict[str, Any]]:
-        """Where each score threshold of `target` stands against its benchmark's fitted ceiling.
-
-        The link gives at most p = 1 - e_b (its ceiling loss e_b; `forecast.model`), whatever
-        the capability, so in a posterior draw whose 1 - e_b is at or below the threshold y no
-        future release reaches it and the projection answers "not before the horizon". Per
-        threshold: the ceiling's posterior median and 90% interval, `share_at_or_above_ceiling`
-        (the share of draws with y >= 1 - e_b) and the best score on the benchmark in the
-        registry by the as-of date (median of each model's reported scores, from any model,
-        including those of unknown size, which the fit leaves out). Empty for a model target.
-
-        >>> Engine().ceiling_check(Engine().target("mmlu=0.90"))[0]["share_at_or_above_ceiling"]  # doctest: +SKIP
-        """
+    def benchmark_ceilings(self, benchmarks: list[str]) -> dict[str, dict[str, Any]]:
+        """Per benchmark: the highest score its link can give, 1 - e_b (its ceiling loss e_b;
+        `forecast.model`), as the posterior median `ceiling_median` and 90% interval
+        `ceiling_interval90`, the posterior draws of it (`draws`), and `best_observed`: the best
+        score on the benchmark in the registry by the as-of date (median of each model's reported
+        scores, from any model, including those of unknown size, which the fit leaves out)."""
         draws = self.posterior_draws
-        scores = self.registry.as_of(self.as_of).scores
-        models = self.registry.models.set_index("model_id")
-        out = []
-        for bench, y in target.thresholds:
+        reg = self.registry.as_of(self.as_of)
+        models = reg.models.set_index("model_id")
+        out = {}
+        for bench in benchmarks:
             top = 1.0 - draws.ceiling_loss[:, draws.benchmark_index(bench)]
             lo, mid, hi = np.quantile(top, [0.05, 0.5, 0.95])
-            per_model = scores[scores["benchmark"] == bench].groupby("model_id")["score"].median()
+            per_model = reg.scores[reg.scores["benchmark"] == bench].groupby("model_id")["score"].median()
             best = None
             if len(per_model):
                 model_id = str(per_model.idxmax())
-                size = float(models.loc[model_id, "params_total"]) if model_id in models.index else np.nan
-                name = models.loc[model_id, "name"] if model_id in models.index else model_id
-                best = {"model_id": model_id, "name": str(name), "score": float(per_model.max()),
+                row = models.loc[model_id] if model_id in models.index else None
+                size = float(row["params_total"]) if row is not None else np.nan
+                best = {"model_id": model_id, "name": str(row["name"]) if row is not None else model_id,
+                        "score": float(per_model.max()),
                         "params_total": size if np.isfinite(size) and size > 0 else None}
+            out[bench] = {"draws": top, "ceiling_median": float(mid),
+                          "ceiling_interval90": [float(lo), float(hi)], "best_observed": best}
+        return out
+
+    def ceiling_check(self, target: Target) -> list[dict[str, Any]]:
+        """Where each score threshold of `target` stands against its benchmark's fitted ceiling.
+
+        The link gives at most p = 1 - e_b whatever the capability, so in a posterior draw whose
+        1 - e_b is at or below the threshold y no future release reaches it and the projection
+        answers "not before the horizon". Per threshold: `benchmark_ceilings` (without the draws)
+        and `share_at_or_above_ceiling`, the share of draws with y >= 1 - e_b. Empty for a model
+        target.
+
+        >>> engine = Engine()
+        >>> engine.ceiling_check(engine.target("mmlu=0.90"))[0]["share_at_or_above_ceiling"]  # doctest: +SKIP
+        """
+        ceilings = self.benchmark_ceilings([bench for bench, _ in target.thresholds])
+        out = []
+        for bench, y in target.thresholds:
+            c = ceilings[bench]
             out.append({
                 "benchmark": bench, "score": float(y),
-                "ceiling_median": float(mid), "ceiling_interval90": [float(lo), float(hi)],
-                "share_at_or_above_ceiling": float(np.mean(y >= top)),
-                "best_observed": best,
+                "ceiling_median": c["ceiling_median"], "ceiling_interval90": c["ceiling_interval90"],
+                "share_at_or_above_ceiling": float(np.mean(y >= c["draws"])),
+                "best_observed": c["best_observed"],
             })
         return out
 

@@ -695,13 +695,12 @@ def data_by_benchmark(engine: Any) -> pd.DataFrame:
 def ceiling_rows(engine: Any) -> pd.DataFrame:
     """Per fitted benchmark: the highest score its link can give, 1 - e_b, under the prior
     (median and 90% interval of the link prior's ceiling loss e_b) and the posterior, and the
-    best score in the registry by the as-of date (`Engine.ceiling_check`: median of each model's
-    reported scores, from any model). A target at or above 1 - e_b is never reached in a draw."""
-    draws = engine.posterior_draws
+    best score in the registry by the as-of date (`Engine.benchmark_ceilings`: median of each
+    model's reported scores, from any model). A target at or above 1 - e_b is never reached in a
+    draw."""
     rows = []
-    for bench in draws.benchmarks:
+    for bench, check in engine.benchmark_ceilings(engine.posterior_draws.benchmarks).items():
         prior = engine.priors.engine.links.for_benchmark(bench).ceiling_loss
-        check = engine.ceiling_check(engine.target(f"{bench}=0.5"))[0]
         lo, hi = check["ceiling_interval90"]
         best = check["best_observed"] or {}
         rows.append({
