@@ -91,6 +91,9 @@ class Fit:
     predictive: dict[str, Any] = field(default_factory=dict)
     # leave-one-out coverage (`forecast.calibration.loo_coverage`), computed once when sampled
     predictive_loo: dict[str, Any] = field(default_factory=dict)
+    # shape of the per-model quality term against its normal prior
+    # (`forecast.quality_check.quality_tail_check`)
+    quality_tails: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     from_cache: bool = False
 
@@ -127,6 +130,7 @@ class Fit:
             "diagnostics": json.dumps(self.diagnostics.to_dict(), sort_keys=True),
             "predictive": json.dumps(self.predictive, sort_keys=True),
             "predictive_loo": json.dumps(self.predictive_loo, sort_keys=True),
+            "quality_tails": json.dumps(self.quality_tails, sort_keys=True),
         }
         save_posterior(tree, path)
         self.path = path
@@ -144,6 +148,7 @@ class Fit:
                 provenance=json.loads(attrs["provenance"]),
                 predictive=json.loads(attrs.get("predictive", "{}")),
                 predictive_loo=json.loads(attrs.get("predictive_loo", "{}")),
+                quality_tails=json.loads(attrs.get("quality_tails", "{}")),
                 path=path,
             )
         except (OSError, KeyError, ValueError) as exc:
@@ -297,7 +302,8 @@ def fit_model(
         diag = diagnose(tree, monitored, seconds=seconds, sampler=sampler)
     posterior = tree["posterior"].to_dataset()
     keep = [v for v in posterior.data_vars
-            if not v.startswith("z_") and v != "tpp_imputed" and v not in SAMPLER_COORDINATES]
+            if not v.startswith("z_") and v not in ("tpp_imputed", "expected_capability")
+            and v not in SAMPLER_COORDINATES]
     inputs = _inputs_dataset(inp)
     out_tree = xr.DataTree.from_dict(
         {
@@ -315,6 +321,10 @@ def fit_model(
         from forecast.calibration import loo_coverage
 
         loo = loo_coverage(posterior, inputs)
+    from forecast.quality_check import quality_tail_check
+
+    tails = (quality_tail_check(posterior, inp.informative, seed=settings.seed)
+             if settings.variant != "priors_only" and "expected_capability" in posterior else {})
     provenance = {
         "data_sha256": registry.sha256,
         "data_source": str(registry.source),
@@ -330,7 +340,7 @@ def fit_model(
         "monitored": monitored,
     }
     result = Fit(tree=out_tree, diagnostics=diag, provenance=provenance, predictive=predictive,
-                 predictive_loo=loo)
+                 predictive_loo=loo, quality_tails=tails)
     if use_cache:
         result.save(path)
     _gate(diag, strict)

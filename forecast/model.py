@@ -573,6 +573,9 @@ def build_model(
         # G = mean_j(mean_theta_j - log10 N_j), moves the link midpoints with it, so a common
         # shift of techniques, tokens and drift is one cheap move for the sampler.
         level = pm.Deterministic("level", pt.mean(mean_theta - inp.log10_params))
+        # what each model's size, techniques, tokens, date and organisation predict, before its
+        # quality term: for the quality-tail check (`forecast.quality_check`), not stored
+        pm.Deterministic("expected_capability", mean_theta, dims="model")
 
         # ---------------- benchmark links, on the scale of the reference benchmark
         # The reference benchmark r (MMLU when fitted; prepare_inputs puts it first) defines the

@@ -21,6 +21,13 @@ G -> C (1 - exp(-G / C)). Future techniques arrive at rate lambda per year from 
 date, each of size ~ N(mu_pop, tau_pop) (log10), adopted along a logistic curve centred
 `adoption_lag` years after arrival.
 
+The known techniques enter a release's capability through their mean and variance: a release
+adopts technique k with probability A_k(T) and then gains beta_k, a mixture that the normal with
+the same two moments stands for. On the shipped fit, mixing exactly over the three terms with the
+widest two-point spread |beta_k| sqrt(A_k (1 - A_k)) (2^3 normals) moved the 10/50/90% crossing
+dates of five `when` questions by at most 0.08 years (MMLU 0.80 within 1B: median 2027.32
+against 2027.42) at two to three times the hazard's cost, so the normal stays.
+
 Releases at log10 size x arrive as a Poisson process of rate
     lambda_rel(T, x) = exp(r0 + g (min(T, t_growth) - t_ref) + c1 (x - 10) + c2 (x - 10)^2)
 per month per unit of log10 size. A budget of L = log10 N admits sizes x <= L, so the

@@ -261,6 +261,16 @@ def test_report_banner_follows_the_fit_diagnostics(small_report, small_engine):
 
 
 @pytest.mark.slow
+def test_report_states_the_quality_tail_check(small_report, small_engine):
+    _, text = small_report
+    flat = " ".join(text.split())
+    tails = small_engine.fit().quality_tails
+    assert "Shape of the per-model quality term" in flat
+    assert f"p = {tails['p_value']:.3f}" in flat
+    assert tails["largest_above"][0]["model"] in flat
+
+
+@pytest.mark.slow
 def test_report_shows_backtest_and_seed_check(small_report, baseline_backtest):
     _, text = small_report
     flat = squash(text)

@@ -176,6 +176,7 @@ def build_report(
         predictive=C.predictive_rows(fit.predictive, loo),
         ceilings=C.ceiling_rows(engine),
         loo_khat=loo["khat_above"],
+        quality_tails=fit.quality_tails,
         diagnostics_table=C.diagnostics_rows(diag),
         data_by_year=C.data_by_year(engine),
         data_by_benchmark=C.data_by_benchmark(engine),

@@ -70,6 +70,7 @@ class ReportData:
     predictive: pd.DataFrame = field(default_factory=pd.DataFrame)
     ceilings: pd.DataFrame = field(default_factory=pd.DataFrame)
     loo_khat: float = float("nan")  # share of scores with Pareto k-hat > 0.7 in the LOO-PIT
+    quality_tails: dict = field(default_factory=dict)  # `forecast.quality_check.quality_tail_check`
     diagnostics_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_by_benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -554,9 +555,28 @@ def page_diagnostics(data: ReportData) -> Section:
         + figure_html(F.predictive_figure(data.predictive), "Posterior predictive coverage by "
                       "benchmark and by source (independent harness vs self-reported).")
         + table_html(pred, numeric=["n", *[names[c] for c in fmt]], css_class="compact")
+        + quality_tails_html(data.quality_tails)
         + ceilings_html(data.ceilings)
     )
     return Section(8, TITLES[7], body)
+
+
+def quality_tails_html(tails: dict) -> str:
+    """The quality-tail check (`forecast.quality_check.quality_tail_check`) as a paragraph."""
+    if not tails:
+        return ""
+    from forecast.quality_check import QUALITY_TAIL_P, quality_tail_summary
+
+    flag = ' class="warn"' if tails["p_value"] < QUALITY_TAIL_P else ""
+    return (
+        "<h2>Shape of the per-model quality term</h2>"
+        f"<p{flag}>{esc(quality_tail_summary(tails))}</p>"
+        '<p class="note">A realised-discrepancy check (Gelman, Meng &amp; Stern 1996): each '
+        "posterior draw's quality residuals of the models the scores pin down, divided by the "
+        "fitted quality sd, against as many standard normal draws. The projection's first "
+        "crossing comes from the best of many releases, so a quality term with heavier tails "
+        "than its normal prior makes an early small model likelier than the forecasts say.</p>"
+    )
 
 
 def ceilings_html(ceilings: pd.DataFrame) -> str:
