@@ -38,7 +38,9 @@ FitVariant = Literal["full", "drift_only", "priors_only"]
 # laws (Ruan et al. 2024, arXiv:2405.10938) plus MMLU-Pro and BBH. Narrow or saturated ones
 # (IFEval, MuSR, LAMBADA, TriviaQA, ...) would pull the shared capability toward what they test.
 CORE_BENCHMARKS = ("mmlu", "mmlu_pro", "arc_c", "hellaswag", "winogrande", "bbh", "gsm8k", "humaneval")
-_MODEL_SOURCES = ("model.py", "fit.py", "model_priors.py", "scaling_law.py")
+# the code a cached fit depends on: the model and its sampling, and the checks stored with it
+_MODEL_SOURCES = ("model.py", "fit.py", "model_priors.py", "scaling_law.py", "calibration.py",
+                  "quality_check.py")
 
 
 # NUTS's target acceptance rate by default: with many informative models the posterior is well

@@ -25,8 +25,10 @@ The known techniques enter a release's capability through their mean and varianc
 adopts technique k with probability A_k(T) and then gains beta_k, a mixture that the normal with
 the same two moments stands for. On the shipped fit, mixing exactly over the three terms with the
 widest two-point spread |beta_k| sqrt(A_k (1 - A_k)) (2^3 normals) moved the 10/50/90% crossing
-dates of five `when` questions by at most 0.08 years (MMLU 0.80 within 1B: median 2027.32
-against 2027.42) at two to three times the hazard's cost, so the normal stays.
+dates of five `when` questions by at most 0.17 years, mostly later (MMLU 0.80
+within 1B: 2026.34, 2027.32 and 2029.18 against 2026.42, 2027.42 and 2029.35; MMLU 0.70 within
+1B: 2025.69, 2026.29 and 2027.19 against 2025.66, 2026.29 and 2027.21) at two to three times
+the hazard's cost, so the normal stays.
 
 Releases at log10 size x arrive as a Poisson process of rate
     lambda_rel(T, x) = exp(r0 + g (min(T, t_growth) - t_ref) + c1 (x - 10) + c2 (x - 10)^2)

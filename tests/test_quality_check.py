@@ -6,20 +6,23 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from forecast.quality_check import QUALITY_TAIL_P, quality_tail_check, quality_tail_summary
+from forecast.quality_check import (MIN_MODELS, QUALITY_TAIL_P, flagged, quality_tail_check,
+                                    quality_tail_summary)
 
 
-def posterior(residuals: np.ndarray, scale: float = 0.2) -> xr.Dataset:
-    """A posterior whose quality residuals (in sd units) are `residuals`, (chains, draws, models)."""
+def posterior(residuals: np.ndarray) -> xr.Dataset:
+    """A posterior whose quality residuals (in sd units) are `residuals`, (chains, draws, models),
+    with a quality sd that differs from draw to draw (so a misaligned sd would show)."""
     chains, draws, models = residuals.shape
     rng = np.random.default_rng(1)
     expected = rng.normal(9.0, 1.0, size=(chains, draws, models))
+    scale = rng.uniform(0.05, 0.5, size=(chains, draws))
     ids = [f"m{j}" for j in range(models)]
     return xr.Dataset(
         {
-            "theta": (("chain", "draw", "model"), expected + scale * residuals),
+            "theta": (("chain", "draw", "model"), expected + scale[:, :, None] * residuals),
             "expected_capability": (("chain", "draw", "model"), expected),
-            "quality_sd": (("chain", "draw"), np.full((chains, draws), scale)),
+            "quality_sd": (("chain", "draw"), scale),
         },
         coords={"model": ids},
     )
@@ -28,19 +31,43 @@ def posterior(residuals: np.ndarray, scale: float = 0.2) -> xr.Dataset:
 def test_normal_residuals_are_not_flagged():
     z = np.random.default_rng(0).standard_normal((4, 250, 300))
     out = quality_tail_check(posterior(z), np.ones(300, bool), seed=5)
-    assert out["p_value"] > QUALITY_TAIL_P
+    assert out["p_value"] > QUALITY_TAIL_P and out["p_upper"] > QUALITY_TAIL_P
+    assert not flagged(out) and "not flagged" in quality_tail_summary(out)
     assert out["models"] == 300
     assert abs(out["excess_kurtosis"][1]) < 0.3
     assert out["above_3"] < 0.004 and out["below_3"] < 0.004
 
 
-def test_heavy_tailed_residuals_are_flagged():
+def test_a_heavy_upper_tail_is_flagged():
+    """Residuals where one model in thirty sits about 4 sd above what its inputs predict."""
     rng = np.random.default_rng(0)
-    z = rng.standard_t(3.0, size=(4, 250, 300)) / np.sqrt(3.0)  # unit variance, t_3 tails
+    z = rng.standard_normal((4, 250, 300))
+    z[:, :, ::30] += 4.0
+    out = quality_tail_check(posterior(z), np.ones(300, bool), seed=5)
+    assert out["p_value"] < QUALITY_TAIL_P and out["p_upper"] < QUALITY_TAIL_P
+    assert out["excess_kurtosis"][1] > 1.0
+    assert flagged(out) and "heavier than the normal prior allows" in quality_tail_summary(out)
+
+
+def test_a_heavy_lower_tail_alone_is_not_flagged():
+    """The flag is on the upper tail, where first crossings come from: residuals with a heavy
+    lower tail only raise the kurtosis but not the count above +2.5 sd."""
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((4, 250, 300))
+    z[:, :, ::30] -= 4.0  # one model in thirty far below what its inputs predict
     out = quality_tail_check(posterior(z), np.ones(300, bool), seed=5)
     assert out["p_value"] < QUALITY_TAIL_P
-    assert out["excess_kurtosis"][1] > 1.0
-    assert "heavier-tailed than the normal prior allows" in quality_tail_summary(out)
+    assert out["p_upper"] > QUALITY_TAIL_P and not flagged(out)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, MIN_MODELS - 1])
+def test_too_few_pinned_models_skip_the_check(n):
+    z = np.random.default_rng(0).standard_normal((2, 50, 30))
+    informative = np.arange(30) < n
+    out = quality_tail_check(posterior(z), informative)
+    assert out["models"] == n and "skipped" in out and not flagged(out)
+    assert quality_tail_summary(out).startswith("Quality-tail check not run")
+    assert "not available" in quality_tail_summary({})
 
 
 def test_only_pinned_models_count_and_outliers_are_named():
@@ -58,6 +85,30 @@ def test_only_pinned_models_count_and_outliers_are_named():
     assert out["largest_above"][0]["z"] == pytest.approx(4.0, abs=0.3)
     text = quality_tail_summary(out)
     assert "m7 +4.0" in text and "m9 -4.0" in text
+
+
+def test_expected_capability_is_the_prior_mean_of_theta():
+    """In prior draws of the shipped model, (theta - expected_capability) / quality_sd is
+    standard normal: the residual the check tests is exactly the quality term."""
+    import pymc as pm
+
+    from forecast.fit import FitSettings
+    from forecast.model import build_model, prepare_inputs
+    from forecast.model_priors import model_priors_from
+    from forecast.priors import load_priors
+    from forecast.registry import load_registry
+
+    reg = load_registry()
+    settings = FitSettings(as_of=reg.models["release_date"].max())
+    mp = model_priors_from(load_priors().introduced_by(settings.as_of), reg.benchmarks)
+    inp = prepare_inputs(reg.models, reg.scores, reg.benchmarks, mp, settings.as_of,
+                         min_models_per_benchmark=settings.min_models_per_benchmark,
+                         benchmark_set=list(settings.benchmarks))
+    with build_model(inp, mp, generative=True):
+        prior = pm.sample_prior_predictive(draws=200, random_seed=4, var_names=[
+            "theta", "expected_capability", "quality_sd"])["prior"]
+    z = ((prior["theta"] - prior["expected_capability"]) / prior["quality_sd"]).values.ravel()
+    assert abs(z.mean()) < 0.02 and abs(z.std() - 1.0) < 0.02
 
 
 @pytest.mark.slow

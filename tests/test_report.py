@@ -265,9 +265,10 @@ def test_report_states_the_quality_tail_check(small_report, small_engine):
     _, text = small_report
     flat = " ".join(text.split())
     tails = small_engine.fit().quality_tails
+    from forecast.quality_check import quality_tail_summary
+
     assert "Shape of the per-model quality term" in flat
-    assert f"p = {tails['p_value']:.3f}" in flat
-    assert tails["largest_above"][0]["model"] in flat
+    assert " ".join(quality_tail_summary(tails).split()) in flat.replace("- ", "-")
 
 
 @pytest.mark.slow

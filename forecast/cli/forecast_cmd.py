@@ -252,12 +252,10 @@ def fit_command(
             f"{lo['coverage_90']:.2f} in the central 90% (Pareto k-hat > 0.7 for "
             f"{loo['khat_above']:.1%} of the scores)"
         )
-        if fit.quality_tails:
-            from forecast.quality_check import QUALITY_TAIL_P, quality_tail_summary
+        from forecast.quality_check import flagged, quality_tail_summary
 
-            style = "yellow" if fit.quality_tails["p_value"] < QUALITY_TAIL_P else ""
-            console.print(quality_tail_summary(fit.quality_tails), style=style, highlight=False,
-                          markup=False)
+        console.print(quality_tail_summary(fit.quality_tails), highlight=False, markup=False,
+                      style="yellow" if flagged(fit.quality_tails) else "")
         console.print(diagnostics_table(diag))
         if out_path is not None:
             console.print(f"Posterior saved to {out_path}", highlight=False, markup=False)
