@@ -22,12 +22,13 @@ import numpy as np
 import xarray as xr
 
 from forecast.diagnostics import loo_pit_values
-from forecast.model import link_cdf, link_density
+from forecast.model import link_values
 
 KHAT_LIMIT = 0.7
 
 
-def _flat(post: xr.Dataset, name: str, keep: Any, *dims: str) -> np.ndarray:
+def flat_draws(post: xr.Dataset, name: str, keep: Any, *dims: str) -> np.ndarray:
+    """`name`'s draws `keep` with chains and draws flattened into the first axis, then `dims`."""
     return post[name].stack(s=("chain", "draw")).transpose("s", *dims).values[keep]
 
 
@@ -35,24 +36,25 @@ def predictive_location_scale(post: xr.Dataset, inp: xr.Dataset, keep: Any = sli
                               ) -> tuple[np.ndarray, np.ndarray]:
     """p_is and sd_is of the module docstring for the posterior draws `keep` (all by default),
     each (draws, observations): the location and scale of the T_5 likelihood of every score."""
-    theta = _flat(post, "theta", keep, "model")
-    slope, mid = _flat(post, "slope", keep, "benchmark"), _flat(post, "midpoint", keep, "benchmark")
-    ceil = _flat(post, "ceiling_loss", keep, "benchmark")
-    tau = _flat(post, "benchmark_spread", keep, "benchmark")
-    noise = _flat(post, "noise_sd", keep, "benchmark", "source")
+    theta = flat_draws(post, "theta", keep, "model")
+    slope, mid = flat_draws(post, "slope", keep, "benchmark"), flat_draws(post, "midpoint", keep, "benchmark")
+    ceil = flat_draws(post, "ceiling_loss", keep, "benchmark")
+    tau = flat_draws(post, "benchmark_spread", keep, "benchmark")
+    noise = flat_draws(post, "noise_sd", keep, "benchmark", "source")
     b, j = inp["obs_bench"].values, inp["obs_model"].values
     g, src = inp["obs_group"].values, inp["obs_source"].values
     eta = np.zeros((theta.shape[0], len(b)))
     if "protocol_effect" in post:
-        eg = _flat(post, "protocol_effect", keep, "group")
+        eg = flat_draws(post, "protocol_effect", keep, "group")
         eta[:, g >= 0] = eg[:, g[g >= 0]]
     c = inp["chance"].values[b]
     gumbel = inp["gumbel"].values.astype(bool)[b]
     span = 1 - c - ceil[:, b]
     z = slope[:, b] * (theta[:, j] - mid[:, b]) + eta
-    upper = _flat(post, "upper_slope_ratio", keep, "benchmark")[:, b] if "upper_slope_ratio" in post else None
-    p = c + span * link_cdf(z, gumbel, upper=upper)
-    sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * link_density(z, gumbel, upper=upper)) ** 2)
+    upper = flat_draws(post, "upper_slope_ratio", keep, "benchmark")[:, b] if "upper_slope_ratio" in post else None
+    s, density = link_values(z, gumbel, upper=upper)
+    p = c + span * s
+    sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * density) ** 2)
     return p, sd
 
 

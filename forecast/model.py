@@ -767,14 +767,19 @@ def link_cdf(z: Any, gumbel: Any, xp: Any = np, upper: Any = None) -> Any:
     return xp.where(gumbel, gumbel_cdf, logistic)
 
 
-def link_density(z: Any, gumbel: Any, xp: Any = np, upper: Any = None) -> Any:
-    """d F(h(z)) / dz = F'(h(z)) h'(z): F' = s (1 - s) for the logistic, s exp(-z) for the
-    Gumbel CDF."""
+def link_values(z: Any, gumbel: Any, xp: Any = np, upper: Any = None) -> tuple[Any, Any]:
+    """(F(h(z)), d F(h(z)) / dz) from one evaluation of the link: d/dz = F'(h(z)) h'(z) with
+    F' = s (1 - s) for the logistic and s exp(-z) for the Gumbel CDF (s = F(h(z)))."""
     dh = 1.0
     if upper is not None:
         z, dh = link_stretch(z, upper, xp)
     s = link_cdf(z, gumbel, xp)
-    return xp.where(gumbel, s * xp.exp(-xp.clip(z, -30.0, 700.0)), s * (1.0 - s)) * dh
+    return s, xp.where(gumbel, s * xp.exp(-xp.clip(z, -30.0, 700.0)), s * (1.0 - s)) * dh
+
+
+def link_density(z: Any, gumbel: Any, xp: Any = np, upper: Any = None) -> Any:
+    """d F(h(z)) / dz alone (`link_values`)."""
+    return link_values(z, gumbel, xp, upper)[1]
 
 
 def link_cdf_density(z: Any, gumbel: np.ndarray, upper: Any = None) -> tuple[Any, Any]:

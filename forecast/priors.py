@@ -1013,6 +1013,7 @@ def _parse_bits(raw: Any, multiplier: Dist, file: Path) -> dict[int, Dist]:
 # ---------------------------------------------------------------------------------------------
 
 _POSITIVE = {"positive": True}
+_NONZERO = {"positive": True, "nonzero": True}  # a fixed value must be > 0, not only >= 0
 _UNIT = {"unit": True}  # strictly between 0 and 1
 
 
@@ -1137,7 +1138,7 @@ class BenchmarkLink:
     midpoint: Dist | None = None
     ceiling_loss: Dist | None = field(default=None, metadata=_POSITIVE)
     family: str | None = None
-    upper_slope_ratio: Dist | None = field(default=None, metadata=_POSITIVE)
+    upper_slope_ratio: Dist | None = field(default=None, metadata=_NONZERO)
     reasoning: str = ""
 
 
@@ -1149,7 +1150,7 @@ class LinkPriors:
     midpoint: Dist
     ceiling_loss: Dist = field(metadata=_POSITIVE)
     family: str
-    upper_slope_ratio: Dist | None = field(default=None, metadata=_POSITIVE)
+    upper_slope_ratio: Dist | None = field(default=None, metadata=_NONZERO)
     reasoning: str = ""
     benchmarks: Mapping[str, BenchmarkLink] = field(default_factory=dict)
 
@@ -1276,7 +1277,7 @@ def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
         if name not in table:
             if name == "reasoning" and cls is BenchmarkLink:
                 continue
-            if optional and cls in (BenchmarkLink, LinkPriors):  # e.g. upper_slope_ratio
+            if optional:  # a `| None` field may be left out (e.g. upper_slope_ratio)
                 continue
             raise UserError("missing required key", file=file, key=key)
         raw = table[name]
@@ -1307,8 +1308,8 @@ def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
                 _check_nonnegative(dist, file, key)
             if meta[name].get("unit"):
                 _check_unit(dist, file, key)
-            if name == "upper_slope_ratio" and dist.distribution == "fixed" and not dist.median > 0:
-                raise UserError("the upper slope ratio must be positive", file=file, key=_join(key, "value"))
+            if meta[name].get("nonzero") and dist.distribution == "fixed" and not dist.median > 0:
+                raise UserError("this entry must be positive", file=file, key=_join(key, "value"))
             values[name] = dist
         else:  # pragma: no cover - schema error in this module
             raise TypeError(f"unsupported engine field type {base!r}")

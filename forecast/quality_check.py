@@ -51,9 +51,11 @@ def quality_tail_check(post: xr.Dataset, informative: np.ndarray, seed: int = 0,
     if n < MIN_MODELS:
         return {"models": n, "skipped": f"only {n} models are pinned by their scores "
                                         f"(the check needs {MIN_MODELS})"}
-    theta = _flat_draws(post, "theta")[:, informative]
-    expected = _flat_draws(post, "expected_capability")[:, informative]
-    scale = _flat_draws(post, "quality_sd")
+    from forecast.calibration import flat_draws
+
+    theta = flat_draws(post, "theta", slice(None), "model")[:, informative]
+    expected = flat_draws(post, "expected_capability", slice(None), "model")[:, informative]
+    scale = flat_draws(post, "quality_sd", slice(None))
     z = (theta - expected) / scale[:, None]
     rep = np.random.default_rng(seed).standard_normal(z.shape)
     observed, replicated = kurtosis(z, axis=1), kurtosis(rep, axis=1)
@@ -107,8 +109,3 @@ def quality_tail_summary(tails: dict[str, Any]) -> str:
         f"{below}."
     )
 
-
-def _flat_draws(post: xr.Dataset, name: str) -> np.ndarray:
-    """`name` with chains and draws flattened into the first axis."""
-    da = post[name].stack(s=("chain", "draw"))
-    return da.transpose("s", *[d for d in da.dims if d != "s"]).values
