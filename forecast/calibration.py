@@ -25,6 +25,7 @@ from forecast.diagnostics import loo_pit_values
 from forecast.model import link_values
 
 KHAT_LIMIT = 0.7
+CHUNK_DRAWS = 200  # posterior draws per pass of `predictive_location_scale`
 
 
 def flat_draws(post: xr.Dataset, name: str, keep: Any, *dims: str) -> np.ndarray:
@@ -35,26 +36,34 @@ def flat_draws(post: xr.Dataset, name: str, keep: Any, *dims: str) -> np.ndarray
 def predictive_location_scale(post: xr.Dataset, inp: xr.Dataset, keep: Any = slice(None)
                               ) -> tuple[np.ndarray, np.ndarray]:
     """p_is and sd_is of the module docstring for the posterior draws `keep` (all by default),
-    each (draws, observations): the location and scale of the T_5 likelihood of every score."""
-    theta = flat_draws(post, "theta", keep, "model")
+    each (draws, observations): the location and scale of the T_5 likelihood of every score.
+
+    Computed `CHUNK_DRAWS` draws at a time (the same arithmetic element by element, so the same
+    values as one pass over every draw, with temporaries that stay in the processor's cache)."""
+    theta = np.ascontiguousarray(flat_draws(post, "theta", keep, "model"))
     slope, mid = flat_draws(post, "slope", keep, "benchmark"), flat_draws(post, "midpoint", keep, "benchmark")
     ceil = flat_draws(post, "ceiling_loss", keep, "benchmark")
     tau = flat_draws(post, "benchmark_spread", keep, "benchmark")
     noise = flat_draws(post, "noise_sd", keep, "benchmark", "source")
+    upper = flat_draws(post, "upper_slope_ratio", keep, "benchmark") if "upper_slope_ratio" in post else None
+    effect = flat_draws(post, "protocol_effect", keep, "group") if "protocol_effect" in post else None
     b, j = inp["obs_bench"].values, inp["obs_model"].values
     g, src = inp["obs_group"].values, inp["obs_source"].values
-    eta = np.zeros((theta.shape[0], len(b)))
-    if "protocol_effect" in post:
-        eg = flat_draws(post, "protocol_effect", keep, "group")
-        eta[:, g >= 0] = eg[:, g[g >= 0]]
+    grouped = g >= 0
     c = inp["chance"].values[b]
     gumbel = inp["gumbel"].values.astype(bool)[b]
-    span = 1 - c - ceil[:, b]
-    z = slope[:, b] * (theta[:, j] - mid[:, b]) + eta
-    upper = flat_draws(post, "upper_slope_ratio", keep, "benchmark")[:, b] if "upper_slope_ratio" in post else None
-    s, density = link_values(z, gumbel, upper=upper)
-    p = c + span * s
-    sd = np.sqrt(noise[:, b, src] ** 2 + (tau[:, b] * span * density) ** 2)
+    n = theta.shape[0]
+    p, sd = np.empty((n, len(b))), np.empty((n, len(b)))
+    for lo in range(0, n, CHUNK_DRAWS):
+        r = slice(lo, min(n, lo + CHUNK_DRAWS))
+        eta = np.zeros((r.stop - r.start, len(b)))
+        if effect is not None:
+            eta[:, grouped] = effect[r][:, g[grouped]]
+        span = 1 - c - ceil[r][:, b]
+        z = slope[r][:, b] * (theta[r][:, j] - mid[r][:, b]) + eta
+        s, density = link_values(z, gumbel, upper=None if upper is None else upper[r][:, b])
+        p[r] = c + span * s
+        sd[r] = np.sqrt(noise[r][:, b, src] ** 2 + (tau[r][:, b] * span * density) ** 2)
     return p, sd
 
 

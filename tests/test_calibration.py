@@ -64,3 +64,55 @@ def test_too_small_a_fitted_noise_is_caught():
     post, inp = _synthetic(true_noise=0.15, fitted_noise=0.03)
     loo = loo_coverage(post, inp, draws=S)
     assert loo["overall"]["coverage_50"] < 0.4 and loo["overall"]["coverage_90"] < 0.75
+
+
+def test_location_scale_in_chunks_equals_one_pass(monkeypatch):
+    """The chunked likelihood location and scale equal the module docstring's formulas evaluated
+    over every draw at once, bit for bit (two benchmarks, one of them Gumbel, protocol effects,
+    both sources), whatever the chunk size."""
+    from forecast import calibration
+    from forecast.model import link_values
+
+    rng = np.random.default_rng(3)
+    n_chain, n_draw, n_model, n_obs = 2, 7, 5, 12
+
+    def draws(*shape: int) -> np.ndarray:
+        return rng.uniform(0.05, 0.3, (n_chain, n_draw, *shape))
+
+    post = xr.Dataset({
+        "theta": (("chain", "draw", "model"), rng.normal(size=(n_chain, n_draw, n_model))),
+        "slope": (("chain", "draw", "benchmark"), 1 + draws(2)),
+        "midpoint": (("chain", "draw", "benchmark"), rng.normal(size=(n_chain, n_draw, 2))),
+        "ceiling_loss": (("chain", "draw", "benchmark"), draws(2)),
+        "benchmark_spread": (("chain", "draw", "benchmark"), draws(2)),
+        "noise_sd": (("chain", "draw", "benchmark", "source"), draws(2, 2)),
+        "protocol_effect": (("chain", "draw", "group"), rng.normal(size=(n_chain, n_draw, 3))),
+    })
+    b, j = rng.integers(0, 2, n_obs), rng.integers(0, n_model, n_obs)
+    g, src = rng.integers(-1, 3, n_obs), rng.integers(0, 2, n_obs)
+    inp = xr.Dataset({
+        "obs_bench": ("obs", b), "obs_model": ("obs", j), "obs_group": ("obs", g),
+        "obs_source": ("obs", src), "obs_y": ("obs", rng.uniform(size=n_obs)),
+        "chance": ("benchmark", [0.25, 0.0]), "gumbel": ("benchmark", [True, False]),
+    })
+
+    def flat(name: str) -> np.ndarray:
+        v = post[name].values
+        return v.reshape(n_chain * n_draw, *v.shape[2:])
+
+    eta = np.zeros((n_chain * n_draw, n_obs))
+    eta[:, g >= 0] = flat("protocol_effect")[:, g[g >= 0]]
+    c = np.array([0.25, 0.0])[b]
+    span = 1 - c - flat("ceiling_loss")[:, b]
+    z = flat("slope")[:, b] * (flat("theta")[:, j] - flat("midpoint")[:, b]) + eta
+    s, density = link_values(z, np.array([True, False])[b])
+    p_want = c + span * s
+    sd_want = np.sqrt(flat("noise_sd")[:, b, src] ** 2 + (flat("benchmark_spread")[:, b] * span * density) ** 2)
+    for chunk in (1, 3, 100):
+        monkeypatch.setattr(calibration, "CHUNK_DRAWS", chunk)
+        p, sd = calibration.predictive_location_scale(post, inp)
+        assert np.array_equal(p, p_want) and np.array_equal(sd, sd_want)
+    keep = np.array([0, 5, 13])
+    monkeypatch.setattr(calibration, "CHUNK_DRAWS", 2)
+    p, sd = calibration.predictive_location_scale(post, inp, keep)
+    assert np.array_equal(p, p_want[keep]) and np.array_equal(sd, sd_want[keep])
