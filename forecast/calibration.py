@@ -38,8 +38,9 @@ def predictive_location_scale(post: xr.Dataset, inp: xr.Dataset, keep: Any = sli
     """p_is and sd_is of the module docstring for the posterior draws `keep` (all by default),
     each (draws, observations): the location and scale of the T_5 likelihood of every score.
 
-    Computed `CHUNK_DRAWS` draws at a time (the same arithmetic element by element, so the same
-    values as one pass over every draw, with temporaries that stay in the processor's cache)."""
+    Computed `CHUNK_DRAWS` draws at a time: the same arithmetic element by element, so the same
+    values as one pass over every draw, with temporaries of a few MB instead of one (draws x
+    observations) array each (175 MB on the shipped fit)."""
     theta = np.ascontiguousarray(flat_draws(post, "theta", keep, "model"))
     slope, mid = flat_draws(post, "slope", keep, "benchmark"), flat_draws(post, "midpoint", keep, "benchmark")
     ceil = flat_draws(post, "ceiling_loss", keep, "benchmark")

@@ -252,7 +252,9 @@ def predictive_check(post: xr.Dataset, inp: xr.Dataset, seed: int = 0) -> dict[s
     y_rep += p  # p + sd * T_5, in place
     y = inp["obs_y"].values
     # one partition per observation for all four levels, on a copy with the draws contiguous
-    lo90, lo50, hi50, hi90 = np.quantile(y_rep.T.copy(), [0.05, 0.25, 0.75, 0.95], axis=1)
+    # (which the partition may then reorder in place)
+    lo90, lo50, hi50, hi90 = np.quantile(y_rep.T.copy(), [0.05, 0.25, 0.75, 0.95], axis=1,
+                                         overwrite_input=True)
     return coverage_by_group((y >= lo50) & (y <= hi50), (y >= lo90) & (y <= hi90), inp)
 
 
@@ -299,19 +301,8 @@ def fit_model(
         inp, mp, variant, True if settings.variant == "priors_only" else None, settings, progress)
     posterior = tree["posterior"].to_dataset()
     inputs = _inputs_dataset(inp)
-    # the in-sample predictive check (NumPy, which releases the GIL) runs on the second core
-    # while the diagnostics, LOO and quality checks run here; each has its own seed
-    checks = ThreadPoolExecutor(max_workers=1)
-    predictive_future = checks.submit(predictive_check, posterior, inputs, seed=settings.seed)
-    checks.shutdown(wait=False)
-    if settings.variant == "priors_only":
-        diag = Diagnostics(
-            rhat_max=float("nan"), ess_bulk_min=float("nan"), ess_tail_min=float("nan"),
-            divergences=0, ebfmi_min=float("nan"), draws=settings.draws, chains=1,
-            seconds=seconds, sampler=sampler,
-        )
-    else:
-        diag = diagnose(tree, monitored, seconds=seconds, sampler=sampler)
+    diag, predictive, loo, tails = _fit_checks(tree, posterior, inputs, inp.informative, monitored,
+                                               settings, seconds, sampler)
     keep = [v for v in posterior.data_vars
             if not v.startswith("z_") and v not in ("tpp_imputed", "expected_capability")
             and v not in SAMPLER_COORDINATES]
@@ -325,16 +316,6 @@ def fit_model(
             "inputs": inputs,
         }
     )
-    loo: dict[str, Any] = {}
-    if settings.variant != "priors_only":  # importance sampling from prior draws says nothing
-        from forecast.calibration import loo_coverage
-
-        loo = loo_coverage(posterior, inputs)
-    from forecast.quality_check import quality_tail_check
-
-    tails = (quality_tail_check(posterior, inp.informative, seed=settings.seed)
-             if settings.variant != "priors_only" and "expected_capability" in posterior else {})
-    predictive = predictive_future.result()
     provenance = {
         "data_sha256": registry.sha256,
         "data_source": str(registry.source),
@@ -355,6 +336,41 @@ def fit_model(
         result.save(path)
     _gate(diag, strict)
     return result
+
+
+def _fit_checks(tree: xr.DataTree, posterior: xr.Dataset, inputs: xr.Dataset, informative: np.ndarray,
+                monitored: list[str], settings: FitSettings, seconds: float, sampler: str
+                ) -> tuple[Diagnostics, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The checks stored with a fit: (diagnostics, in-sample predictive check, LOO, quality tails).
+
+    The in-sample predictive check runs on a second thread (its NumPy work releases the GIL) while
+    the diagnostics, LOO and the quality-tail check run on this one; each check that draws random
+    numbers has its own generator, seeded by `settings.seed`, so the results do not depend on the
+    threads' timing. Leaving the `with` block waits for the thread, also when a check raises.
+    Under `forecast backtest --jobs 2` the two processes' threads share the two cores.
+    A priors-only fit has no sampler diagnostics and no LOO (importance sampling from prior draws
+    says nothing)."""
+    from forecast.calibration import loo_coverage
+    from forecast.quality_check import quality_tail_check
+
+    priors_only = settings.variant == "priors_only"
+    loo: dict[str, Any] = {}
+    tails: dict[str, Any] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        predictive_future = pool.submit(predictive_check, posterior, inputs, seed=settings.seed)
+        if priors_only:
+            diag = Diagnostics(
+                rhat_max=float("nan"), ess_bulk_min=float("nan"), ess_tail_min=float("nan"),
+                divergences=0, ebfmi_min=float("nan"), draws=settings.draws, chains=1,
+                seconds=seconds, sampler=sampler,
+            )
+        else:
+            diag = diagnose(tree, monitored, seconds=seconds, sampler=sampler)
+            loo = loo_coverage(posterior, inputs)
+            if "expected_capability" in posterior:
+                tails = quality_tail_check(posterior, informative, seed=settings.seed)
+        predictive = predictive_future.result()
+    return diag, predictive, loo, tails
 
 
 def _gate(diag: Diagnostics, strict: bool) -> None:

@@ -66,10 +66,12 @@ def test_too_small_a_fitted_noise_is_caught():
     assert loo["overall"]["coverage_50"] < 0.4 and loo["overall"]["coverage_90"] < 0.75
 
 
-def test_location_scale_in_chunks_equals_one_pass(monkeypatch):
+@pytest.mark.parametrize("stretched", [False, True])
+def test_location_scale_in_chunks_equals_one_pass(monkeypatch, stretched):
     """The chunked likelihood location and scale equal the module docstring's formulas evaluated
     over every draw at once, bit for bit (two benchmarks, one of them Gumbel, protocol effects,
-    both sources), whatever the chunk size."""
+    both sources, with and without an upper slope ratio), whatever the chunk size and for any
+    selection of draws."""
     from forecast import calibration
     from forecast.model import link_values
 
@@ -88,6 +90,8 @@ def test_location_scale_in_chunks_equals_one_pass(monkeypatch):
         "noise_sd": (("chain", "draw", "benchmark", "source"), draws(2, 2)),
         "protocol_effect": (("chain", "draw", "group"), rng.normal(size=(n_chain, n_draw, 3))),
     })
+    if stretched:
+        post["upper_slope_ratio"] = (("chain", "draw", "benchmark"), 0.3 + 2 * draws(2))
     b, j = rng.integers(0, 2, n_obs), rng.integers(0, n_model, n_obs)
     g, src = rng.integers(-1, 3, n_obs), rng.integers(0, 2, n_obs)
     inp = xr.Dataset({
@@ -105,14 +109,16 @@ def test_location_scale_in_chunks_equals_one_pass(monkeypatch):
     c = np.array([0.25, 0.0])[b]
     span = 1 - c - flat("ceiling_loss")[:, b]
     z = flat("slope")[:, b] * (flat("theta")[:, j] - flat("midpoint")[:, b]) + eta
-    s, density = link_values(z, np.array([True, False])[b])
+    upper = flat("upper_slope_ratio")[:, b] if stretched else None
+    s, density = link_values(z, np.array([True, False])[b], upper=upper)
     p_want = c + span * s
     sd_want = np.sqrt(flat("noise_sd")[:, b, src] ** 2 + (flat("benchmark_spread")[:, b] * span * density) ** 2)
     for chunk in (1, 3, 100):
         monkeypatch.setattr(calibration, "CHUNK_DRAWS", chunk)
         p, sd = calibration.predictive_location_scale(post, inp)
         assert np.array_equal(p, p_want) and np.array_equal(sd, sd_want)
-    keep = np.array([0, 5, 13])
     monkeypatch.setattr(calibration, "CHUNK_DRAWS", 2)
-    p, sd = calibration.predictive_location_scale(post, inp, keep)
-    assert np.array_equal(p, p_want[keep]) and np.array_equal(sd, sd_want[keep])
+    mask = np.arange(n_chain * n_draw) % 3 == 1
+    for keep in (np.array([0, 5, 13, 5]), mask, slice(12, 2, -3)):
+        p, sd = calibration.predictive_location_scale(post, inp, keep)
+        assert np.array_equal(p, p_want[keep]) and np.array_equal(sd, sd_want[keep])
