@@ -40,8 +40,9 @@ FitVariant = Literal["full", "drift_only", "priors_only"]
 # (IFEval, MuSR, LAMBADA, TriviaQA, ...) would pull the shared capability toward what they test.
 CORE_BENCHMARKS = ("mmlu", "mmlu_pro", "arc_c", "hellaswag", "winogrande", "bbh", "gsm8k", "humaneval")
 # the code a cached fit depends on: the model and its sampling, and the checks stored with it
+# (diagnostics.py: R-hat, ESS, the LOO-PIT values and the file format)
 _MODEL_SOURCES = ("model.py", "fit.py", "model_priors.py", "scaling_law.py", "calibration.py",
-                  "quality_check.py")
+                  "quality_check.py", "diagnostics.py")
 
 
 # NUTS's target acceptance rate by default: with many informative models the posterior is well

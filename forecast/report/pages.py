@@ -563,7 +563,7 @@ def page_diagnostics(data: ReportData) -> Section:
 
 def quality_tails_html(tails: dict) -> str:
     """The quality-tail check (`forecast.quality_check.quality_tail_check`) as a paragraph."""
-    from forecast.quality_check import flagged, quality_tail_summary
+    from forecast.quality_check import QUALITY_TAIL_P, UPPER_Z, flagged, quality_tail_summary
 
     flag = ' class="warn"' if flagged(tails) else ""
     return (
@@ -571,8 +571,9 @@ def quality_tails_html(tails: dict) -> str:
         f"<p{flag}>{esc(quality_tail_summary(tails))}</p>"
         '<p class="note">A realised-discrepancy check (Gelman, Meng &amp; Stern 1996): each '
         "posterior draw's quality residuals of the models the scores pin down, divided by the "
-        "fitted quality sd, against as many standard normal draws, by the count above +2.5 sd "
-        "(flagged when p &lt; 0.05) and by the excess kurtosis of both tails. The projection's "
+        "fitted quality sd, against as many standard normal draws, by the count above "
+        f"+{UPPER_Z:g} sd (flagged when p &lt; {QUALITY_TAIL_P:g}) and by the excess kurtosis of "
+        "both tails. The projection's "
         "first crossing comes from the best of many releases, so a quality term with a heavier "
         "upper tail than its normal prior makes an early small model likelier than the "
         "forecasts say.</p>"
