@@ -525,7 +525,8 @@ def technique_table(fit: Fit, priors: Any) -> pd.DataFrame:
     """Prior and posterior median / 90% interval of every technique multiplier (ratio scale)."""
     post = fit.posterior
     rows = []
-    for tid, tech in priors.introduced_by(fit.as_of).techniques.items():
+    known = priors.introduced_by(fit.as_of)
+    for tid, tech in known.techniques.items():
         prior_lo, prior_hi = tech.multiplier.interval(0.9)
         values = None
         if "beta" in post and tid in list(post["technique"].values):
@@ -533,9 +534,9 @@ def technique_table(fit: Fit, priors: Any) -> pd.DataFrame:
         elif tech.indicator == "moe" and "beta_moe" in post:
             values = 10 ** post["beta_moe"].values.ravel()
         elif tech.indicator == "training_tokens" and "gamma_tokens" in post:
-            from forecast.model_priors import chinchilla_law
+            from forecast.model_priors import token_law
 
-            ref = chinchilla_law(priors.engine).log10_multiplier_at(tech.reference_tpp)
+            ref = token_law(known).log10_multiplier_at(tech.reference_tpp)
             values = 10 ** (post["gamma_tokens"].values.ravel() * ref)
         row = {
             "id": tid,

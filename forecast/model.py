@@ -10,7 +10,7 @@ Latent capability of registry model j (DESIGN §5):
     theta_j = log10 N_j                                   total parameters
             + sum_k u_jk * beta_k                         binary techniques, beta_k = log10 m_k
             + (kappa - 1) * log10 s_j                     mixture of experts, s_j = N_total/N_active
-            + gamma * f(log10 r_j)                        tokens per parameter r_j (Chinchilla law)
+            + gamma * f(log10 r_j)                        tokens per parameter r_j (loss law)
             + D(t_j)                                      drift of unnamed improvements
             + alpha_org[o_j] + sigma_q * z_j              organisation and model quality
 
@@ -23,7 +23,9 @@ Latent capability of registry model j (DESIGN §5):
   mixture of experts; a MoE of sparsity s is worth a dense model of N_active * s^kappa.
 * f(log10 r) = log10 m(r), the parameter multiplier of training at r tokens per parameter
   against 20 (Besiroglu et al. 2024 refit of Hoffmann et al. 2022); gamma scales it (prior from
-  `priors/overtraining.toml`). Missing token counts are imputed:
+  `priors/overtraining.toml`). A fit as of a date before Chinchilla (2022-03-29) reads f from
+  the law published by then, Kaplan et al. 2020, with that file's [before_introduction] prior
+  (`forecast.model_priors.token_law`). Missing token counts are imputed:
   log10 r_j ~ N(a_r + b_r * t_j, s_r).
 * D(t): piecewise linear in t with one slope per calendar year, D(t_ref) = 0. The yearly slopes
   fluctuate around a long-run rate rho_bar (the literature's decade-long average) as a stationary
@@ -78,7 +80,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import UserError
-from forecast.scaling_law import ChinchillaLaw
+from forecast.scaling_law import ChinchillaLaw, LossLaw
 
 Variant = Literal["full", "drift_only"]
 
@@ -161,7 +163,7 @@ class ModelPriors:
     release_log_rate: Any
     release_growth: Any
     tpp_trend: Any
-    law: ChinchillaLaw = field(default_factory=ChinchillaLaw)
+    law: LossLaw = field(default_factory=ChinchillaLaw)
     engine: dict[str, Any] = field(default_factory=dict)  # the rest, used by the projection
     link_upper: dict[str, Any] = field(default_factory=dict)  # upper slope ratio r_b or None
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from forecast.scaling_law import ChinchillaLaw
+from forecast.scaling_law import ChinchillaLaw, LossLaw
 
 
 class LazyDraws:
@@ -100,8 +100,8 @@ class PosteriorDraws:
     pop_spread: np.ndarray  # (n,) its sd across techniques
     model_ids: list[str] = field(default_factory=list)
     theta: np.ndarray | LazyDraws | None = None  # (n, J) latent capability of registry models
-    # the loss law behind gamma's f(log10 r) (the priors' [tokens] section the fit used)
-    token_law: ChinchillaLaw = field(default_factory=ChinchillaLaw)
+    # the loss law behind gamma's f(log10 r) (`forecast.model_priors.token_law` of the fit's priors)
+    token_law: LossLaw = field(default_factory=ChinchillaLaw)
     # AR(1) drift: the long-run slope the yearly slopes revert to and their year-to-year
     # persistence phi; None (fits made before the AR(1) drift, hand-made draws): the slope
     # continues from `drift_rate` as a random walk (phi = 1)
@@ -258,10 +258,10 @@ def ar1_transition_sd(innovation_sd: np.ndarray, persistence: np.ndarray, dt: fl
 def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
     """The draws of `fit` completed from `priors` (the set known at the fit's as-of date) for
     projecting: the size distribution of future techniques where the fit has too few fitted ones
-    (`forecast.model_priors.with_population`), and the Chinchilla law of the priors' [tokens]
-    section, through which the fit read gamma (the token effect is gamma f(log10 r) with
-    f = log10 of that law's parameter multiplier), so the projection reads it the same way."""
-    from forecast.model_priors import chinchilla_law, with_population
+    (`forecast.model_priors.with_population`), and the loss law through which the fit read gamma
+    (`forecast.model_priors.token_law`: the token effect is gamma f(log10 r) with f = log10 of
+    that law's parameter multiplier), so the projection reads it the same way."""
+    from forecast.model_priors import token_law, with_population
 
     draws = with_population(PosteriorDraws.from_fit(fit), priors, seed=seed)
-    return replace(draws, token_law=chinchilla_law(priors.engine))
+    return replace(draws, token_law=token_law(priors))

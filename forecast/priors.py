@@ -754,6 +754,31 @@ class Overlap:
 
 
 @dataclass(frozen=True)
+class EarlierLaw:
+    """The token effect as it was known before the over-training technique's `introduced` date:
+    the loss law published on `published` (Kaplan et al. 2020's L(N, D), the only form so far)
+    with its constants, and the prior of the multiplier at the technique's `reference_tpp` that
+    this law implies (`multiplier`), which stands in for the technique's own prior in fits as of
+    dates from `published` to the day before `introduced` (`PriorSet.introduced_by`)."""
+
+    published: date
+    cite: str
+    N_c: float
+    D_c: float
+    alpha_N: float
+    alpha_D: float
+    multiplier: Dist
+    judgement: bool
+
+    def law(self, reference_tpp: float) -> Any:
+        """The law as a `forecast.scaling_law.KaplanLaw` (imported lazily)."""
+        from forecast.scaling_law import KaplanLaw
+
+        return KaplanLaw(N_c=self.N_c, D_c=self.D_c, alpha_N=self.alpha_N, alpha_D=self.alpha_D,
+                         reference_tpp=reference_tpp)
+
+
+@dataclass(frozen=True)
 class Technique:
     """One technique's prior, as written in `priors/<id>.toml`.
 
@@ -761,7 +786,9 @@ class Technique:
     parameters at this total/active ratio); `reference_tpp` (over-training: the multiplier is at
     this many tokens per parameter versus the compute-optimal ratio); `bits` (quantization:
     parameter-axis retention per weight bit width, so the byte multiplier at b bits is
-    retention(b) * 16 / b).
+    retention(b) * 16 / b); `before` (over-training: the law known before `introduced`, see
+    `EarlierLaw`). `earlier_form` marks a technique that `PriorSet.introduced_by` replaced by its
+    `before` form: its multiplier is that law's, and its token effect reads that law's curve.
     """
 
     id: str
@@ -779,9 +806,21 @@ class Technique:
     reference_tpp: float | None = None
     bits: Mapping[int, Dist] | None = None
     file: Path | None = None
+    before: EarlierLaw | None = None
+    earlier_form: bool = False
 
     def __hash__(self) -> int:
-        return hash((self.id, self.multiplier))
+        return hash((self.id, self.multiplier, self.earlier_form))
+
+    def known_before(self) -> Technique:
+        """The technique as known between `before.published` and `introduced`: the earlier
+        law's multiplier prior, introduced on the law's publication date."""
+        if self.before is None:
+            raise ValueError(f"technique {self.id!r} has no earlier law")
+        return dataclasses.replace(
+            self, multiplier=self.before.multiplier, judgement=self.before.judgement,
+            introduced=self.before.published, introduced_in=self.before.cite, earlier_form=True,
+        )
 
     @property
     def log10_prior(self) -> tuple[float, float]:
@@ -840,13 +879,24 @@ class Technique:
             out["reference_tpp"] = self.reference_tpp
         if self.bits is not None:
             out["bits"] = {str(b): d.to_dict() for b, d in sorted(self.bits.items())}
+        if self.before is not None:
+            b = self.before
+            out["before_introduction"] = {
+                "published": b.published.isoformat(), "cite": b.cite, "law": "kaplan", "N_c": b.N_c,
+                "D_c": b.D_c, "alpha_N": b.alpha_N, "alpha_D": b.alpha_D,
+                "multiplier": b.multiplier.to_dict(), "judgement": b.judgement,
+            }
+        if self.earlier_form:
+            out["earlier_form"] = True
         return out
 
 
 _TECHNIQUE_KEYS = (
     "id", "name", "axis", "introduced", "introduced_in", "indicator", "adoption", "multiplier",
     "evidence", "overlaps", "reference_sparsity", "total_effect", "reference_tpp", "bits",
+    "before_introduction",
 )
+_BEFORE_KEYS = ("published", "cite", "law", "N_c", "D_c", "alpha_N", "alpha_D", "multiplier", "reasoning")
 _MULTIPLIER_KEYS = _DIST_KEYS + ("judgement", "note", "value")
 
 
@@ -896,11 +946,19 @@ def _parse_technique(data: Mapping[str, Any], file: Path) -> Technique:
     if (axis == "memory_bytes") != (bits is not None):
         raise UserError("a [bits] table is required exactly when axis = 'memory_bytes'", file=file, key="bits")
 
+    introduced = _parse_date(_require(data, "introduced", file, ""), file, "introduced")
+    before = None
+    if "before_introduction" in data:
+        if indicator != "training_tokens":
+            raise UserError("[before_introduction] is only for the over-training technique "
+                            "(indicator = 'training_tokens')", file=file, key="before_introduction")
+        before = _parse_before(data["before_introduction"], introduced, file)
+
     return Technique(
         id=tid,
         name=_string(_require(data, "name", file, ""), file, "name"),
         axis=axis,
-        introduced=_parse_date(_require(data, "introduced", file, ""), file, "introduced"),
+        introduced=introduced,
         introduced_in=_string(_require(data, "introduced_in", file, ""), file, "introduced_in"),
         indicator=indicator,
         multiplier=multiplier,
@@ -912,6 +970,41 @@ def _parse_technique(data: Mapping[str, Any], file: Path) -> Technique:
         reference_tpp=tpp,
         bits=bits,
         file=file,
+        before=before,
+    )
+
+
+def _parse_before(raw: Any, introduced: date, file: Path) -> EarlierLaw:
+    """The [before_introduction] table of the over-training file (`EarlierLaw`)."""
+    prefix = "before_introduction"
+    table = _table(raw, file, prefix)
+    _check_keys(table, _BEFORE_KEYS, file, prefix)
+    law = _string(_require(table, "law", file, prefix), file, f"{prefix}.law")
+    if law != "kaplan":
+        raise UserError(f"unknown law '{law}' (known: kaplan)", file=file, key=f"{prefix}.law")
+    published = _parse_date(_require(table, "published", file, prefix), file, f"{prefix}.published")
+    if not published < introduced:
+        raise UserError(f"published ({published}) must be before introduced ({introduced})",
+                        file=file, key=f"{prefix}.published")
+    constants = {}
+    for key in ("N_c", "D_c", "alpha_N", "alpha_D"):
+        constants[key] = _number(_require(table, key, file, prefix), file, f"{prefix}.{key}")
+        if not constants[key] > 0:
+            raise UserError("must be positive", file=file, key=f"{prefix}.{key}")
+    if "reasoning" in table:
+        _string(table["reasoning"], file, f"{prefix}.reasoning")
+    mult = _table(_require(table, "multiplier", file, prefix), file, f"{prefix}.multiplier")
+    _check_keys(mult, _MULTIPLIER_KEYS, file, f"{prefix}.multiplier")
+    judgement = _boolean(_require(mult, "judgement", file, f"{prefix}.multiplier"), file,
+                         f"{prefix}.multiplier.judgement")
+    if "note" in mult:
+        _string(mult["note"], file, f"{prefix}.multiplier.note")
+    return EarlierLaw(
+        published=published,
+        cite=_string(_require(table, "cite", file, prefix), file, f"{prefix}.cite"),
+        multiplier=_dist_from_table(mult, file=file, key=f"{prefix}.multiplier", positive=True),
+        judgement=judgement,
+        **constants,
     )
 
 
@@ -1383,14 +1476,23 @@ class PriorSet:
             raise UserError(f"unknown technique (known: {', '.join(self.techniques)})", key=technique_id) from None
 
     def introduced_by(self, when: date | str) -> PriorSet:
-        """Only the techniques introduced on or before `when` (later ones belong to future arrivals).
+        """Only the techniques introduced on or before `when` (later ones belong to future arrivals),
+        except that a technique with an earlier law published by then (over-training: the token
+        effect is a law of training, in force whatever the date) is kept in the form known then
+        (`Technique.known_before`).
 
-        `sha256` of a subset hashes the folder's hash with the dropped ids, so fit caches keyed on
-        it tell subsets apart; it is unchanged when nothing is dropped."""
+        `sha256` of a subset hashes the folder's hash with the dropped and the replaced ids, so fit
+        caches keyed on it tell subsets apart; it is unchanged when nothing is dropped or replaced."""
         cutoff = _parse_date(when, None, "as_of") if not isinstance(when, date) else when
         if isinstance(cutoff, datetime):
             cutoff = cutoff.date()
-        return self._subset({k: t for k, t in self.techniques.items() if t.introduced <= cutoff})
+        kept = {}
+        for k, t in self.techniques.items():
+            if t.introduced <= cutoff:
+                kept[k] = t
+            elif t.before is not None and t.before.published <= cutoff:
+                kept[k] = t.known_before()
+        return self._subset(kept)
 
     def without(self, ids: Iterable[str] | str) -> PriorSet:
         """The set without the named techniques (e.g. for a leave-one-out tornado)."""
@@ -1400,11 +1502,14 @@ class PriorSet:
         return self._subset({k: t for k, t in self.techniques.items() if k not in ids})
 
     def _subset(self, kept: dict[str, Technique]) -> PriorSet:
-        """The set restricted to `kept`; the hash changes only if techniques were dropped."""
+        """The set restricted to `kept`; the hash changes only if techniques were dropped or
+        replaced by their earlier form."""
         dropped = sorted(set(self.techniques) - set(kept))
-        if not dropped:
+        earlier = sorted(k for k, t in kept.items() if t.earlier_form and not self.techniques[k].earlier_form)
+        if not dropped and not earlier:
             return self
-        digest = sha256_bytes((self.sha256 + "|without:" + ",".join(dropped)).encode())
+        tag = "|without:" + ",".join(dropped) + ("|earlier:" + ",".join(earlier) if earlier else "")
+        digest = sha256_bytes((self.sha256 + tag).encode())
         return dataclasses.replace(self, techniques=kept, sha256=digest)
 
     def correlation(self, ids: Sequence[str]) -> np.ndarray:
@@ -1695,7 +1800,8 @@ def params_axis_summary(
         elif t.reference_tpp is not None:
             tpp = t.reference_tpp if tokens_per_param is None else float(tokens_per_param)
             if tpp != t.reference_tpp:
-                law = priors.engine.tokens.law()
+                law = (t.before.law(priors.engine.tokens.reference_tpp) if t.earlier_form
+                       else priors.engine.tokens.law())
                 power = math.log10(law.multiplier(law_params, tpp)) / math.log10(law.multiplier(law_params, t.reference_tpp))
             row["conversion"] = f"at {tpp:g} tokens per parameter (reference {t.reference_tpp:g})"
         else:

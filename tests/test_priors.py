@@ -10,6 +10,7 @@ import tomllib
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from forecast.errors import UserError
@@ -198,6 +199,40 @@ def test_overtraining_and_token_law(priors):
     assert law.multiplier(175e9, 300e9 / 175e9) == pytest.approx(0.23, abs=0.01)
 
 
+def test_token_law_in_force_at_the_as_of_date(priors):
+    from forecast.model_priors import model_priors_from, token_law, tokens_score
+    from forecast.scaling_law import ChinchillaLaw, KaplanLaw
+
+    before = priors["overtraining"].before
+    assert (before.N_c, before.D_c, before.alpha_N, before.alpha_D) == (6.4e13, 1.8e13, 0.076, 0.103)
+    early, late = priors.introduced_by("2022-01-01"), priors.introduced_by("2022-03-29")
+    assert isinstance(token_law(early), KaplanLaw) and token_law(early).reference_tpp == 20.0
+    assert isinstance(token_law(late), ChinchillaLaw) and token_law(late) == priors.engine.tokens.law()
+    bench = pd.DataFrame({"benchmark": ["mmlu"], "chance": [0.25]})
+    assert model_priors_from(early, bench).law == token_law(early)
+    # the file's multiplier is the Kaplan law's m(1000) at 7e9 parameters, gamma's median 1
+    ref = token_law(early).log10_multiplier_at(1000.0)
+    assert before.multiplier.median == pytest.approx(10**ref, rel=1e-3)
+    assert tokens_score(early, np.array([1.0]))[0] == pytest.approx(0.0, abs=0.01)
+
+
+@pytest.mark.parametrize("n_params", [1e9, 7e9, 280e9])
+def test_kaplan_multiplier_solves_the_equal_loss_equation(n_params):
+    from forecast.scaling_law import ChinchillaLaw, KaplanLaw
+
+    law = KaplanLaw()
+    ratios = [0.5, 1.1, 1.7, 20.0, 100.0, 1000.0, 1e5]
+    m = np.array([law.multiplier(n_params, r) for r in ratios])
+    for r, mr in zip(ratios, m, strict=True):
+        n_eq = mr * n_params
+        assert law.loss(n_eq, 20.0 * n_eq) == pytest.approx(law.loss(n_params, r * n_params), rel=1e-9)
+    assert np.all(np.diff(m) > 0) and m[3] == pytest.approx(1.0)
+    # under-training costs about what Chinchilla's law charges; over-training gains far less
+    chin = ChinchillaLaw()
+    assert 0.5 < m[2] / chin.multiplier(n_params, 1.7) < 3.0
+    assert m[5] < 1.4 < chin.multiplier(n_params, 1000.0)
+
+
 def test_correlation_matrix(priors):
     ids = ["data_curation", "distillation", "overtraining", "quantization", "architecture"]
     r = priors.correlation(ids)
@@ -220,8 +255,21 @@ def test_sample_multipliers_reproduces_marginals_and_correlation(priors):
 
 def test_introduced_by_and_without(priors):
     early = priors.introduced_by(date(2021, 12, 31))
-    assert set(early.techniques) == {"mixture_of_experts", "distillation", "deduplication", "instruction_tuning"}
+    assert set(early.techniques) == {"mixture_of_experts", "distillation", "deduplication", "instruction_tuning",
+                                     "overtraining"}
     assert early.sha256 != priors.sha256
+    # before Chinchilla the token effect is kept in the form of the law known then (Kaplan et al.)
+    tok = early["overtraining"]
+    assert tok.earlier_form and not priors["overtraining"].earlier_form
+    assert tok.multiplier == priors["overtraining"].before.multiplier
+    assert tok.introduced == date(2020, 1, 23) and "arXiv:2001.08361" in tok.introduced_in
+    assert early.introduced_by(date(2021, 12, 31)) is early
+    assert early.introduced_by(date(2021, 6, 1)).sha256 != early.sha256  # instruction tuning dropped
+    # the same techniques with and without the earlier form hash apart
+    assert priors.without(["architecture", "objectives", "data_curation", "multimodal", "quantization",
+                           "ssm_hybrid", "reasoning_rl"]).sha256 != early.sha256
+    # before the earlier law's publication the effect is dropped with the technique
+    assert "overtraining" not in priors.introduced_by(date(2019, 12, 31)).techniques
     assert priors.introduced_by("2030-01-01") is priors
     assert set(priors.without(["quantization"]).techniques) == set(priors.techniques) - {"quantization"}
     with pytest.raises(UserError):
@@ -286,7 +334,15 @@ def test_params_axis_summary(priors):
     assert ot["median"] == pytest.approx(3.5 ** power)
     early = params_axis_summary(priors, by=date(2021, 12, 31), draws=5_000)
     assert {r["id"] for r in early["techniques"]} == {"mixture_of_experts", "distillation", "deduplication",
-                                                       "instruction_tuning"}
+                                                       "instruction_tuning", "overtraining"}
+    # before Chinchilla, over-training in the form then known: Kaplan et al.'s law and multiplier
+    ot = next(r for r in early["techniques"] if r["id"] == "overtraining")
+    assert ot["median"] == pytest.approx(1.199)
+    early_long = params_axis_summary(priors, by=date(2021, 12, 31), tokens_per_param=1875, draws=5_000)
+    kaplan = priors["overtraining"].before.law(20.0)
+    power = math.log10(kaplan.multiplier(7e9, 1875)) / math.log10(kaplan.multiplier(7e9, 1000))
+    ot = next(r for r in early_long["techniques"] if r["id"] == "overtraining")
+    assert ot["median"] == pytest.approx(1.199 ** power)
 
 
 def test_warm_load_does_not_import_preliz_or_scipy(tmp_path):

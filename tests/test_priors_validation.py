@@ -158,6 +158,17 @@ CASES = {
                                        "ssm_hybrid.toml", "overlaps[1].with", "unknown technique"),
     "rho out of range": ("data_curation.toml", "rho = -0.4", "rho = -1.5",
                          "data_curation.toml", "overlaps[1].rho", "between -1 and 1"),
+    "earlier law published after introduction": ("overtraining.toml", "published = 2020-01-23", "published = 2022-04-01",
+                                                 "overtraining.toml", "before_introduction.published", "must be before"),
+    "unknown earlier law": ("overtraining.toml", 'law = "kaplan"', 'law = "hestness"',
+                            "overtraining.toml", "before_introduction.law", "unknown law"),
+    "negative earlier-law constant": ("overtraining.toml", "\nalpha_D = 0.103\n", "\nalpha_D = -0.103\n",
+                                      "overtraining.toml", "before_introduction.alpha_D", "must be positive"),
+    "unknown earlier-law key": ("overtraining.toml", "\nN_c = 6.4e13", "\nN_c = 6.4e13\nE = 1.69",
+                                "overtraining.toml", "before_introduction.E", "unknown key"),
+    "earlier law without judgement": ("overtraining.toml", "interval90 = [1.046, 1.373], judgement = true,",
+                                      "interval90 = [1.046, 1.373],", "overtraining.toml",
+                                      "before_introduction.multiplier.judgement", "missing required key"),
     "rho without correlation": ("deduplication.toml", 'treatment = "net_of"', 'treatment = "net_of"\nrho = 0.1',
                                 "deduplication.toml", "overlaps[1].rho", "only to treatment"),
 }
@@ -265,3 +276,12 @@ conversion = "c"
 ''')
     ps = check_priors(folder)
     assert ps["tool_use"].multiplier.ppf(0.9) == 1.2 and ps["tool_use"].log10_prior[1] == 0.0
+
+
+def test_earlier_law_only_for_the_token_technique(folder):
+    text = (folder / "overtraining.toml").read_text()
+    start = text.index("\n[before_introduction]\n")
+    section = text[start:text.index("[[evidence]]", start)]
+    target = folder / "objectives.toml"
+    target.write_text(target.read_text() + "\n" + section)
+    assert_error(folder, "objectives.toml", "before_introduction", "only for the over-training technique")
