@@ -39,10 +39,13 @@ FitVariant = Literal["full", "drift_only", "priors_only"]
 # laws (Ruan et al. 2024, arXiv:2405.10938) plus MMLU-Pro and BBH. Narrow or saturated ones
 # (IFEval, MuSR, LAMBADA, TriviaQA, ...) would pull the shared capability toward what they test.
 CORE_BENCHMARKS = ("mmlu", "mmlu_pro", "arc_c", "hellaswag", "winogrande", "bbh", "gsm8k", "humaneval")
-# the code a cached fit depends on: the model and its sampling, and the checks stored with it
-# (diagnostics.py: R-hat, ESS, the LOO-PIT values and the file format)
+# the code a cached fit depends on: the model and its sampling, the checks stored with it
+# (diagnostics.py: R-hat, ESS, the LOO-PIT values and the file format), and the parsing of its
+# inputs (priors.py: the files' medians and intervals to distributions, and which techniques a
+# date knows; registry.py: the CSV files to the model and score tables), whose hashes are taken
+# over the files, so an edit to the parsing alone would otherwise return a stale fit
 _MODEL_SOURCES = ("model.py", "fit.py", "model_priors.py", "scaling_law.py", "calibration.py",
-                  "quality_check.py", "diagnostics.py")
+                  "quality_check.py", "diagnostics.py", "priors.py", "registry.py")
 
 
 # NUTS's target acceptance rate by default: with many informative models the posterior is well
@@ -175,7 +178,7 @@ def versions() -> dict[str, str]:
     import importlib.metadata as md
 
     out = {}
-    for pkg in ("forecast", "pymc", "pytensor", "nutpie", "arviz", "numpy", "pandas", "xarray"):
+    for pkg in ("forecast", "pymc", "pytensor", "nutpie", "arviz", "numpy", "pandas", "xarray", "preliz"):
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:

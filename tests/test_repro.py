@@ -119,6 +119,34 @@ def test_scenario_prior_overrides_change_the_key_and_projection_settings_do_not(
     assert engine_key(Engine(as_of=AS_OF, scenario=projection)) == base_key
 
 
+def test_an_edit_to_the_code_behind_a_fit_changes_the_key_and_other_code_does_not(tmp_path):
+    """The key hashes the model, its checks and the parsing of its inputs (a priors or registry
+    parser edit must not return a stale fit), and nothing the fit does not run."""
+    package = Path(__file__).resolve().parents[1] / "forecast"
+    copy = tmp_path / "forecast"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "import forecast.fit as f\n"
+        "assert Path(f.__file__).resolve().parent == Path(sys.argv[1], 'forecast').resolve()\n"
+        "keys = {}\n"
+        "for name in ['', 'priors.py', 'registry.py', 'model.py', 'targets.py', 'report/content.py']:\n"
+        "    if name:\n"
+        "        p = Path(sys.argv[1], 'forecast', name)\n"
+        "        p.write_text(p.read_text() + '\\n# edited\\n')\n"
+        "    f._source_hash.cache_clear()\n"
+        "    keys[name or 'none'] = f.cache_key('d', 'p', f.FitSettings(as_of=date(2025, 1, 1)))\n"
+        "print(keys)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                         check=True, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    keys = eval(out.stdout.strip().splitlines()[-1])  # a dict literal printed by the script above
+    assert len({keys["none"], keys["priors.py"], keys["registry.py"], keys["model.py"]}) == 4
+    assert keys["targets.py"] == keys["model.py"] and keys["report/content.py"] == keys["model.py"]
+
+
 def test_fit_settings_are_plain_data():
     """Everything in the key is JSON (no object reprs that could vary between runs)."""
     settings = FitSettings(as_of=AS_OF)
