@@ -537,9 +537,7 @@ def technique_table(fit: Fit, priors: Any) -> pd.DataFrame:
         elif tech.indicator == "moe" and "beta_moe" in post:
             values = 10 ** post["beta_moe"].values.ravel()
         elif tech.indicator == "training_tokens" and "gamma_tokens" in post:
-            from forecast.model_priors import token_law
-
-            ref = token_law(known).log10_multiplier_at(tech.reference_tpp)
+            ref = known.token_law().log10_multiplier_at(tech.reference_tpp)
             values = 10 ** (post["gamma_tokens"].values.ravel() * ref)
         row = {
             "id": tid,

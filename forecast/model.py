@@ -25,7 +25,7 @@ Latent capability of registry model j (DESIGN §5):
   against 20 (Besiroglu et al. 2024 refit of Hoffmann et al. 2022); gamma scales it (prior from
   `priors/overtraining.toml`). A fit as of a date before Chinchilla (2022-03-29) reads f from
   the law published by then, Kaplan et al. 2020, with that file's [before_introduction] prior
-  (`forecast.model_priors.token_law`). Missing token counts are imputed:
+  (`forecast.priors.PriorSet.token_law`). Missing token counts are imputed:
   log10 r_j ~ N(a_r + b_r * t_j, s_r).
 * D(t): piecewise linear in t with one slope per calendar year, D(t_ref) = 0. The yearly slopes
   fluctuate around a long-run rate rho_bar (the literature's decade-long average) as a stationary

@@ -6,7 +6,7 @@ moment-matched in log10 space otherwise). The technique kinds:
 * binary: a 0/1 registry indicator on the total-parameter axis (beta enters theta when used);
 * moe: the mixture-of-experts multiplier on active parameters at `reference_sparsity`;
 * tokens: the over/under-training multiplier at `reference_tpp` tokens per parameter, read
-  through the loss law in force at the prior set's date (`token_law`);
+  through the loss law in force at the prior set's date (`PriorSet.token_law`);
 * memory: quantization, a weight-bytes multiplier; not identified by benchmark scores, so it
   stays at its prior and only enters memory-budget queries.
 """
@@ -20,7 +20,6 @@ import pandas as pd
 
 from forecast.errors import UserError
 from forecast.model import ModelPriors, TechniqueSpec, decimal_year
-from forecast.scaling_law import ChinchillaLaw, LossLaw
 
 
 def _section(engine: Any, name: str) -> Any:
@@ -74,26 +73,6 @@ def technique_specs(priors: Any) -> list[TechniqueSpec]:
     return specs
 
 
-def chinchilla_law(engine: Any) -> ChinchillaLaw:
-    """The Chinchilla loss law of the engine priors' [tokens] section."""
-    return ChinchillaLaw(
-        E=float(_get(engine, "tokens", "E")), A=float(_get(engine, "tokens", "A")),
-        B=float(_get(engine, "tokens", "B")), alpha=float(_get(engine, "tokens", "alpha")),
-        beta=float(_get(engine, "tokens", "beta")),
-        reference_tpp=float(_get(engine, "tokens", "reference_tpp")),
-    )
-
-
-def token_law(priors: Any) -> LossLaw:
-    """The loss law through which the token effect is read: the Kaplan et al. 2020 law when the
-    set holds the over-training technique in its earlier form (a set `introduced_by` a date
-    before Chinchilla), otherwise the Chinchilla law of the engine priors' [tokens] section."""
-    tech = tokens_technique(priors)
-    if tech is not None and tech.earlier_form:
-        return tech.before.law(float(_get(priors.engine, "tokens", "reference_tpp")))
-    return chinchilla_law(priors.engine)
-
-
 def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
     """Numeric model priors from a prior set; link priors for every benchmark in the registry."""
     specs = technique_specs(priors)
@@ -122,7 +101,7 @@ def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
         slope[b], mid[b], ceil[b] = pick("slope"), pick("midpoint"), pick("ceiling_loss")
         family[b] = pick("family")
         upper[b] = pick("upper_slope_ratio")
-    law = token_law(priors)
+    law = priors.token_law()
     return ModelPriors(
         techniques=specs,
         correlation=corr,
@@ -162,7 +141,7 @@ def tokens_score(priors: Any, gamma: np.ndarray | None) -> np.ndarray | None:
     tech = tokens_technique(priors)
     if tech is None or gamma is None:
         return None
-    ref = token_law(priors).log10_multiplier_at(tech.reference_tpp)
+    ref = priors.token_law().log10_multiplier_at(tech.reference_tpp)
     mean, sd = tech.multiplier.log10_moments()
     return (np.asarray(gamma, dtype=float) * ref - mean) / sd
 

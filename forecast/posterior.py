@@ -100,7 +100,7 @@ class PosteriorDraws:
     pop_spread: np.ndarray  # (n,) its sd across techniques
     model_ids: list[str] = field(default_factory=list)
     theta: np.ndarray | LazyDraws | None = None  # (n, J) latent capability of registry models
-    # the loss law behind gamma's f(log10 r) (`forecast.model_priors.token_law` of the fit's priors)
+    # the loss law behind gamma's f(log10 r) (`PriorSet.token_law` of the fit's priors)
     token_law: LossLaw = field(default_factory=ChinchillaLaw)
     # AR(1) drift: the long-run slope the yearly slopes revert to and their year-to-year
     # persistence phi; None (fits made before the AR(1) drift, hand-made draws): the slope
@@ -259,9 +259,9 @@ def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
     """The draws of `fit` completed from `priors` (the set known at the fit's as-of date) for
     projecting: the size distribution of future techniques where the fit has too few fitted ones
     (`forecast.model_priors.with_population`), and the loss law through which the fit read gamma
-    (`forecast.model_priors.token_law`: the token effect is gamma f(log10 r) with f = log10 of
-    that law's parameter multiplier), so the projection reads it the same way."""
-    from forecast.model_priors import token_law, with_population
+    (`PriorSet.token_law`: the token effect is gamma f(log10 r) with f = log10 of that law's
+    parameter multiplier), so the projection reads it the same way."""
+    from forecast.model_priors import with_population
 
     draws = with_population(PosteriorDraws.from_fit(fit), priors, seed=seed)
-    return replace(draws, token_law=token_law(priors))
+    return replace(draws, token_law=priors.token_law())

@@ -1494,6 +1494,16 @@ class PriorSet:
                 kept[k] = t.known_before()
         return self._subset(kept)
 
+    def token_law(self) -> Any:
+        """The loss law through which the token effect is read: the Kaplan et al. 2020 law when
+        the set holds the over-training technique in its earlier form (a set `introduced_by` a
+        date before Chinchilla), otherwise the Chinchilla law of the engine's [tokens] section.
+        Both are `forecast.scaling_law.LossLaw`s referenced to its `reference_tpp`."""
+        earlier = next((t for t in self.techniques.values() if t.earlier_form), None)
+        if earlier is not None:
+            return earlier.before.law(self.engine.tokens.reference_tpp)
+        return self.engine.tokens.law()
+
     def without(self, ids: Iterable[str] | str) -> PriorSet:
         """The set without the named techniques (e.g. for a leave-one-out tornado)."""
         ids = [ids] if isinstance(ids, str) else list(ids)
@@ -1800,8 +1810,7 @@ def params_axis_summary(
         elif t.reference_tpp is not None:
             tpp = t.reference_tpp if tokens_per_param is None else float(tokens_per_param)
             if tpp != t.reference_tpp:
-                law = (t.before.law(priors.engine.tokens.reference_tpp) if t.earlier_form
-                       else priors.engine.tokens.law())
+                law = subset.token_law()
                 power = math.log10(law.multiplier(law_params, tpp)) / math.log10(law.multiplier(law_params, t.reference_tpp))
             row["conversion"] = f"at {tpp:g} tokens per parameter (reference {t.reference_tpp:g})"
         else:

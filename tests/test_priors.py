@@ -200,18 +200,18 @@ def test_overtraining_and_token_law(priors):
 
 
 def test_token_law_in_force_at_the_as_of_date(priors):
-    from forecast.model_priors import model_priors_from, token_law, tokens_score
+    from forecast.model_priors import model_priors_from, tokens_score
     from forecast.scaling_law import ChinchillaLaw, KaplanLaw
 
     before = priors["overtraining"].before
     assert (before.N_c, before.D_c, before.alpha_N, before.alpha_D) == (6.4e13, 1.8e13, 0.076, 0.103)
     early, late = priors.introduced_by("2022-01-01"), priors.introduced_by("2022-03-29")
-    assert isinstance(token_law(early), KaplanLaw) and token_law(early).reference_tpp == 20.0
-    assert isinstance(token_law(late), ChinchillaLaw) and token_law(late) == priors.engine.tokens.law()
+    assert isinstance(early.token_law(), KaplanLaw) and early.token_law().reference_tpp == 20.0
+    assert isinstance(late.token_law(), ChinchillaLaw) and late.token_law() == priors.engine.tokens.law()
     bench = pd.DataFrame({"benchmark": ["mmlu"], "chance": [0.25]})
-    assert model_priors_from(early, bench).law == token_law(early)
+    assert model_priors_from(early, bench).law == early.token_law()
     # the file's multiplier is the Kaplan law's m(1000) at 7e9 parameters, gamma's median 1
-    ref = token_law(early).log10_multiplier_at(1000.0)
+    ref = early.token_law().log10_multiplier_at(1000.0)
     assert before.multiplier.median == pytest.approx(10**ref, rel=1e-3)
     assert tokens_score(early, np.array([1.0]))[0] == pytest.approx(0.0, abs=0.01)
 

@@ -126,7 +126,7 @@ def test_an_edit_to_the_code_behind_a_fit_changes_the_key_and_other_code_does_no
     copy = tmp_path / "forecast"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
     script = (
-        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import json, sys; sys.path.insert(0, sys.argv[1])\n"
         "from datetime import date\n"
         "from pathlib import Path\n"
         "import forecast.fit as f\n"
@@ -138,11 +138,11 @@ def test_an_edit_to_the_code_behind_a_fit_changes_the_key_and_other_code_does_no
         "        p.write_text(p.read_text() + '\\n# edited\\n')\n"
         "    f._source_hash.cache_clear()\n"
         "    keys[name or 'none'] = f.cache_key('d', 'p', f.FitSettings(as_of=date(2025, 1, 1)))\n"
-        "print(keys)\n"
+        "print(json.dumps(keys))\n"
     )
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
                          check=True, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-    keys = eval(out.stdout.strip().splitlines()[-1])  # a dict literal printed by the script above
+    keys = json.loads(out.stdout.strip().splitlines()[-1])
     assert len({keys["none"], keys["priors.py"], keys["registry.py"], keys["model.py"]}) == 4
     assert keys["targets.py"] == keys["model.py"] and keys["report/content.py"] == keys["model.py"]
 
