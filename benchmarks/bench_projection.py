@@ -140,13 +140,19 @@ def versus_squigglepy(sizes, repeat: int, q) -> list[dict]:
 
     priors = load_priors(None)
     engine_crossing_times(priors, q, 100, seed=0)  # warm-up (first-call allocations)
+    engine_crossing_times(priors, q, 100, seed=0, compiled=True)  # and loading the kernel
     squigglepy_crossing_times(priors, q, 1000, seed=0)
     rows = []
     for n in sizes:
         te, ce, a = best_time(lambda: engine_crossing_times(priors, q, n, seed=1), repeat)
+        tk, ck, c = best_time(lambda: engine_crossing_times(priors, q, n, seed=1, compiled=True), repeat)
         ts, cs, b = best_time(lambda: squigglepy_crossing_times(priors, q, n, seed=2), repeat)
         cmp = compare_quantiles(a, b)
+        fin = np.isfinite(a)
         rows.append({"n": n, "engine_s": te, "squigglepy_s": ts, "speedup": ts / te,
+                     "compiled_s": tk, "compiled_cpu_s": ck, "compiled_speedup": ts / tk,
+                     "compiled_max_diff": float(np.max(np.abs(a[fin] - c[fin]), initial=0.0))
+                     if np.array_equal(fin, np.isfinite(c)) else float("inf"),
                      "engine_cpu_s": ce, "squigglepy_cpu_s": cs,
                      "months": int(round((q.horizon - q.start) * 12)),
                      "quantiles_agree": all(r["agree"] for r in cmp),
@@ -214,14 +220,16 @@ def squigglepy_tables(sizes, repeat: int) -> None:
          "future techniques and saturation: squigglepy draws each sample's arrivals"),
     ):
         print(f"\n## engine vs squigglepy, priors-only question (forecast.crosscheck.{name}; {what})\n")
-        print("| samples | months on the engine grid | engine s (CPU) | squigglepy s (CPU) | "
-              "squigglepy / engine | quantiles agree | median engine | median squigglepy |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| samples | months on the engine grid | engine s (CPU) | compiled engine s (CPU) | "
+              "squigglepy s (CPU) | squigglepy / engine | squigglepy / compiled | "
+              "compiled vs engine, max diff (yr) | quantiles agree | median engine | median squigglepy |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in versus_squigglepy(sizes, repeat, q):
             print(f"| {r['n']} | {r['months']} | {r['engine_s']:.3f} ({r['engine_cpu_s']:.3f}) | "
+                  f"{r['compiled_s']:.3f} ({r['compiled_cpu_s']:.3f}) | "
                   f"{r['squigglepy_s']:.3f} ({r['squigglepy_cpu_s']:.3f}) | "
-                  f"{r['speedup']:.2f}x | {r['quantiles_agree']} | {r['median_engine']:.2f} | "
-                  f"{r['median_squigglepy']:.2f} |")
+                  f"{r['speedup']:.2f}x | {r['compiled_speedup']:.2f}x | {r['compiled_max_diff']:.1e} | "
+                  f"{r['quantiles_agree']} | {r['median_engine']:.2f} | {r['median_squigglepy']:.2f} |")
 
 
 if __name__ == "__main__":

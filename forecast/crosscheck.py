@@ -116,8 +116,10 @@ EXAMPLE_QUESTION = PriorsOnlyQuestion(
 EXAMPLE_ARRIVALS_QUESTION = replace(EXAMPLE_QUESTION, arrivals=True, saturation=True)
 
 
-def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, seed: int = 0) -> np.ndarray:
-    """T* for `n` prior draws through `forecast.project.crossing_times` (decimal years, inf = never)."""
+def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, seed: int = 0,
+                          compiled: bool = False) -> np.ndarray:
+    """T* for `n` prior draws through `forecast.project.crossing_times` (decimal years, inf =
+    never), marched in NumPy blocks or, with `compiled`, by the compiled kernel."""
     rng = np.random.default_rng(seed)
     ids = question.technique_ids(priors)
     shares = question.adoption_shares(ids)
@@ -181,7 +183,8 @@ def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, see
                          new_technique_speed=question.new_technique_speed)
     settings = ProjectionSettings(horizon=question.horizon, paths_per_draw=1, seed=seed,
                                   frontier="mean", start=question.start, arrivals=question.arrivals,
-                                  max_paths=None)  # every sample, no thinning
+                                  max_paths=None,  # every sample, no thinning
+                                  compiled=compiled)
     target = Target(f"{question.benchmark}={question.score:g}", ((question.benchmark, question.score),))
     return crossing_times(draws, engine, target, Budget("params_total", question.params), settings)
 

@@ -120,15 +120,17 @@ def test_smallest_size_agrees_with_crossing_times(stochastic):
         assert np.array_equal(t <= 2030.0, sizes <= L + 1e-9)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
 @pytest.mark.parametrize(("rate", "walk", "saturation", "axis", "frontier"), [
     (0.0, 0.0, np.inf, "params_total", "release"),
     (1.5, 0.2, np.inf, "params_total", "release"),
     (3.0, 0.3, 0.8, "memory_bytes", "release"),
     (1.5, 0.2, np.inf, "params_total", "mean"),
 ])
-def test_early_exit_march_equals_the_full_grid(rate, walk, saturation, axis, frontier):
+def test_early_exit_march_equals_the_full_grid(rate, walk, saturation, axis, frontier, compiled):
     """`crossing_times` marches in blocks and stops paths once crossed; on the same draws the
-    first crossing on the full month grid gives the same dates, bit for bit."""
+    first crossing on the full month grid gives the same dates, bit for bit. The compiled march
+    walks each path month by month and gives them to rounding."""
     from dataclasses import replace
 
     from forecast.project import first_crossing, simulate_paths
@@ -136,7 +138,8 @@ def test_early_exit_march_equals_the_full_grid(rate, walk, saturation, axis, fro
     d = make_draws(n=300, beta=0.3, drift_rate=0.15, walk_sd=walk, jitter=0.3,
                    release_log_rate=-2.0, quality_sd=0.3, seed=4)
     e = replace(make_engine(n=300, rate=rate), saturation=np.full(300, saturation))
-    s = ProjectionSettings(horizon=2040.0, paths_per_draw=3, seed=11, frontier=frontier)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=3, seed=11, frontier=frontier,
+                           compiled=compiled)
     budget = Budget(axis, 2e9 if axis == "memory_bytes" else 1e9, bits=4.0 if axis == "memory_bytes" else None)
     for y in (0.55, 0.70, 0.85):
         target = Target(f"mmlu={y}", (("mmlu", y),))
@@ -145,7 +148,11 @@ def test_early_exit_march_equals_the_full_grid(rate, walk, saturation, axis, fro
         paths = simulate_paths(d, e, budget.axis, s, bits=budget.bits)
         E = np.random.default_rng(s.seed + 1).exponential(size=len(paths.draw))
         dense = first_crossing(paths, budget.log10_params, theta_star, noise, s, E)
-        np.testing.assert_array_equal(marched, dense)
+        if compiled:
+            np.testing.assert_array_equal(np.isfinite(marched), np.isfinite(dense))
+            np.testing.assert_allclose(marched, dense, rtol=0, atol=1e-9)
+        else:
+            np.testing.assert_array_equal(marched, dense)
         assert np.isfinite(dense).any() or y == 0.85  # the cases cross at all
 
 
@@ -231,9 +238,9 @@ def test_mean_reverting_drift_has_the_ou_mean_and_variance():
 
 
 def test_mean_reverting_drift_blocks_equal_the_full_grid():
-    """The early-exit march carries the AR(1) state from block to block: the same answer as
-    evaluating every month at once."""
-    from forecast.project import first_crossing, march_crossings, PathSimulator
+    """The early-exit marches carry the AR(1) state from block to block (NumPy) and month to
+    month (compiled): the same answer as evaluating every month at once."""
+    from forecast.project import PathSimulator, first_crossing, march_crossings, march_crossings_compiled
 
     d = make_draws(n=300, beta=0.3, drift_rate=0.3, walk_sd=0.1, long_run=0.1, persistence=0.5,
                    jitter=0.2, release_log_rate=0.5, seed=4)
@@ -245,8 +252,57 @@ def test_mean_reverting_drift_blocks_equal_the_full_grid():
     E = np.random.default_rng(1).exponential(size=full.P)
     grid = first_crossing(full.block(np.arange(full.P), 0, full.n_months), 9.0, theta_star, noise, s, E)
     marched = march_crossings(PathSimulator(d, e, "params_total", s), 9.0, theta_star, noise, s, E)
+    compiled = march_crossings_compiled(PathSimulator(d, e, "params_total", s), 9.0, theta_star, noise, s, E)
     assert np.isfinite(grid).mean() > 0.3
     assert np.array_equal(grid, marched)
+    np.testing.assert_array_equal(np.isfinite(grid), np.isfinite(compiled))
+    np.testing.assert_allclose(compiled, grid, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("frontier", ["release", "mean"])
+@pytest.mark.parametrize("axis", ["params_total", "params_active", "memory_bytes"])
+def test_the_compiled_march_equals_the_grid_with_every_term(frontier, axis):
+    """Every term of mu(T) and V(T) at once: two techniques on adoption curves and one without,
+    MoE through kappa, the token effect, an AR(1) drift with noise, future techniques, a soft
+    ceiling and quantization retention; the compiled march and the NumPy grid agree."""
+    from dataclasses import replace
+
+    from forecast.project import PathSimulator, first_crossing, march_crossings_compiled
+
+    n = 200
+    rng = np.random.default_rng(5)
+    base = make_draws(n=n, beta=0.3, drift_rate=0.1, walk_sd=0.15, long_run=0.08, persistence=0.6,
+                      jitter=0.2, release_log_rate=-1.0, quality_sd=0.25, org_sd=0.1, noise=0.02,
+                      spread=0.1, seed=6)
+    d = replace(
+        base,
+        techniques=["curve_now", "curve_later", "always"],
+        beta=np.column_stack([base.beta[:, 0], 0.2 + 0.05 * rng.standard_normal(n), np.full(n, 0.1)]),
+        adoption_tech=["curve_now", "curve_later", "mixture_of_experts"],
+        adoption_mid=np.column_stack([np.full(n, 1.0), np.full(n, 4.0), np.full(n, 2.5)])
+        + 0.3 * rng.standard_normal((n, 3)),
+        adoption_speed=np.exp(np.log(1.5) + 0.3 * rng.standard_normal((n, 3))),
+        adoption_max=rng.uniform(0.5, 0.95, (n, 3)),
+        kappa=0.6 + 0.1 * rng.standard_normal(n),
+        gamma=1.0 + 0.2 * rng.standard_normal(n),
+        release_size_slope=-0.3 + 0.05 * rng.standard_normal(n),
+        release_size_curve=np.full(n, -0.2),
+    )
+    e = replace(make_engine(n=n, rate=2.5, lag=1.5), saturation=rng.uniform(1.0, 3.0, n))
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=3, seed=8, frontier=frontier)
+    bits = 4.0 if axis == "memory_bytes" else None
+    L = np.log10(2e9 * 8 / 4) if axis == "memory_bytes" else 9.3
+    for y in (0.6, 0.75, 0.9):
+        theta_star, noise = required_theta(d, Target(f"mmlu={y}", (("mmlu", y),)))
+        full = PathSimulator(d, e, axis, s, bits=bits)
+        E = np.random.default_rng(2).exponential(size=full.P)
+        grid = first_crossing(full.block(np.arange(full.P), 0, full.n_months), L, theta_star,
+                              noise, s, E)
+        marched = march_crossings_compiled(PathSimulator(d, e, axis, s, bits=bits), L, theta_star,
+                                           noise, s, E)
+        np.testing.assert_array_equal(np.isfinite(marched), np.isfinite(grid))
+        np.testing.assert_allclose(marched, grid, rtol=0, atol=1e-9)
+        assert 0.0 < np.isfinite(grid).mean() or y == 0.9
 
 
 def test_paths_until_a_date_are_the_full_grids_first_months():

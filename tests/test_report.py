@@ -330,7 +330,8 @@ def test_report_without_backtest_says_so_and_shows_no_scores(small_engine, tmp_p
 
 @pytest.mark.slow
 def test_headline_equals_engine_when(small_engine):
-    """The report's shared-futures projection gives exactly what `Engine.when` gives."""
+    """The report's shared-futures projection (compiled march) gives what `Engine.when` gives
+    (NumPy blocks): the same dates to 1e-9 years, the same quantile dates."""
     from forecast.report.content import HORIZON
     from forecast.report.projector import Projector, when_result
 
@@ -339,7 +340,8 @@ def test_headline_equals_engine_when(small_engine):
         spec = parse_budget(budget)
         mine = when_result(small_engine, projector, target, spec.budget)
         theirs = small_engine.when(target, params=spec.params, memory=spec.memory, bits=spec.bits)
-        np.testing.assert_array_equal(mine.samples, theirs.samples)
+        np.testing.assert_array_equal(np.isfinite(mine.samples), np.isfinite(theirs.samples))
+        np.testing.assert_allclose(mine.samples, theirs.samples, rtol=0, atol=1e-9)
         assert mine.quantiles == theirs.quantiles
 
 
