@@ -48,6 +48,7 @@ mu(T, L) >= theta*, linear between month boundaries (used for closed-form checks
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -293,6 +294,7 @@ class PathSimulator:
             self.W_at = (slope_start - self.anchor)[self.draw] + gap_sd[self.draw] * xi
         else:
             self.drift_start = draws.drift_level + np.maximum(rate, 0.0) * gap
+        self.W_start = self.W_at.copy()  # the drift state at the start (`block` advances W_at)
 
     # ------------------------------------------------------------------ known terms, per draw
     def _known(self, d: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -342,13 +344,27 @@ class PathSimulator:
     def kernel_arguments(self, L: float, theta_star: np.ndarray, noise: np.ndarray,
                          settings: ProjectionSettings, exp_draws: np.ndarray) -> tuple:
         """The arguments of `forecast.crossing_kernel.march` for these futures, budget log10
-        size `L`, target theta* and noise per draw and Exp(1) thresholds per path."""
+        size `L`, target theta* and noise per draw and Exp(1) thresholds per path (the parts
+        that depend on the futures alone are built once, `_kernel_futures`)."""
+        head, known, drift, arrivals, release = self._kernel_futures
+        nodes, weights = np.polynomial.legendre.leggauss(settings.quad_nodes)
+        w = settings.size_window
+        question = (np.ascontiguousarray(theta_star, dtype=np.float64),
+                    np.ascontiguousarray(noise, dtype=np.float64),
+                    np.ascontiguousarray(exp_draws, dtype=np.float64))
+        return (*head, float(L), settings.frontier == "release", *known, *drift, *arrivals,
+                *question, *release, L - w * (1 - nodes) / 2.0, weights * w / 2.0)
+
+    @functools.cached_property
+    def _kernel_futures(self) -> tuple[tuple, ...]:
+        """The kernel's arguments that depend on the futures alone, in its order: (edges, draw,
+        t_ref), the known techniques and tokens, the drift, the future techniques (per path,
+        compressed rows) with the ceiling and retention, and the release process."""
         draws, engine = self.draws, self.engine
         n = draws.n
-        f8 = np.float64
 
         def arr(x: object, shape: tuple[int, ...] | None = None) -> np.ndarray:
-            a = np.ascontiguousarray(x, dtype=f8)
+            a = np.ascontiguousarray(x, dtype=np.float64)
             return a.reshape(shape) if shape is not None else a
 
         A = len(draws.adoption_tech)
@@ -362,50 +378,41 @@ class PathSimulator:
         if draws.gamma is not None:
             gx, gy = draws.token_law.log10_multiplier_table()
             gh_z, gh_w = np.polynomial.hermite_e.hermegauss(9)
-            gh_w = gh_w / gh_w.sum()
             token = (arr(draws.gamma), arr(draws.tpp_intercept), arr(draws.tpp_trend),
-                     arr(draws.tpp_sd), gh_z, gh_w, float(gx[0]), float(gx[1] - gx[0]), arr(gy))
+                     arr(draws.tpp_sd), gh_z, gh_w / gh_w.sum(), float(gx[0]), float(gx[1] - gx[0]),
+                     arr(gy))
         else:
             empty = np.zeros(0)
             token = (empty, empty, empty, empty, empty, empty, 0.0, 1.0, np.zeros(2))
+        known = (arr(draws.beta, (n, len(draws.techniques))), tech_adoption,
+                 arr(draws.adoption_speed, (n, A)), arr(draws.adoption_mid, (n, A)),
+                 arr(draws.adoption_max, (n, A)), moe_adoption, arr(moe_shift), *token,
+                 arr(draws.quality_sd**2 + draws.org_sd**2))
         zeros = np.zeros(n)
         if self.mean_reverting:
-            drift = (True, arr(self.W_at), arr(self.dW), arr(self.decay), arr(self.step_scale),
-                     arr(self.anchor), arr(draws.drift_rate), arr(draws.drift_walk_sd))
+            reverting = (arr(self.decay), arr(self.step_scale), arr(self.anchor))
         else:
-            drift = (False, arr(self.W_at), arr(self.dW), zeros, zeros, zeros,
-                     arr(draws.drift_rate), arr(draws.drift_walk_sd))
-        # future techniques, per path in date order (compressed rows)
+            reverting = (zeros, zeros, zeros)
+        drift = (self.mean_reverting, arr(self.W_start), arr(self.dW), *reverting,
+                 arr(draws.drift_rate), arr(draws.drift_walk_sd), arr(self.drift_start))
         if self.arrivals:
             rows = np.concatenate([a[0] for a in self.arrivals])
-            t_arr = np.concatenate([a[1] for a in self.arrivals])
-            size = np.concatenate([a[2] for a in self.arrivals])
             order = np.argsort(rows, kind="stable")  # the kernel puts each path's in date order
-            rows, t_arr, size = rows[order], t_arr[order], size[order]
+            rows = rows[order]
+            t_arr = np.concatenate([a[1] for a in self.arrivals])[order]
+            size = np.concatenate([a[2] for a in self.arrivals])[order]
         else:
             rows, t_arr, size = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
         ptr = np.zeros(self.P + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=self.P), out=ptr[1:])
-        nodes, weights = np.polynomial.legendre.leggauss(settings.quad_nodes)
-        w = settings.size_window
-        retention = arr(self.retention) if self.retention is not None else zeros
-        return (
-            arr(self.edges), self.draw.astype(np.int64), float(draws.t_ref), float(L),
-            settings.frontier == "release",
-            arr(draws.beta, (n, len(draws.techniques))), tech_adoption,
-            arr(draws.adoption_speed, (n, A)), arr(draws.adoption_mid, (n, A)),
-            arr(draws.adoption_max, (n, A)), moe_adoption, arr(moe_shift),
-            *token,
-            arr(draws.quality_sd**2 + draws.org_sd**2),
-            *drift, arr(self.drift_start),
-            ptr, arr(t_arr), arr(size), arr(self.amax), float(engine.new_technique_speed),
-            arr(engine.adoption_lag), arr(engine.saturation), retention,
-            arr(theta_star), arr(noise), arr(exp_draws),
-            arr(draws.release_log_rate), arr(draws.release_growth),
-            float(draws.data_end + engine.release_growth_years),
-            arr(draws.release_size_slope), arr(draws.release_size_curve),
-            arr(L - w * (1 - nodes) / 2.0), arr(weights * w / 2.0),
-        )
+        arrivals = (ptr, arr(t_arr), arr(size), arr(self.amax), float(engine.new_technique_speed),
+                    arr(engine.adoption_lag), arr(engine.saturation),
+                    arr(self.retention) if self.retention is not None else zeros)
+        release = (arr(draws.release_log_rate), arr(draws.release_growth),
+                   float(draws.data_end + engine.release_growth_years),
+                   arr(draws.release_size_slope), arr(draws.release_size_curve))
+        head = (arr(self.edges), self.draw.astype(np.int64), float(draws.t_ref))
+        return head, known, drift, arrivals, release
 
     # ------------------------------------------------------------------ one block
     def block(self, rows: np.ndarray, i0: int, i1: int) -> _Paths:
@@ -588,8 +595,13 @@ def crossing_times(
     theta_star, noise = required_theta(draws, target)
     sim = PathSimulator(draws, engine, budget.axis, settings, bits=budget.bits)
     E = np.random.default_rng(settings.seed + 1).exponential(size=sim.P)
-    march = march_crossings_compiled if settings.compiled else march_crossings
-    return march(sim, budget.log10_params, theta_star, noise, settings, E)
+    return marcher(settings)(sim, budget.log10_params, theta_star, noise, settings, E)
+
+
+def marcher(settings: ProjectionSettings):
+    """The first-crossing march `settings.compiled` selects: `march_crossings_compiled` or
+    `march_crossings` (the same signature and dates, to 1e-12 years)."""
+    return march_crossings_compiled if settings.compiled else march_crossings
 
 
 FIRST_BLOCK_MONTHS = 6

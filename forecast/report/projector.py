@@ -25,7 +25,7 @@ import numpy as np
 from forecast.errors import UserError
 from forecast.model import decimal_year, year_to_date
 from forecast.project import (Budget, EngineDraws, PathSimulator, ProjectionSettings, Target,
-                              march_crossings_compiled, required_theta)
+                              marcher, required_theta)
 
 
 def thin_indices(n: int, max_draws: int | None) -> np.ndarray:
@@ -56,7 +56,7 @@ class Projector:
     def __init__(self, draws: Any, engine_draws: EngineDraws, settings: ProjectionSettings) -> None:
         self.draws = draws
         self.engine_draws = engine_draws
-        self.settings = settings
+        self.settings = replace(settings, compiled=True)  # many questions in one process
         self._futures: dict[tuple[str, float | None], PathSimulator] = {}
         self._exp: np.ndarray | None = None
 
@@ -92,7 +92,8 @@ class Projector:
         theta_star, noise = required_theta(futures.draws, target)
         if self._exp is None or len(self._exp) != futures.P:
             self._exp = np.random.default_rng(self.settings.seed + 1).exponential(size=futures.P)
-        return march_crossings_compiled(futures, budget.log10_params, theta_star, noise, self.settings, self._exp)
+        return marcher(self.settings)(futures, budget.log10_params, theta_star, noise, self.settings,
+                                      self._exp)
 
     @property
     def start(self) -> date:
