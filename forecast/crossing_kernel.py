@@ -6,8 +6,10 @@ and `forecast.project.first_crossing` finds crossings on a grid of every month t
 `march_crossings` does it in NumPy blocks of months with early exit. This kernel finds the same
 crossings one path at a time, month by month, and leaves a path at the month it crosses: the
 work is the months before each crossing, not the whole grid, without NumPy's per-block
-overhead. The report uses it (many questions in one process); a single `forecast when` does not,
-since loading Numba costs a new process about 0.4 s.
+overhead. The posterior draws are split into runs that Numba's threads take in turn; a draw's
+paths stay in one run, so the known terms computed for the draw serve all of them. The report
+uses it (many questions in one process); a single `forecast when` does not, since loading Numba
+costs a new process about 0.4 s.
 
 For path p (posterior draw d) at month edge T_m = start + m/12 it forms, as the module docstring
 of `forecast.project` states them,
@@ -20,7 +22,9 @@ since the start (trapezoids of max(slope, 0) per month), J, V_J the future techn
 and g the soft ceiling. Logistic adoption curves are carried by recurrence: with
 q(T) = exp(-v (T - c)), sigma(v (T - c)) = 1 / (1 + q) and q(T + 1/12) = q(T) exp(-v/12), one
 multiplication per curve and month instead of an exponential (relative error about m ulp after
-m months; the NumPy grid evaluates each month directly, and the two agree to about 1e-12 years).
+m months; the NumPy grid evaluates each month directly). Sums are compiled with reassociation
+(`FASTMATH`), so they may add in another order than NumPy does; the two agree to about 1e-12
+years.
 
 Frontiers:
 * "release": the monthly hazard h(T) = sum_q w_q exp(log rate(T, x_q)) Phi((x_q + mu(T) - L -
@@ -42,8 +46,25 @@ SQRT_HALF = math.sqrt(0.5)
 
 
 @numba.njit(cache=True)
+def place_kth(ptr, k, rows, t, size, t_out, size_out):
+    """Write each path's k-th future technique (paths `rows`, dates `t`, sizes `size`) to
+    position ptr[row] + k of `t_out` and `size_out` (a path's techniques grouped together;
+    NumPy's fancy assignment did the same at about twice the time)."""
+    for i in range(rows.shape[0]):
+        at = ptr[rows[i]] + k
+        t_out[at] = t[i]
+        size_out[at] = size[i]
+
+
+# reassociation (so the sums over future techniques vectorise), contraction into fused
+# multiply-adds and reciprocals, but no "no infinities" or "no NaNs" assumptions: +inf marks a
+# path that never crosses and an absent saturation ceiling
+FASTMATH = {"reassoc", "contract", "arcp", "nsz"}
+
+
+@numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def march(
-    edges, draw, t_ref, L, release_frontier,
+    edges, draw_ptr, t_ref, L, release_frontier,
     # known techniques and tokens (per draw)
     beta, tech_adoption, ad_speed, ad_mid, ad_max, moe_adoption, moe_shift,
     gamma, tpp_a, tpp_b, tpp_s, gh_z, gh_w, law_lo, law_step, law_y,
@@ -55,174 +76,193 @@ def march(
     saturation, retention,
     # target and release frontier
     theta_star, noise, E, r0, rg, t_growth, c1, c2, xq, wq,
+    # how many runs of draws Numba's threads share
+    n_chunks,
 ):
-    """First-crossing year per path (module docstring); +inf when none by the last edge."""
-    P = draw.shape[0]
+    """First-crossing year per path (module docstring); +inf when none by the last edge.
+
+    Draw d's paths are draw_ptr[d]..draw_ptr[d + 1] - 1. The draws are split into `n_chunks`
+    runs that Numba's threads take in turn; a path's date depends on its own draws alone, so
+    the answer does not depend on the chunks or the threads."""
     n = beta.shape[0]
+    P = draw_ptr[n]
     M = edges.shape[0] - 1
-    dt = 1.0 / 12.0
     K = beta.shape[1]
     Q = xq.shape[0]
-    walk = dW.shape[1] > 0
     out = np.full(P, np.inf)
-    # the known terms depend on the draw only: filled month by month as paths need them, the
-    # adoption logistics carried per draw (q) from the last month filled (`filled`)
-    known_mean = np.empty((n, M + 1))
-    known_var = np.empty((n, M + 1))
-    filled = np.full(n, -1)
-    q = np.zeros((n, K + 1))
-    r = np.zeros((n, K + 1))
-    # each technique's adoption ceiling per draw (1 for a technique without a curve, whose q
-    # stays 0)
-    amax_tech = np.ones((n, K))
-    has_tokens = gamma.shape[0] > 0
-    law_top = law_y.shape[0] - 1.0
     n_arr_max = 0
     for p in range(P):
         n_arr_max = max(n_arr_max, arr_ptr[p + 1] - arr_ptr[p])
-    t_on = np.empty(n_arr_max)
-    s_on = np.empty(n_arr_max)
-    q_on = np.empty(n_arr_max)
-    A_on = np.empty(n_arr_max)
-    rate_q = np.empty(Q)
+    dt = 1.0 / 12.0
+    walk = dW.shape[1] > 0
+    has_tokens = gamma.shape[0] > 0
+    law_top = law_y.shape[0] - 1.0
     r_new = math.exp(-new_speed * dt)
-    for p in range(P):
-        d = draw[p]
-        if filled[d] < 0:
+    n_chunks = min(n, n_chunks)
+    for c in numba.prange(n_chunks):
+        # scratch of one chunk: the draw's known terms by month, its adoption logistics, the
+        # path's future techniques in date order
+        known_mean = np.empty(M + 1)
+        known_var = np.empty(M + 1)
+        q = np.zeros(K + 1)
+        r = np.zeros(K + 1)
+        amax_tech = np.ones(K)
+        t_on = np.empty(n_arr_max)
+        s_on = np.empty(n_arr_max)
+        q_on = np.empty(n_arr_max)
+        rate_q = np.empty(Q)
+        for d in range(c * n // n_chunks, (c + 1) * n // n_chunks):
+            # draw d: its known terms are filled month by month as its paths need them
+            # (`filled`: the last month filled)
+            filled = -1
             for k in range(K + 1):
+                q[k] = 0.0
+                r[k] = 0.0
                 a = tech_adoption[k] if k < K else moe_adoption
+                if k < K:
+                    amax_tech[k] = 1.0  # a technique without a curve: q stays 0
                 if a >= 0:
-                    # x >= -700 keeps q finite: a curve that far below its midpoint is 0 to
-                    # machine precision either way
+                    # x >= -700 keeps q finite: a curve that far below its midpoint is 0 to machine
+                    # precision either way
                     x = max(ad_speed[d, a] * (edges[0] - t_ref - ad_mid[d, a]), -700.0)
-                    q[d, k] = math.exp(-x)
-                    r[d, k] = math.exp(-ad_speed[d, a] * dt)
+                    q[k] = math.exp(-x)
+                    r[k] = math.exp(-ad_speed[d, a] * dt)
                     if k < K:
-                        amax_tech[d, k] = ad_max[d, a]
-        cap = saturation[d]
-        capped = math.isfinite(cap)
-        # this path's future techniques in date order (insertion sort of a short list)
-        a0 = arr_ptr[p]
-        n_arr = arr_ptr[p + 1] - a0
-        for j in range(n_arr):
-            t, s = arr_t[a0 + j], arr_size[a0 + j]
-            i = j
-            while i > 0 and t_on[i - 1] > t:
-                t_on[i] = t_on[i - 1]
-                s_on[i] = s_on[i - 1]
-                i -= 1
-            t_on[i] = t
-            s_on[i] = s
-        n_on = 0  # arrivals dated at or before the current month edge
-        amax = new_amax[d]
-        lag = new_lag[d]
-        if release_frontier:
-            for i in range(Q):
-                z = xq[i] - 10.0
-                rate_q[i] = wq[i] * math.exp(c1[d] * z + c2[d] * z * z)
-        W = W0[p]
-        slope = max(anchor[d] + W, 0.0) if mean_reverting else max(rate[d] + walk_sd[d] * W, 0.0)
-        rise = 0.0
-        H = 0.0
-        h_prev = 0.0
-        prev_level = 0.0
-        base0 = 0.0
-        level0 = 0.0
-        for m in range(M + 1):
-            T = edges[m]
-            if filled[d] < m:
-                # known techniques and tokens at T for draw d (module docstring); the
-                # adoption logistics one month on first (q holds exp(-x) at the last month filled)
-                if m > 0:
-                    for k in range(K + 1):
-                        q[d, k] *= r[d, k]
-                mean = 0.0
-                var = 0.0
-                for k in range(K):
-                    a_k = amax_tech[d, k] / (1.0 + q[d, k])
-                    b = beta[d, k]
-                    mean += a_k * b
-                    var += a_k * (1.0 - a_k) * b * b
-                if moe_adoption >= 0:
-                    a_k = ad_max[d, moe_adoption] / (1.0 + q[d, K])
-                    s = moe_shift[d]
-                    mean += a_k * s
-                    var += a_k * (1.0 - a_k) * s * s
-                if has_tokens:
-                    mu_r = tpp_a[d] + tpp_b[d] * (T - t_ref)
-                    f1 = 0.0
-                    f2 = 0.0
-                    for i in range(gh_z.shape[0]):
-                        pos = min(max((mu_r + gh_z[i] * tpp_s[d] - law_lo) / law_step, 0.0), law_top)
-                        j = min(int(math.floor(pos)), law_y.shape[0] - 2)
-                        w = pos - j
-                        f = law_y[j] * (1.0 - w) + law_y[j + 1] * w
-                        f1 += gh_w[i] * f
-                        f2 += gh_w[i] * f * f
-                    g = gamma[d]
-                    mean += g * f1
-                    var += g * g * max(f2 - f1 * f1, 0.0)
-                known_mean[d, m] = mean
-                known_var[d, m] = var
-                filled[d] = m
-            if m == 0:
-                base0 = known_mean[d, 0]
-                level0 = base0 + drift_start[d] + retention[d]
-            else:
-                # the drift one month on (trapezoid of the non-negative slope)
-                if walk:
-                    if mean_reverting:
-                        W = decay[d] * W + step_scale[d] * dW[p, m - 1]
-                    else:
-                        W = W + dW[p, m - 1]
-                elif mean_reverting:
-                    W = decay[d] * W
-                new_slope = max(anchor[d] + W, 0.0) if mean_reverting else max(rate[d] + walk_sd[d] * W, 0.0)
-                rise += 0.5 * (slope + new_slope) * dt
-                slope = new_slope
-                for j in range(n_on):
-                    q_on[j] *= r_new
-            while n_on < n_arr and t_on[n_on] <= T:
-                q_on[n_on] = math.exp(-new_speed * (T - t_on[n_on] - lag))
-                n_on += 1
-            for j in range(n_on):  # elementwise (vectorisable), then the sums
-                A_on[j] = amax / (1.0 + q_on[j])
-            jump = 0.0
-            jump_var = 0.0
-            for j in range(n_on):
-                a_j = A_on[j]
-                s = s_on[j]
-                jump += a_j * s
-                jump_var += a_j * (1.0 - a_j) * s * s
-            gain = known_mean[d, m] - base0 + rise + jump
-            if capped and gain > 0.0:
-                gain = cap * (1.0 - math.exp(-gain / cap))
-            gap = level0 + gain - theta_star[d]  # mu(T) - L - theta*
+                        amax_tech[k] = ad_max[d, a]
+            cap = saturation[d]
+            capped = math.isfinite(cap)
+            amax = new_amax[d]
+            lag = new_lag[d]
             if release_frontier:
-                sd = math.sqrt(known_var[d, m] + base_var[d] + jump_var + noise[d] * noise[d])
-                h = 0.0
                 for i in range(Q):
-                    h += rate_q[i] * 0.5 * math.erfc(-(xq[i] + gap) / sd * SQRT_HALF)
-                h *= math.exp(r0[d] + rg[d] * (min(T, t_growth) - t_ref))
-                if m > 0:
-                    H_new = H + 0.5 * (h_prev + h)
-                    if H_new >= E[p]:
-                        frac = (E[p] - H) / (H_new - H if H_new > H else 1.0)
-                        out[p] = edges[m - 1] + frac * (edges[m] - edges[m - 1])
-                        break
-                    H = H_new
-                elif E[p] <= 0.0:
-                    out[p] = T
-                    break
-                h_prev = h
-            else:
-                level = L + gap
-                if level >= 0.0:
+                    z = xq[i] - 10.0
+                    rate_q[i] = wq[i] * math.exp(c1[d] * z + c2[d] * z * z)
+            above = theta_star[d] == np.inf  # the target above the ceiling: level -inf, hazard 0
+            for p in range(draw_ptr[d], draw_ptr[d + 1]):
+                if above and (not release_frontier or E[p] > 0.0):
+                    continue  # never crosses (`forecast.project.can_cross`)
+                # this path's future techniques in date order (insertion sort of a short list)
+                a0 = arr_ptr[p]
+                n_arr = arr_ptr[p + 1] - a0
+                for j in range(n_arr):
+                    t, s = arr_t[a0 + j], arr_size[a0 + j]
+                    i = j
+                    while i > 0 and t_on[i - 1] > t:
+                        t_on[i] = t_on[i - 1]
+                        s_on[i] = s_on[i - 1]
+                        i -= 1
+                    t_on[i] = t
+                    s_on[i] = s
+                n_on = 0  # arrivals dated at or before the current month edge
+                W = W0[p]
+                slope = max(anchor[d] + W, 0.0) if mean_reverting else max(rate[d] + walk_sd[d] * W, 0.0)
+                rise = 0.0
+                H = 0.0
+                h_prev = 0.0
+                prev_level = 0.0
+                base0 = 0.0
+                level0 = 0.0
+                for m in range(M + 1):
+                    T = edges[m]
+                    if filled < m:
+                        # known techniques and tokens at T (module docstring); the adoption logistics
+                        # one month on first (q holds exp(-x) at the last month filled)
+                        if m > 0:
+                            for k in range(K + 1):
+                                q[k] *= r[k]
+                        mean = 0.0
+                        var = 0.0
+                        for k in range(K):
+                            a_k = amax_tech[k] / (1.0 + q[k])
+                            b = beta[d, k]
+                            mean += a_k * b
+                            var += a_k * (1.0 - a_k) * b * b
+                        if moe_adoption >= 0:
+                            a_k = ad_max[d, moe_adoption] / (1.0 + q[K])
+                            s = moe_shift[d]
+                            mean += a_k * s
+                            var += a_k * (1.0 - a_k) * s * s
+                        if has_tokens:
+                            mu_r = tpp_a[d] + tpp_b[d] * (T - t_ref)
+                            f1 = 0.0
+                            f2 = 0.0
+                            for i in range(gh_z.shape[0]):
+                                pos = min(max((mu_r + gh_z[i] * tpp_s[d] - law_lo) / law_step, 0.0), law_top)
+                                j = min(int(math.floor(pos)), law_y.shape[0] - 2)
+                                w = pos - j
+                                f = law_y[j] * (1.0 - w) + law_y[j + 1] * w
+                                f1 += gh_w[i] * f
+                                f2 += gh_w[i] * f * f
+                            g = gamma[d]
+                            mean += g * f1
+                            var += g * g * max(f2 - f1 * f1, 0.0)
+                        known_mean[m] = mean
+                        known_var[m] = var
+                        filled = m
                     if m == 0:
-                        out[p] = T
+                        base0 = known_mean[0]
+                        level0 = base0 + drift_start[d] + retention[d]
                     else:
-                        frac = -prev_level / (level - prev_level) if level != prev_level else 0.0
-                        out[p] = edges[m - 1] + frac * (edges[m] - edges[m - 1])
-                    break
-                prev_level = level
+                        # the drift one month on (trapezoid of the non-negative slope)
+                        if walk:
+                            if mean_reverting:
+                                W = decay[d] * W + step_scale[d] * dW[p, m - 1]
+                            else:
+                                W = W + dW[p, m - 1]
+                        elif mean_reverting:
+                            W = decay[d] * W
+                        new_slope = max(anchor[d] + W, 0.0) if mean_reverting else max(rate[d] + walk_sd[d] * W, 0.0)
+                        rise += 0.5 * (slope + new_slope) * dt
+                        slope = new_slope
+                    # the future techniques: those arrived before T one month on (q_on holds exp(-x)
+                    # at the previous edge), then those arrived by T
+                    step = r_new if m > 0 else 1.0
+                    jump = 0.0
+                    jump_var = 0.0
+                    for j in range(n_on):
+                        q_j = q_on[j] * step
+                        q_on[j] = q_j
+                        a_j = amax / (1.0 + q_j)
+                        s = s_on[j]
+                        jump += a_j * s
+                        jump_var += a_j * (1.0 - a_j) * s * s
+                    while n_on < n_arr and t_on[n_on] <= T:
+                        q_j = math.exp(-new_speed * (T - t_on[n_on] - lag))
+                        q_on[n_on] = q_j
+                        a_j = amax / (1.0 + q_j)
+                        s = s_on[n_on]
+                        jump += a_j * s
+                        jump_var += a_j * (1.0 - a_j) * s * s
+                        n_on += 1
+                    gain = known_mean[m] - base0 + rise + jump
+                    if capped and gain > 0.0:
+                        gain = cap * (1.0 - math.exp(-gain / cap))
+                    gap = level0 + gain - theta_star[d]  # mu(T) - L - theta*
+                    if release_frontier:
+                        sd = math.sqrt(known_var[m] + base_var[d] + jump_var + noise[d] * noise[d])
+                        h = 0.0
+                        for i in range(Q):
+                            h += rate_q[i] * 0.5 * math.erfc(-(xq[i] + gap) / sd * SQRT_HALF)
+                        h *= math.exp(r0[d] + rg[d] * (min(T, t_growth) - t_ref))
+                        if m > 0:
+                            H_new = H + 0.5 * (h_prev + h)
+                            if H_new >= E[p]:
+                                frac = (E[p] - H) / (H_new - H if H_new > H else 1.0)
+                                out[p] = edges[m - 1] + frac * (edges[m] - edges[m - 1])
+                                break
+                            H = H_new
+                        elif E[p] <= 0.0:
+                            out[p] = T
+                            break
+                        h_prev = h
+                    else:
+                        level = L + gap
+                        if level >= 0.0:
+                            if m == 0:
+                                out[p] = T
+                            else:
+                                frac = -prev_level / (level - prev_level) if level != prev_level else 0.0
+                                out[p] = edges[m - 1] + frac * (edges[m] - edges[m - 1])
+                            break
+                        prev_level = level
     return out

@@ -247,7 +247,9 @@ class PathSimulator:
         self.next_month = np.zeros(P, dtype=int)
 
         # future techniques: compound Poisson arrivals after the as-of date
+        # (rows, dates, sizes) of every path's k-th future technique, k = 0, 1, ...
         self.arrivals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.arrival_counts = np.zeros(P, dtype=np.int64)  # future techniques per path
         arrival_start = max(draws.as_of, start)
         span = max(settings.horizon - arrival_start, 0.0)
         if settings.arrivals and span > 0:
@@ -257,14 +259,17 @@ class PathSimulator:
                     f"{np.median(expected):.3g} future techniques per simulated future (arrival "
                     f"rate {np.median(engine.arrival_rate):.3g} a year); at most "
                     f"{MAX_ARRIVALS_PER_PATH} are supported", key="engine.arrivals.rate")
-            counts = rng.poisson(expected)
-            # the k-th arrival of every path that has more than k arrivals (work ~ sum of counts)
-            for k in range(int(counts.max(initial=0))):
-                rows = np.flatnonzero(counts > k)
+            self.arrival_counts = rng.poisson(expected)
+            # the k-th arrival of every path that has more than k arrivals, k = 0, 1, ... (the
+            # rows of k + 1 are filtered from those of k: work ~ the sum of the counts)
+            rows, k = np.flatnonzero(self.arrival_counts > 0), 0
+            while rows.size:
                 d = self.draw[rows]
                 t_arr = arrival_start + rng.uniform(0, span, len(rows))
                 size = draws.pop_mean[d] + draws.pop_spread[d] * rng.standard_normal(len(rows))
                 self.arrivals.append((rows, t_arr, size))
+                k += 1
+                rows = rows[self.arrival_counts[rows] > k]
         self.amax = draws.adoption_max.mean(axis=1) if draws.adoption_max.size else np.ones(draws.n)
 
         if budget_axis == "memory_bytes":
@@ -274,8 +279,6 @@ class PathSimulator:
             self.retention = engine.retention[key]
         else:
             self.retention = None
-        # levels at the start, against which the future gain is measured
-        self.base_start, _ = self._known(np.arange(draws.n), self.edges[:1])
         rate = draws.drift_rate
         gap = max(start - draws.data_end, 0.0)
         self.mean_reverting = draws.drift_long_run is not None and draws.drift_persistence is not None
@@ -295,6 +298,12 @@ class PathSimulator:
         else:
             self.drift_start = draws.drift_level + np.maximum(rate, 0.0) * gap
         self.W_start = self.W_at.copy()  # the drift state at the start (`block` advances W_at)
+
+    @functools.cached_property
+    def base_start(self) -> np.ndarray:
+        """The known terms' mean at the start, per draw (n, 1): the level the future gain is
+        measured from (the compiled march computes it itself)."""
+        return self._known(np.arange(self.draws.n), self.edges[:1])[0]
 
     # ------------------------------------------------------------------ known terms, per draw
     def _known(self, d: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -358,8 +367,11 @@ class PathSimulator:
     @functools.cached_property
     def _kernel_futures(self) -> tuple[tuple, ...]:
         """The kernel's arguments that depend on the futures alone, in its order: (edges, draw,
-        t_ref), the known techniques and tokens, the drift, the future techniques (per path,
+        t_ref, with draw_ptr each draw's run of paths), the known techniques and tokens, the
+        drift, the future techniques (per path,
         compressed rows) with the ceiling and retention, and the release process."""
+        from forecast.crossing_kernel import place_kth
+
         draws, engine = self.draws, self.engine
         n = draws.n
 
@@ -395,23 +407,24 @@ class PathSimulator:
             reverting = (zeros, zeros, zeros)
         drift = (self.mean_reverting, arr(self.W_start), arr(self.dW), *reverting,
                  arr(draws.drift_rate), arr(draws.drift_walk_sd), arr(self.drift_start))
-        if self.arrivals:
-            rows = np.concatenate([a[0] for a in self.arrivals])
-            order = np.argsort(rows, kind="stable")  # the kernel puts each path's in date order
-            rows = rows[order]
-            t_arr = np.concatenate([a[1] for a in self.arrivals])[order]
-            size = np.concatenate([a[2] for a in self.arrivals])[order]
-        else:
-            rows, t_arr, size = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+        # path p's k-th future technique at ptr[p] + k (the kernel puts them in date order)
         ptr = np.zeros(self.P + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=self.P), out=ptr[1:])
-        arrivals = (ptr, arr(t_arr), arr(size), arr(self.amax), float(engine.new_technique_speed),
+        np.cumsum(self.arrival_counts, out=ptr[1:])
+        t_arr, size = np.empty(ptr[-1]), np.empty(ptr[-1])
+        for k, (rows, t_k, size_k) in enumerate(self.arrivals):
+            place_kth(ptr, k, rows, t_k, size_k, t_arr, size)
+        arrivals = (ptr, t_arr, size, arr(self.amax), float(engine.new_technique_speed),
                     arr(engine.adoption_lag), arr(engine.saturation),
                     arr(self.retention) if self.retention is not None else zeros)
         release = (arr(draws.release_log_rate), arr(draws.release_growth),
                    float(draws.data_end + engine.release_growth_years),
                    arr(draws.release_size_slope), arr(draws.release_size_curve))
-        head = (arr(self.edges), self.draw.astype(np.int64), float(draws.t_ref))
+        # the kernel takes each draw's paths as one run: draw d's are draw_ptr[d]..draw_ptr[d + 1] - 1
+        if np.any(np.diff(self.draw) < 0):
+            raise ValueError("the compiled march needs the paths ordered by posterior draw")
+        draw_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.draw, minlength=n), out=draw_ptr[1:])
+        head = (arr(self.edges), draw_ptr, float(draws.t_ref))
         return head, known, drift, arrivals, release
 
     # ------------------------------------------------------------------ one block
@@ -608,6 +621,15 @@ FIRST_BLOCK_MONTHS = 6
 MAX_BLOCK_MONTHS = 48
 
 
+def can_cross(theta_star: np.ndarray, draw: np.ndarray, exp_draws: np.ndarray, frontier: str) -> np.ndarray:
+    """Per path, False where the answer is +inf before any month is evaluated: the target lies
+    above the benchmark's ceiling in the path's draw (theta* = +inf), so the level stays at -inf
+    and the hazard at 0, which never reaches an Exp(1) threshold above 0 (a threshold of exactly
+    0 is reached at the start, as on the full grid)."""
+    above = np.isposinf(theta_star[draw])
+    return ~above if frontier == "mean" else ~(above & (exp_draws > 0))
+
+
 def march_crossings(
     sim: PathSimulator, L: float, theta_star: np.ndarray, noise: np.ndarray,
     settings: ProjectionSettings, exp_draws: np.ndarray,
@@ -615,12 +637,13 @@ def march_crossings(
     """`first_crossing` with early exit: the months are evaluated in blocks (6 months, doubling
     up to 48), each path's cumulative hazard is carried from block to block, and a path leaves
     the computation in the block where its cumulative hazard reaches its Exp(1) threshold (for
-    `frontier="mean"`, where its mean capability first reaches the target).
+    `frontier="mean"`, where its mean capability first reaches the target); paths that cannot
+    cross (`can_cross`) are not marched at all.
     The result equals `first_crossing` on the full grid exactly (same draws; every running sum
     continues from its carried value, so it adds the same numbers in the same order)."""
     out = np.full(sim.P, np.inf)
     H_at = np.zeros(sim.P)
-    active = np.arange(sim.P)
+    active = np.flatnonzero(can_cross(theta_star, sim.draw, exp_draws, settings.frontier))
     i0, step = 0, FIRST_BLOCK_MONTHS
     while i0 < sim.n_months and active.size:
         i1 = min(sim.n_months, i0 + step)
@@ -649,9 +672,13 @@ def march_crossings_compiled(
     recurrence, the grid evaluates them month by month). Loading Numba and the cached kernel
     costs about 0.4 s once per process, and compiling it the first time about 3 s, so it pays
     where one process asks many questions (the report) or hard ones."""
+    import numba
+
     from forecast.crossing_kernel import march
 
-    return march(*sim.kernel_arguments(L, theta_star, noise, settings, exp_draws))
+    # a few chunks per thread balance paths that cross early against those that run long
+    return march(*sim.kernel_arguments(L, theta_star, noise, settings, exp_draws),
+                 8 * numba.get_num_threads())
 
 
 def smallest_size(
@@ -680,7 +707,7 @@ def smallest_size(
     paths = simulate_paths(draws, engine, axis, settings, until=last)
     E = np.random.default_rng(settings.seed + 1).exponential(size=len(paths.draw))
     out = np.full((len(paths.draw), len(dates)), np.inf)
-    active = np.arange(len(paths.draw))
+    active = np.flatnonzero(can_cross(theta_star, paths.draw, E, settings.frontier))
     # from small to large: a path's answer for a date is the first size that crosses by it, and
     # a path leaves once it has an answer for every date (the hazard is computed row by row, so
     # the crossings of the paths that remain are those of the whole set)

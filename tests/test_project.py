@@ -305,6 +305,65 @@ def test_the_compiled_march_equals_the_grid_with_every_term(frontier, axis):
         assert 0.0 < np.isfinite(grid).mean() or y == 0.9
 
 
+@pytest.mark.parametrize("frontier", ["release", "mean"])
+def test_paths_whose_target_is_above_the_ceiling_answer_as_on_the_grid(frontier):
+    """Draws where the target lies above the benchmark's ceiling (theta* = +inf) are not marched
+    (`can_cross`); both marches still give the full grid's dates, bit for bit (NumPy) and to
+    1e-9 years (compiled), including thresholds of exactly 0, which the grid reaches at the
+    start."""
+    from forecast.project import PathSimulator, can_cross, first_crossing, march_crossings, march_crossings_compiled
+
+    from dataclasses import replace
+
+    d = make_draws(n=200, beta=0.3, drift_rate=0.3, walk_sd=0.1, jitter=0.5, release_log_rate=0.5, seed=21)
+    d = replace(d, ceiling_loss=np.random.default_rng(22).uniform(0.02, 0.10, (200, 1)))
+    e = make_engine(n=200, rate=2.0)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=2, seed=5, frontier=frontier)
+    theta_star, noise = required_theta(d, Target("mmlu=0.94", (("mmlu", 0.94),)))
+    above = np.isposinf(theta_star)
+    assert 0.2 < above.mean() < 0.8
+    full = PathSimulator(d, e, "params_total", s)
+    E = np.random.default_rng(4).exponential(size=full.P)
+    E[np.flatnonzero(above[full.draw])[:3]] = 0.0
+    grid = first_crossing(full.block(np.arange(full.P), 0, full.n_months), 9.5, theta_star, noise, s, E)
+    skipped = ~can_cross(theta_star, full.draw, E, frontier)
+    assert skipped.sum() >= 0.2 * full.P and np.isinf(grid[skipped]).all()
+    assert np.isfinite(grid).mean() > 0.1
+    marched = march_crossings(PathSimulator(d, e, "params_total", s), 9.5, theta_star, noise, s, E)
+    compiled = march_crossings_compiled(PathSimulator(d, e, "params_total", s), 9.5, theta_star, noise, s, E)
+    assert np.array_equal(grid, marched)
+    np.testing.assert_array_equal(np.isfinite(compiled), np.isfinite(grid))
+    np.testing.assert_allclose(compiled, grid, rtol=0, atol=1e-9)
+
+
+def test_the_compiled_march_does_not_depend_on_its_chunks_or_threads():
+    """The kernel splits the draws into runs shared by Numba's threads; every path's date
+    depends on its own draws alone, so one run on one thread gives the same dates, bit for bit,
+    as many runs on every thread (the release frontier, with future techniques and a walk)."""
+    import numba
+
+    from forecast.crossing_kernel import march
+    from forecast.project import PathSimulator
+
+    d = make_draws(n=150, beta=0.3, drift_rate=0.2, walk_sd=0.15, jitter=0.2,
+                   release_log_rate=-0.5, seed=11)
+    e = make_engine(n=150, rate=3.0)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=3, seed=12, frontier="release")
+    theta_star, noise = required_theta(d, Target("mmlu=0.75", (("mmlu", 0.75),)))
+    sim = PathSimulator(d, e, "params_total", s)
+    E = np.random.default_rng(3).exponential(size=sim.P)
+    args = sim.kernel_arguments(9.3, theta_star, noise, s, E)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = march(*args, 1)
+    finally:
+        numba.set_num_threads(threads)
+    many = march(*args, 37)
+    assert np.isfinite(one).mean() > 0.2
+    assert np.array_equal(one, many)
+
+
 def test_paths_until_a_date_are_the_full_grids_first_months():
     """`simulate_paths(until=...)` stops at the first month edge at or after the date and its
     values are the full grid's there, bit for bit (the futures are drawn for the horizon)."""
