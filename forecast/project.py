@@ -366,10 +366,10 @@ class PathSimulator:
 
     @functools.cached_property
     def _kernel_futures(self) -> tuple[tuple, ...]:
-        """The kernel's arguments that depend on the futures alone, in its order: (edges, draw,
-        t_ref, with draw_ptr each draw's run of paths), the known techniques and tokens, the
-        drift, the future techniques (per path,
-        compressed rows) with the ceiling and retention, and the release process."""
+        """The kernel's arguments that depend on the futures alone, in its order: (edges,
+        draw_ptr, t_ref) with draw_ptr delimiting each draw's run of paths, the known techniques
+        and tokens, the drift, the future techniques (per path, compressed rows) with the
+        ceiling and retention, and the release process."""
         from forecast.crossing_kernel import place_kth
 
         draws, engine = self.draws, self.engine
