@@ -670,7 +670,7 @@ def march_crossings_compiled(
     (`forecast.crossing_kernel.march`), on the futures `sim` drew. Agrees with `first_crossing`
     on the full grid to about 1e-12 years (the kernel carries the adoption logistics by
     recurrence, the grid evaluates them month by month). Loading Numba and the cached kernel
-    costs about 0.4 s once per process, and compiling it the first time about 3 s, so it pays
+    costs about 0.4 s once per process, and compiling it the first time about 7.5 s, so it pays
     where one process asks many questions (the report) or hard ones."""
     import numba
 
