@@ -1,8 +1,11 @@
 """First-crossing dates path by path, compiled with Numba (`ProjectionSettings(compiled=True)`).
 
-`forecast.project.PathSimulator` draws every random quantity of the simulated futures up front
-(the drift's Brownian increments, the future techniques' dates and sizes, the Exp(1) thresholds)
-and `forecast.project.first_crossing` finds crossings on a grid of every month to the horizon.
+`forecast.project.PathSimulator` draws the drift's Brownian increments and the Exp(1)
+thresholds up front; the future techniques' dates and sizes come from the counter-based
+generator of `forecast.arrivals`, which gives a path's k-th technique the same numbers whenever
+it is drawn, so this kernel draws them itself, one at a time as each path reaches them (`_uniform`
+is `forecast.arrivals.uniforms` for one counter). `forecast.project.first_crossing` finds
+crossings on a grid of every month to the horizon.
 `march_crossings` does it in NumPy blocks of months with early exit. This kernel finds the same
 crossings one path at a time, month by month, and leaves a path at the month it crosses: the
 work is the months before each crossing, not the whole grid, without NumPy's per-block
@@ -45,15 +48,20 @@ import numpy as np
 SQRT_HALF = math.sqrt(0.5)
 
 
-@numba.njit(cache=True)
-def place_kth(ptr, k, rows, t, size, t_out, size_out):
-    """Write each path's k-th future technique (paths `rows`, dates `t`, sizes `size`) to
-    position ptr[row] + k of `t_out` and `size_out` (a path's techniques grouped together;
-    NumPy's fancy assignment did the same at about twice the time)."""
-    for i in range(rows.shape[0]):
-        at = ptr[rows[i]] + k
-        t_out[at] = t[i]
-        size_out[at] = size[i]
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@numba.njit(cache=True, inline="always")
+def _uniform(key, p, k, stream):
+    """`forecast.arrivals.uniforms` for one (path, k, stream): SplitMix64 of the counter."""
+    c = (np.uint64(p) << np.uint64(24)) | (np.uint64(k) << np.uint64(2)) | np.uint64(stream)
+    z = key + c * GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * MIX1
+    z = (z ^ (z >> np.uint64(27))) * MIX2
+    z = z ^ (z >> np.uint64(31))
+    return np.float64((z >> np.uint64(11)) + np.uint64(1)) * 2.0**-53
 
 
 # reassociation (so the sums over future techniques vectorise), contraction into fused
@@ -71,15 +79,17 @@ def march(
     base_var,
     # drift; dW has no columns when every walk sd is 0
     mean_reverting, W0, dW, decay, step_scale, anchor, rate, walk_sd, drift_start,
-    # future techniques: path p's are arr_t / arr_size[arr_ptr[p]:arr_ptr[p + 1]]
-    arr_ptr, arr_t, arr_size, new_amax, new_speed, new_lag,
+    # future techniques: the generator of `forecast.arrivals` (key, start, horizon, rate and
+    # size distribution per draw)
+    arr_key, arr_start, arr_end, arr_rate, pop_mean, pop_spread, new_amax, new_speed, new_lag,
     saturation, retention,
     # target and release frontier
     theta_star, noise, E, r0, rg, t_growth, c1, c2, xq, wq,
-    # how many runs of draws Numba's threads share
-    n_chunks,
+    # how many runs of draws Numba's threads share; room for future techniques per path
+    n_chunks, capacity,
 ):
-    """First-crossing year per path (module docstring); +inf when none by the last edge.
+    """First-crossing year per path (module docstring); +inf when none by the last edge, NaN
+    for a path with more than `capacity` future techniques by its crossing.
 
     Draw d's paths are draw_ptr[d]..draw_ptr[d + 1] - 1. The draws are split into `n_chunks`
     runs that Numba's threads take in turn; a path's date depends on its own draws alone, so
@@ -90,9 +100,6 @@ def march(
     K = beta.shape[1]
     Q = xq.shape[0]
     out = np.full(P, np.inf)
-    n_arr_max = 0
-    for p in range(P):
-        n_arr_max = max(n_arr_max, arr_ptr[p + 1] - arr_ptr[p])
     dt = 1.0 / 12.0
     walk = dW.shape[1] > 0
     has_tokens = gamma.shape[0] > 0
@@ -101,15 +108,15 @@ def march(
     n_chunks = min(n, n_chunks)
     for c in numba.prange(n_chunks):
         # scratch of one chunk: the draw's known terms by month, its adoption logistics, the
-        # path's future techniques in date order
+        # path's future techniques arrived so far (a path that needs more than `capacity` gets
+        # NaN; the caller asks again with more room)
         known_mean = np.empty(M + 1)
         known_var = np.empty(M + 1)
         q = np.zeros(K + 1)
         r = np.zeros(K + 1)
         amax_tech = np.ones(K)
-        t_on = np.empty(n_arr_max)
-        s_on = np.empty(n_arr_max)
-        q_on = np.empty(n_arr_max)
+        s_on = np.empty(capacity)
+        q_on = np.empty(capacity)
         rate_q = np.empty(Q)
         for d in range(c * n // n_chunks, (c + 1) * n // n_chunks):
             # draw d: its known terms are filled month by month as its paths need them
@@ -141,19 +148,17 @@ def march(
             for p in range(draw_ptr[d], draw_ptr[d + 1]):
                 if above and (not release_frontier or E[p] > 0.0):
                     continue  # never crosses (`forecast.project.can_cross`)
-                # this path's future techniques in date order (insertion sort of a short list)
-                a0 = arr_ptr[p]
-                n_arr = arr_ptr[p + 1] - a0
-                for j in range(n_arr):
-                    t, s = arr_t[a0 + j], arr_size[a0 + j]
-                    i = j
-                    while i > 0 and t_on[i - 1] > t:
-                        t_on[i] = t_on[i - 1]
-                        s_on[i] = s_on[i - 1]
-                        i -= 1
-                    t_on[i] = t
-                    s_on[i] = s
+                # this path's first future technique (`forecast.arrivals`); the next ones are
+                # drawn as they arrive
+                rate_d = arr_rate[d]
+                k_next = 0
+                t_next = np.inf
+                if rate_d > 0.0:
+                    t_next = arr_start + -math.log(_uniform(arr_key, p, 0, 0)) / rate_d
+                    if t_next > arr_end:
+                        t_next = np.inf
                 n_on = 0  # arrivals dated at or before the current month edge
+                full = False
                 W = W0[p]
                 slope = max(anchor[d] + W, 0.0) if mean_reverting else max(rate[d] + walk_sd[d] * W, 0.0)
                 rise = 0.0
@@ -226,14 +231,26 @@ def march(
                         s = s_on[j]
                         jump += a_j * s
                         jump_var += a_j * (1.0 - a_j) * s * s
-                    while n_on < n_arr and t_on[n_on] <= T:
-                        q_j = math.exp(-new_speed * (T - t_on[n_on] - lag))
+                    while t_next <= T:
+                        z = math.sqrt(-2.0 * math.log(_uniform(arr_key, p, k_next, 1))) * math.cos(
+                            2.0 * math.pi * _uniform(arr_key, p, k_next, 2))
+                        s = pop_mean[d] + pop_spread[d] * z
+                        q_j = math.exp(-new_speed * (T - t_next - lag))
+                        if n_on == capacity:
+                            full = True
+                            break
                         q_on[n_on] = q_j
+                        s_on[n_on] = s
                         a_j = amax / (1.0 + q_j)
-                        s = s_on[n_on]
                         jump += a_j * s
                         jump_var += a_j * (1.0 - a_j) * s * s
                         n_on += 1
+                        k_next += 1
+                        t_new = t_next + -math.log(_uniform(arr_key, p, k_next, 0)) / rate_d
+                        t_next = t_new if t_new <= arr_end else np.inf
+                    if full:
+                        out[p] = np.nan
+                        break
                     gain = known_mean[m] - base0 + rise + jump
                     if capped and gain > 0.0:
                         gain = cap * (1.0 - math.exp(-gain / cap))

@@ -18,8 +18,8 @@ started at the fitted slope at the data's end and sampled exactly month by month
 an AR(1) drift continue the slope as a random walk, r(u) = r0 + s_y W(u).
 The future gain over the start date passes through an optional soft ceiling C:
 G -> C (1 - exp(-G / C)). Future techniques arrive at rate lambda per year from the as-of
-date, each of size ~ N(mu_pop, tau_pop) (log10), adopted along a logistic curve centred
-`adoption_lag` years after arrival.
+date (a Poisson process, drawn by `forecast.arrivals`), each of size ~ N(mu_pop, tau_pop)
+(log10), adopted along a logistic curve centred `adoption_lag` years after arrival.
 
 The known techniques enter a release's capability through their mean and variance: a release
 adopts technique k with probability A_k(T) and then gains beta_k, a mixture that the normal with
@@ -55,6 +55,7 @@ from typing import Literal
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from forecast.arrivals import arrival_key, next_dates, standard_normals
 from forecast.errors import UserError
 from forecast.model import link_cdf, link_density, link_inverse
 from forecast.posterior import PosteriorDraws, ar1_mean_path, ar1_transition_sd
@@ -206,9 +207,11 @@ class _Paths:
 class PathSimulator:
     """The simulated futures of one projection, evaluated on any block of months.
 
-    Everything random is drawn once, up front and in a fixed order (the drift's Brownian
-    increments, then the future techniques' counts, dates and sizes), so a path's values do not
-    depend on how its months are evaluated: `simulate_paths` evaluates every month of every path
+    The drift's Brownian increments are drawn once, up front; the future techniques come from a
+    counter-based generator (`forecast.arrivals`) that gives each path's k-th technique the same
+    date and size whenever it is drawn, and are drawn only as far as a path is evaluated
+    (`draw_arrivals_until`). So a path's values do not depend on how its months are evaluated:
+    `simulate_paths` evaluates every month of every path
     at once; `march_crossings` marches forward in blocks and drops the paths that have crossed
     (early exit), which skips most of the work when most futures cross early;
     `march_crossings_compiled` hands the same draws to a compiled kernel
@@ -246,30 +249,29 @@ class PathSimulator:
         self.rise_at = np.zeros(P)  # accumulated rise at the same month
         self.next_month = np.zeros(P, dtype=int)
 
-        # future techniques: compound Poisson arrivals after the as-of date
-        # (rows, dates, sizes) of every path's k-th future technique, k = 0, 1, ...
+        # future techniques: a Poisson process of rate lambda per year from the as-of date to
+        # the horizon, from a counter-based generator (`forecast.arrivals`), so they are drawn
+        # only as far as each path is evaluated (`draw_arrivals_until`); `arrivals` holds the
+        # (rows, dates, sizes) drawn so far, `next_arrival` and `arrival_index` each path's
+        # next date (+inf: none before the horizon) and its index k
         self.arrivals: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.arrival_counts = np.zeros(P, dtype=np.int64)  # future techniques per path
-        arrival_start = max(draws.as_of, start)
-        span = max(settings.horizon - arrival_start, 0.0)
-        if settings.arrivals and span > 0:
-            expected = engine.arrival_rate[self.draw] * span
+        self.arrival_key = arrival_key(settings.seed)
+        self.arrival_start = max(draws.as_of, start)
+        self.arrival_end = float(settings.horizon)
+        if settings.arrivals and self.arrival_end > self.arrival_start:
+            self.arrival_rate = np.asarray(engine.arrival_rate, dtype=float)
+            expected = self.arrival_rate[self.draw] * (self.arrival_end - self.arrival_start)
             if float(np.median(expected)) > MAX_ARRIVALS_PER_PATH:
                 raise UserError(
                     f"{np.median(expected):.3g} future techniques per simulated future (arrival "
                     f"rate {np.median(engine.arrival_rate):.3g} a year); at most "
                     f"{MAX_ARRIVALS_PER_PATH} are supported", key="engine.arrivals.rate")
-            self.arrival_counts = rng.poisson(expected)
-            # the k-th arrival of every path that has more than k arrivals, k = 0, 1, ... (the
-            # rows of k + 1 are filtered from those of k: work ~ the sum of the counts)
-            rows, k = np.flatnonzero(self.arrival_counts > 0), 0
-            while rows.size:
-                d = self.draw[rows]
-                t_arr = arrival_start + rng.uniform(0, span, len(rows))
-                size = draws.pop_mean[d] + draws.pop_spread[d] * rng.standard_normal(len(rows))
-                self.arrivals.append((rows, t_arr, size))
-                k += 1
-                rows = rows[self.arrival_counts[rows] > k]
+        else:
+            self.arrival_rate = np.zeros(len(engine.arrival_rate))
+        self.arrival_index = np.zeros(P, dtype=np.int64)
+        self.next_arrival = next_dates(self.arrival_key, np.arange(P), self.arrival_index,
+                                       np.full(P, self.arrival_start), self.arrival_rate[self.draw],
+                                       self.arrival_end)
         self.amax = draws.adoption_max.mean(axis=1) if draws.adoption_max.size else np.ones(draws.n)
 
         if budget_axis == "memory_bytes":
@@ -298,6 +300,19 @@ class PathSimulator:
         else:
             self.drift_start = draws.drift_level + np.maximum(rate, 0.0) * gap
         self.W_start = self.W_at.copy()  # the drift state at the start (`block` advances W_at)
+
+    def draw_arrivals_until(self, rows: np.ndarray, t_end: float) -> None:
+        """Draw the future techniques of paths `rows` dated up to `t_end` that are not drawn yet
+        (appended to `arrivals`; `forecast.arrivals` gives their dates and sizes)."""
+        key = self.arrival_key
+        sel = rows[self.next_arrival[rows] <= t_end]
+        while sel.size:
+            t, k, d = self.next_arrival[sel], self.arrival_index[sel], self.draw[sel]
+            size = self.draws.pop_mean[d] + self.draws.pop_spread[d] * standard_normals(key, sel, k)
+            self.arrivals.append((sel, t, size))
+            nxt = next_dates(key, sel, k + 1, t, self.arrival_rate[d], self.arrival_end)
+            self.arrival_index[sel], self.next_arrival[sel] = k + 1, nxt
+            sel = sel[nxt <= t_end]
 
     @functools.cached_property
     def base_start(self) -> np.ndarray:
@@ -368,10 +383,8 @@ class PathSimulator:
     def _kernel_futures(self) -> tuple[tuple, ...]:
         """The kernel's arguments that depend on the futures alone, in its order: (edges,
         draw_ptr, t_ref) with draw_ptr delimiting each draw's run of paths, the known techniques
-        and tokens, the drift, the future techniques (per path, compressed rows) with the
-        ceiling and retention, and the release process."""
-        from forecast.crossing_kernel import place_kth
-
+        and tokens, the drift, the future techniques' generator with the ceiling and retention,
+        and the release process."""
         draws, engine = self.draws, self.engine
         n = draws.n
 
@@ -407,13 +420,10 @@ class PathSimulator:
             reverting = (zeros, zeros, zeros)
         drift = (self.mean_reverting, arr(self.W_start), arr(self.dW), *reverting,
                  arr(draws.drift_rate), arr(draws.drift_walk_sd), arr(self.drift_start))
-        # path p's k-th future technique at ptr[p] + k (the kernel puts them in date order)
-        ptr = np.zeros(self.P + 1, dtype=np.int64)
-        np.cumsum(self.arrival_counts, out=ptr[1:])
-        t_arr, size = np.empty(ptr[-1]), np.empty(ptr[-1])
-        for k, (rows, t_k, size_k) in enumerate(self.arrivals):
-            place_kth(ptr, k, rows, t_k, size_k, t_arr, size)
-        arrivals = (ptr, t_arr, size, arr(self.amax), float(engine.new_technique_speed),
+        # the kernel draws the future techniques itself, from the same generator
+        arrivals = (np.uint64(self.arrival_key), float(self.arrival_start), self.arrival_end,
+                    arr(self.arrival_rate), arr(draws.pop_mean), arr(draws.pop_spread),
+                    arr(self.amax), float(engine.new_technique_speed),
                     arr(engine.adoption_lag), arr(engine.saturation),
                     arr(self.retention) if self.retention is not None else zeros)
         release = (arr(draws.release_log_rate), arr(draws.release_growth),
@@ -464,6 +474,7 @@ class PathSimulator:
         self.W_at[rows], self.rise_at[rows], self.next_month[rows] = W[:, -1], rise[:, -1], i1
 
         # future techniques that have arrived by the block's end
+        self.draw_arrivals_until(rows, edges[-1])
         jump = np.zeros((len(rows), len(edges)))
         jump_var = np.zeros((len(rows), len(edges)))
         if self.arrivals:
@@ -517,8 +528,9 @@ def simulate_paths(
     """Simulate mu(T, L) - L and V(T) on the month grid for every draw x future.
 
     The grid runs from the start to the horizon, or with `until` (decimal year) only to the
-    first month edge at or after it: the futures are the same (everything random is drawn for
-    the whole horizon up front), so the values are the full grid's first columns, bit for bit,
+    first month edge at or after it: the futures are the same (the drift's increments are drawn
+    for the whole horizon, the future techniques are the same numbers whenever they are drawn),
+    so the values are the full grid's first columns, bit for bit,
     and a first crossing found on them is the full grid's wherever it lies before `until`.
     """
     sim = PathSimulator(draws, engine, budget_axis, settings, bits=bits)
@@ -662,6 +674,13 @@ def march_crossings(
     return out
 
 
+def arrival_capacity(sim: PathSimulator) -> int:
+    """Room for future techniques per path in the compiled march: twice the largest expected
+    number by the horizon, plus 64."""
+    span = max(sim.arrival_end - sim.arrival_start, 0.0)
+    return int(2 * float(np.max(sim.arrival_rate, initial=0.0)) * span) + 64
+
+
 def march_crossings_compiled(
     sim: PathSimulator, L: float, theta_star: np.ndarray, noise: np.ndarray,
     settings: ProjectionSettings, exp_draws: np.ndarray,
@@ -676,9 +695,16 @@ def march_crossings_compiled(
 
     from forecast.crossing_kernel import march
 
-    # a few chunks per thread balance paths that cross early against those that run long
-    return march(*sim.kernel_arguments(L, theta_star, noise, settings, exp_draws),
-                 8 * numba.get_num_threads())
+    # a few chunks per thread balance paths that cross early against those that run long; a
+    # path that needs more room for future techniques than `capacity` is marked NaN, and the
+    # question is asked again with twice the room
+    args = sim.kernel_arguments(L, theta_star, noise, settings, exp_draws)
+    capacity = arrival_capacity(sim)
+    while True:
+        out = march(*args, 8 * numba.get_num_threads(), capacity)
+        if not np.isnan(out).any():
+            return out
+        capacity *= 2
 
 
 def smallest_size(

@@ -356,12 +356,40 @@ def test_the_compiled_march_does_not_depend_on_its_chunks_or_threads():
     threads = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        one = march(*args, 1)
+        one = march(*args, 1, 256)
     finally:
         numba.set_num_threads(threads)
-    many = march(*args, 37)
+    many = march(*args, 37, 256)
     assert np.isfinite(one).mean() > 0.2
     assert np.array_equal(one, many)
+
+
+def test_the_compiled_march_asks_again_when_a_path_needs_more_room(monkeypatch):
+    """A path with more future techniques by its crossing than the kernel has room for is
+    marked NaN and the question is asked again with twice the room: starting from room for one
+    gives the same dates as the default room."""
+    import forecast.project as project
+
+    d = make_draws(n=100, beta=0.3, drift_rate=0.2, walk_sd=0.1, jitter=0.2, release_log_rate=-0.5, seed=3)
+    e = make_engine(n=100, rate=4.0)
+    s = ProjectionSettings(horizon=2040.0, paths_per_draw=2, seed=6, frontier="release")
+    theta_star, noise = required_theta(d, Target("mmlu=0.8", (("mmlu", 0.8),)))
+    E = np.random.default_rng(1).exponential(size=200)
+    default = project.march_crossings_compiled(project.PathSimulator(d, e, "params_total", s), 9.3,
+                                               theta_star, noise, s, E)
+    calls = []
+    original = project.arrival_capacity
+
+    def one(sim):
+        calls.append(original(sim))
+        return 1
+
+    monkeypatch.setattr(project, "arrival_capacity", one)
+    retried = project.march_crossings_compiled(project.PathSimulator(d, e, "params_total", s), 9.3,
+                                               theta_star, noise, s, E)
+    assert calls and np.isfinite(default).mean() > 0.2
+    assert not np.isnan(retried).any()
+    assert np.array_equal(default, retried)
 
 
 def test_paths_until_a_date_are_the_full_grids_first_months():
