@@ -260,6 +260,9 @@ class PathSimulator:
         self.arrival_end = float(settings.horizon)
         if settings.arrivals and self.arrival_end > self.arrival_start:
             self.arrival_rate = np.asarray(engine.arrival_rate, dtype=float)
+            if not np.all(np.isfinite(self.arrival_rate) & (self.arrival_rate >= 0)):
+                raise UserError("future techniques' arrival rates must be finite and not negative",
+                                key="engine.arrivals.rate")
             expected = self.arrival_rate[self.draw] * (self.arrival_end - self.arrival_start)
             if float(np.median(expected)) > MAX_ARRIVALS_PER_PATH:
                 raise UserError(

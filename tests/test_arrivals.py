@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from conftest import make_draws, make_engine
@@ -73,3 +74,14 @@ def test_a_paths_techniques_do_not_depend_on_when_they_are_drawn():
     assert drawn(at_once) == drawn(in_steps)
     assert len(drawn(at_once)) > 200 * 2.5 * 5
     assert all(t <= 2035.0 for _, t, _ in drawn(at_once))
+
+
+@pytest.mark.parametrize("bad", [np.inf, np.nan, -1.0])
+def test_an_arrival_rate_that_is_not_a_finite_rate_is_refused(bad):
+    """An infinite rate would never leave its first date; the simulator refuses it by key."""
+    from forecast.errors import UserError
+
+    e = make_engine(n=50, rate=2.0)
+    e.arrival_rate[7] = bad
+    with pytest.raises(UserError, match=r"key 'engine.arrivals.rate': .*finite"):
+        PathSimulator(make_draws(n=50), e, "params_total", ProjectionSettings(horizon=2040.0))
