@@ -371,14 +371,16 @@ class PathSimulator:
     def kernel_arguments(self, L: float, theta_star: np.ndarray, noise: np.ndarray,
                          settings: ProjectionSettings, exp_draws: np.ndarray) -> tuple:
         """The arguments of `forecast.crossing_kernel.march` for these futures, budget log10
-        size `L`, target theta* and noise per draw and Exp(1) thresholds per path (the parts
-        that depend on the futures alone are built once, `_kernel_futures`)."""
+        size `L`, target theta* and noise per draw, Exp(1) thresholds per path and which paths
+        can cross at all (`can_cross`; the parts that depend on the futures alone are built
+        once, `_kernel_futures`)."""
         head, known, drift, arrivals, release = self._kernel_futures
         nodes, weights = np.polynomial.legendre.leggauss(settings.quad_nodes)
         w = settings.size_window
         question = (np.ascontiguousarray(theta_star, dtype=np.float64),
                     np.ascontiguousarray(noise, dtype=np.float64),
-                    np.ascontiguousarray(exp_draws, dtype=np.float64))
+                    np.ascontiguousarray(exp_draws, dtype=np.float64),
+                    can_cross(theta_star, self.draw, exp_draws, settings.frontier))
         return (*head, float(L), settings.frontier == "release", *known, *drift, *arrivals,
                 *question, *release, L - w * (1 - nodes) / 2.0, weights * w / 2.0)
 

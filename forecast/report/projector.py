@@ -4,7 +4,8 @@
 posterior draw x future (`PathSimulator`: the drift's increments, the future techniques) and
 then walks each future month by month to its first crossing. A report asks many questions in
 one process, so it uses the compiled march (`march_crossings_compiled`), which gives
-`Engine.when`'s NumPy dates to 1e-12 years (the tests check this) in half the time. The draws
+`Engine.when`'s NumPy dates to about 1e-12 years (the tests check 1e-9 and equal quantile
+dates); the report's computing took 6.3 s with it against 12.8 s without. The draws
 depend on the budget's axis and bit width and on the posterior draws, not on the target or the
 budget's size, so a report that asks 20 (target, budget) questions draws them once per axis here
 and reuses them. The report's headline table is computed on the full posterior this way.
