@@ -33,18 +33,19 @@ def test_ar1_factor_gives_the_stationary_correlation(phi):
 def test_mixed_parameterisation_has_the_ar1_density(centred):
     """Whatever years are centred, the sampler's coordinates x carry the stationary AR(1)
     density of the deviations: log p(x) = log N(delta(x); 0, v^2 R) + sum over the non-centred
-    years of log sd_y (the Jacobian of x -> delta; sd = v for the first year, s after)."""
+    years of log sd_y (the Jacobian of x -> delta; sd = v for the first year, s after); a
+    centred year's coordinate is its slope, rate + delta."""
     import pymc as pm
     from scipy import stats
 
     from forecast.model import drift_deviations
 
-    spread, phi = 0.15, 0.6
+    rate, spread, phi = 0.04, 0.15, 0.6
     innovation = spread * np.sqrt(1 - phi**2)
     mask = np.array(centred, dtype=bool)
     n = len(mask)
     with pm.Model(coords={"segment": [str(y) for y in range(n)]}) as model:
-        delta = drift_deviations(mask, spread, phi, innovation)
+        delta = drift_deviations(mask, rate, spread, phi, innovation)
     import pytensor
 
     fn = pytensor.function(model.value_vars, model.replace_rvs_by_values([delta, model.potentials[0]]))
@@ -52,6 +53,6 @@ def test_mixed_parameterisation_has_the_ar1_density(centred):
     sd = np.r_[spread, np.full(n - 1, innovation)]
     for x in np.random.default_rng(1).normal(0.0, 0.3, size=(3, n)):
         d, logp = fn(x)
-        assert np.allclose(d[mask], x[mask])
+        assert np.allclose(d[mask], x[mask] - rate)
         expected = stats.multivariate_normal(np.zeros(n), spread**2 * R).logpdf(d)
         assert np.isclose(logp, expected + np.log(sd[~mask]).sum())

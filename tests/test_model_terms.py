@@ -1,5 +1,6 @@
 """Likelihood terms written for speed give the same numbers as their plain forms: the per-family
-link slices, the monthly adoption counts, and the sampler's default step setting."""
+link slices, the monthly adoption counts, the release counts by distinct count, and the
+sampler's default step setting."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from scipy import stats
 
 from forecast.fit import LONG_STEP_MIN_MODELS, FitSettings, sample_model, target_accept_for
-from forecast.model import decimal_year, link_cdf, link_cdf_density, link_density, prepare_inputs
+from forecast.model import (decimal_year, link_cdf, link_cdf_density, link_density, negative_binomial_logp,
+                            prepare_inputs)
 
 AS_OF = date(2025, 12, 31)
 
@@ -87,6 +89,31 @@ def test_monthly_counts_are_the_per_release_likelihood_up_to_a_constant(shipped)
         gaps.append(per_cell - per_release)
     assert gaps[0] > 0
     np.testing.assert_allclose(gaps, gaps[0], rtol=1e-9)
+
+
+@pytest.mark.parametrize("which", ["shipped", "random"])
+def test_release_counts_likelihood_is_pymcs_negative_binomial(shipped, which):
+    """The release counts' log density by distinct count equals PyMC's NegativeBinomial(mu,
+    alpha) summed over the cells, value and gradient, at several means and dispersions."""
+    import pymc as pm
+    import pytensor
+    import pytensor.tensor as pt
+
+    counts = (shipped[2].release_counts if which == "shipped"
+              else np.random.default_rng(3).negative_binomial(2.0, 0.3, size=(20, 7)).astype(float))
+    log_mu = pt.matrix("log_mu")
+    alpha = pt.scalar("alpha")
+    fast = negative_binomial_logp(counts, log_mu, alpha)
+    plain = pm.logp(pm.NegativeBinomial.dist(mu=pt.exp(log_mu), alpha=alpha), counts).sum()
+    fn = pytensor.function([log_mu, alpha], [fast, plain, *pytensor.grad(fast, [log_mu, alpha]),
+                                             *pytensor.grad(plain, [log_mu, alpha])])
+    rng = np.random.default_rng(4)
+    for a in (0.3, 2.0, 40.0):
+        lm = rng.normal(0.0, 1.5, size=counts.shape)
+        v_fast, v_plain, g_mu, g_a, h_mu, h_a = fn(lm, a)
+        np.testing.assert_allclose(v_fast, v_plain, rtol=1e-10)
+        np.testing.assert_allclose(g_mu, h_mu, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(g_a, h_a, rtol=1e-9)
 
 
 def test_target_accept_follows_the_data_unless_set():
