@@ -28,6 +28,7 @@ Usage::
     python benchmarks/bench_samplers.py                 # 1000 tune + 1000 draws x 4 chains
     python benchmarks/bench_samplers.py --quick         # 300 + 300
     python benchmarks/bench_samplers.py --samplers nutpie,pymc-c --cli
+    python benchmarks/bench_samplers.py --samplers nutpie,pymc-c --seed 2   # another seed
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ CHOSEN = "nutpie"  # what forecast.fit uses
 # ----------------------------------------------------------------------------- worker
 
 
-def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None) -> dict:
+def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None,
+            seed: int | None = None) -> dict:
     """Build the model as forecast.fit does, sample it once, return timings and diagnostics."""
     t0 = time.perf_counter()
     if name == "numpyro":
@@ -63,6 +65,8 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     import numpy as np
     import pandas as pd
     import pymc as pm
+
+    from dataclasses import replace
 
     from forecast.diagnostics import diagnose
     from forecast.fit import FitSettings, exact_float_arithmetic, target_accept_for
@@ -77,6 +81,8 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     registry = load_registry(None)
     as_of = pd.Timestamp(registry.models["release_date"].max()).date()
     settings = FitSettings(as_of=as_of, draws=draws, tune=tune, chains=chains)
+    if seed is not None:
+        settings = replace(settings, seed=seed)
     known = load_priors(None).introduced_by(settings.as_of)
     mp = model_priors_from(known, registry.benchmarks)
     inp = prepare_inputs(
@@ -155,10 +161,12 @@ def _env(name: str, cache_root: Path) -> dict[str, str]:
 
 
 def run_one(name: str, cache_root: Path, draws: int, tune: int, chains: int,
-            timeout: float) -> dict:
+            timeout: float, seed: int | None = None) -> dict:
     """One new process fitting with sampler `name`; returns its JSON result (or the error)."""
     cmd = [sys.executable, __file__, "--worker", name, "--draws", str(draws), "--tune", str(tune),
            "--chains", str(chains), "--jax-cache", str(cache_root / "jax")]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
     t0 = time.perf_counter()
     cpu0 = _children_cpu()
     load = os.getloadavg()[0]
@@ -255,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cli-draws", type=int, default=None,
                     help="--draws for the `forecast fit` timing (default: the command's own)")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per sampler process")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="sampler seed (default: the fit's, FitSettings.seed)")
     ap.add_argument("--json", type=Path, help="also write the raw results here")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--jax-cache", help=argparse.SUPPRESS)
@@ -263,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         args.draws = args.tune = 300
 
     if args.worker:
-        print(json.dumps(_worker(args.worker, args.draws, args.tune, args.chains, args.jax_cache)))
+        print(json.dumps(_worker(args.worker, args.draws, args.tune, args.chains, args.jax_cache,
+                                 args.seed)))
         return 0
 
     names = [s.strip() for s in args.samplers.split(",") if s.strip()]
@@ -283,13 +294,14 @@ def main(argv: list[str] | None = None) -> int:
             root = Path(tmp) / name
             for cache in ("cold", "warm"):
                 print(f"# {name} ({cache}) ...", file=sys.stderr, flush=True)
-                r = run_one(name, root, args.draws, args.tune, args.chains, args.timeout)
+                r = run_one(name, root, args.draws, args.tune, args.chains, args.timeout, args.seed)
                 r["cache"] = cache
                 rows.append(r)
                 if "error" in r:
                     print(f"#   failed: {r['error']}", file=sys.stderr, flush=True)
                     break
-    print(f"\n{args.chains} chains x ({args.tune} tune + {args.draws} draws), "
+    seed = f", seed {args.seed}" if args.seed is not None else ""
+    print(f"\n{args.chains} chains x ({args.tune} tune + {args.draws} draws){seed}, "
           f"{os.cpu_count()} CPUs\n")
     print(table(rows))
     cli = []
