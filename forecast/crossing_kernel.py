@@ -45,12 +45,9 @@ import math
 import numba
 import numpy as np
 
+from forecast.arrivals import GOLDEN, MIX1, MIX2
+
 SQRT_HALF = math.sqrt(0.5)
-
-
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-MIX2 = np.uint64(0x94D049BB133111EB)
 
 
 @numba.njit(cache=True, inline="always")
@@ -233,13 +230,13 @@ def march(
                         jump += a_j * s
                         jump_var += a_j * (1.0 - a_j) * s * s
                     while t_next <= T:
+                        if n_on == capacity:
+                            full = True
+                            break
                         z = math.sqrt(-2.0 * math.log(_uniform(arr_key, p, k_next, 1))) * math.cos(
                             2.0 * math.pi * _uniform(arr_key, p, k_next, 2))
                         s = pop_mean[d] + pop_spread[d] * z
                         q_j = math.exp(-new_speed * (T - t_next - lag))
-                        if n_on == capacity:
-                            full = True
-                            break
                         q_on[n_on] = q_j
                         s_on[n_on] = s
                         a_j = amax / (1.0 + q_j)
