@@ -2,18 +2,20 @@
 
 Samplers (each in its own subprocess, so "cold" means empty compile caches):
 
-* ``nutpie``      ``pm.sample(nuts_sampler="nutpie")``, what ``forecast.fit`` uses;
+* ``nutpie``      ``forecast.fit.nutpie_call``, what ``forecast fit`` uses: nutpie called directly
+  (the draws of ``pm.sample(nuts_sampler="nutpie")``), its compiled model kept under the
+  fit's ``compile_key`` (``forecast.compiled``);
 * ``pymc-c``      PyMC's own NUTS on the C backend (``PYTENSOR_FLAGS=linker=cvm``), cores=2;
 * ``pymc-numba``  PyMC's own NUTS with the numba linker (``PYTENSOR_FLAGS=linker=numba``), cores=2;
 * ``numpyro``     ``pm.sample(nuts_sampler="numpyro")``, chains in parallel on 2 host devices,
   JAX persistent compilation cache on (needs the optional ``jax`` extra).
 
-Every sampler runs twice: **cold** (fresh ``compiledir``, ``NUMBA_CACHE_DIR`` and JAX cache,
-new process) and **warm** (a second new process reusing those caches). The model, priors and
+Every sampler runs twice: **cold** (fresh ``compiledir``, ``NUMBA_CACHE_DIR``, JAX cache and
+``FORECAST_CACHE_DIR``, new process) and **warm** (a second new process reusing those caches). The model, priors and
 fit settings are those of ``forecast.fit.fit_model`` (``FitSettings`` defaults, the registry's
 last release as the as-of date).
 
-Columns: ``compile`` = wall time of the ``pm.sample`` call minus the sampler's own
+Columns: ``compile`` = wall time of the sampler call minus the sampler's own
 ``sampling_time`` (compilation, initial point, post-processing); ``sample`` = the sampler's
 ``sampling_time`` (tuning + draws); ``min ESS`` = minimum bulk ESS over every element of
 ``forecast.model.monitored_vars``; ``ESS/s`` = min ESS / sample seconds; ``ESS/s wall`` =
@@ -69,7 +71,7 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     from dataclasses import replace
 
     from forecast.diagnostics import diagnose
-    from forecast.fit import FitSettings, exact_float_arithmetic, target_accept_for
+    from forecast.fit import FitSettings, compile_key, exact_float_arithmetic, nutpie_call, target_accept_for
     from forecast.model import build_model, monitored_vars, prepare_inputs
     from forecast.model_priors import model_priors_from
     from forecast.priors import load_priors
@@ -93,22 +95,24 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     model = build_model(inp, mp, variant="full")
     t_build = time.perf_counter() - t0
 
+    target_accept = target_accept_for(settings, int(inp.informative.sum()))
     kwargs: dict = {}
-    if name == "nutpie":
-        kwargs["nuts_sampler"] = "nutpie"
-    elif name in ("pymc-c", "pymc-numba"):
+    if name in ("pymc-c", "pymc-numba"):
         kwargs["nuts_sampler"] = "pymc"
     elif name == "numpyro":
         kwargs["nuts_sampler"] = "numpyro"
         kwargs["nuts_sampler_kwargs"] = {"chain_method": "parallel"}
     t0, c0 = time.perf_counter(), _own_and_children_cpu()
     with exact_float_arithmetic(), model:  # as `forecast fit` compiles it
-        idata = pm.sample(
-            draws=settings.draws, tune=settings.tune, chains=settings.chains,
-            cores=settings.cores, random_seed=settings.seed,
-            target_accept=target_accept_for(settings, int(inp.informative.sum())),
-            progressbar=False, compute_convergence_checks=False, **kwargs,
-        )
+        if name == "nutpie":
+            key = compile_key(registry.sha256, known.sha256, settings)
+            idata = nutpie_call(model, replace(settings, target_accept=target_accept), False, key)
+        else:
+            idata = pm.sample(
+                draws=settings.draws, tune=settings.tune, chains=settings.chains,
+                cores=settings.cores, random_seed=settings.seed, target_accept=target_accept,
+                progressbar=False, compute_convergence_checks=False, **kwargs,
+            )
     t_call = time.perf_counter() - t0
     cpu_call = _own_and_children_cpu() - c0
     t_sample = float(idata["posterior"].attrs.get("sampling_time", float("nan")))
@@ -155,6 +159,7 @@ def _env(name: str, cache_root: Path) -> dict[str, str]:
         flags.append("linker=numba")
     env["PYTENSOR_FLAGS"] = ",".join(flags)
     env["NUMBA_CACHE_DIR"] = str(cache_root / "numba")
+    env["FORECAST_CACHE_DIR"] = str(cache_root / "forecast")
     if name == "numpyro":
         env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
     return env
@@ -201,12 +206,13 @@ def _own_and_children_cpu() -> float:
 
 
 def time_cli_fit(draws: int | None, cold: bool, timeout: float) -> dict:
-    """Wall time of `forecast fit --no-cache --json` in a new process (fresh fit cache);
-    `draws` None keeps the command's default."""
+    """Wall time of `forecast fit --no-cache --json` in a new process: cold with empty PyTensor,
+    Numba and compiled-model caches, warm with this user's; `draws` None keeps the command's
+    default."""
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         env = dict(os.environ)
-        env["FORECAST_CACHE_DIR"] = str(Path(tmp) / "fits")
-        if cold:
+        if cold:  # warm: the user's compiled-model cache (the fit itself is never cached here)
+            env["FORECAST_CACHE_DIR"] = str(Path(tmp) / "forecast")
             env["PYTENSOR_FLAGS"] = f"compiledir={Path(tmp) / 'pytensor'}"
             env["NUMBA_CACHE_DIR"] = str(Path(tmp) / "numba")
         exe = shutil.which("forecast")

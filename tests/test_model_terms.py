@@ -1,6 +1,6 @@
 """Likelihood terms written for speed give the same numbers as their plain forms: the per-family
-link slices, the monthly adoption counts, the release counts by distinct count, and the
-sampler's default step setting."""
+link slices, the monthly adoption counts, the release counts by distinct count, the sampler's
+default step setting, and nutpie called directly against nutpie called through `pm.sample`."""
 
 from __future__ import annotations
 
@@ -129,3 +129,33 @@ def test_sampling_refuses_an_unresolved_target_accept():
     stop first, with a message that says how to resolve it."""
     with pytest.raises(ValueError, match="target_accept_for"):
         sample_model(object(), FitSettings(as_of=date(2024, 1, 1)), progress=False)
+
+
+def test_direct_nutpie_call_draws_what_pm_sample_draws():
+    """`sample_model` calls nutpie itself (skipping `pm.sample`'s step assignment); for one seed
+    it must give the very draws `pm.sample(nuts_sampler="nutpie")` gives, so the seed keeps its
+    meaning. A seed that `nutpie_seed` mapped differently, or settings passed differently (target
+    acceptance, tuning length), would change every draw."""
+    import pymc as pm
+
+    from forecast.fit import exact_float_arithmetic
+
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0.0, 1.0)
+        sd = pm.HalfNormal("sd", 1.0)
+        pm.Normal("y", mu, sd, observed=np.array([0.3, -0.2, 1.1, 0.7, 0.1]))
+    settings = FitSettings(as_of=AS_OF, draws=150, tune=120, chains=3, cores=1, seed=20230319,
+                           target_accept=0.85)
+    direct, _, sampler = sample_model(model, settings, progress=False)
+    with exact_float_arithmetic(), model:
+        through_pymc = pm.sample(draws=150, tune=120, chains=3, cores=1, random_seed=20230319,
+                                 nuts_sampler="nutpie", target_accept=0.85, progressbar=False,
+                                 compute_convergence_checks=False)
+    assert sampler == "nutpie"
+    for name in ("mu", "sd"):
+        a = direct["posterior"][name].values
+        b = through_pymc["posterior"][name].values
+        assert a.shape == (3, 150)
+        np.testing.assert_array_equal(a, b)
+    other, _, _ = sample_model(model, dataclasses.replace(settings, seed=1), progress=False)
+    assert not np.array_equal(other["posterior"]["mu"].values, direct["posterior"]["mu"].values)
