@@ -442,8 +442,8 @@ def drift_deviations(centred: np.ndarray, rate: Any, spread: Any, phi: Any, inno
     be undone in each well-observed year, and rho_bar mixed slowest of all parameters (shipped
     registry, 1000 + 1000 draws x 4 chains, one seed: rho_bar's bulk ESS 380 and R-hat 1.015
     with the deviation as coordinate, 1746 and 1.001 with the slope). Adds the free vector
-    `drift_coords` and its
-    Potential `drift_prior` to the model in context; returns delta (PyTensor vector)."""
+    `drift_coords` and its Potential `drift_prior` to the model in context; returns delta
+    (PyTensor vector)."""
     import pymc as pm
     import pytensor.tensor as pt
 
