@@ -265,11 +265,14 @@ def _build(model: Any, name: str, internals: Any) -> Any:
             "slices": [[int(s.start), int(s.stop)] for s in slices],
             "shapes": [[int(d) for d in s] for s in shapes],
             "free_names": free_names, "reparameterized": list(reparameterized)}
-    _write_atomic(folder / "kernel.py", KERNEL_SOURCE.format(n_dim=int(n_dim), n_expanded=int(n_expanded),
-                                                            key=name))
+    source = KERNEL_SOURCE.format(n_dim=int(n_dim), n_expanded=int(n_expanded), key=name)
+    kernel_path = folder / "kernel.py"
+    if not kernel_path.exists() or kernel_path.read_text() != source:
+        # rewritten only when it differs: Numba's cache index records the file's modification time
+        _write_atomic(kernel_path, source)
     _PENDING[name] = (logp_pt.vm.jit_fn, expand_pt.vm.jit_fn)
     try:
-        kernel = _import_kernel(folder / "kernel.py", name)
+        kernel = _import_kernel(kernel_path, name)
     finally:
         _PENDING.pop(name, None)
     _write_atomic(folder / "meta.json", json.dumps(meta))
