@@ -27,14 +27,13 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 from forecast import paths
+from forecast.io import atomic_write
 
 # the graph functions a kernel module compiles around, by key, while it is first imported
 _PENDING: dict[str, tuple[Any, Any]] = {}
@@ -136,28 +135,33 @@ def compile_model(model: Any, key: str | None) -> tuple[Any, bool]:
 
     With `key` None, or when the cached form cannot be built, this is
     `nutpie.compile_pymc_model(model, backend="numba")` (module docstring)."""
+    if key is not None:
+        cached = _compile_with_cache(model, key)
+        if cached is not None:
+            return cached
     import nutpie
 
-    if key is None:
-        return nutpie.compile_pymc_model(model, backend="numba"), False
+    return nutpie.compile_pymc_model(model, backend="numba"), False
+
+
+def _compile_with_cache(model: Any, key: str) -> tuple[Any, bool] | None:
+    """(compiled model, from the cache) through the entry for `key`: loaded when it is there,
+    otherwise built and stored. None when nutpie's internal helpers are missing or changed, or
+    the model has shared data (a model error then recurs in nutpie's own path)."""
     try:
         from nutpie import compile_pymc as internals
-
-        internals.CompiledPyMCModel, internals._make_functions  # noqa: B018  (helpers present?)
-    except (ImportError, AttributeError):
-        return nutpie.compile_pymc_model(model, backend="numba"), False
+    except ImportError:
+        return None
     name = entry_key(key)
     with _LOCK:
-        cached = _load(model, name, internals)
-        if cached is not None:
-            return cached, True
         try:
+            loaded = _load(model, name, internals)
+            if loaded is not None:
+                return loaded, True
             built = _build(model, name, internals)
-        except Exception:  # noqa: BLE001  nutpie's helpers changed: its own path (a model error recurs there)
-            built = None
-    if built is None:
-        return nutpie.compile_pymc_model(model, backend="numba"), False
-    return built, False
+        except Exception:  # noqa: BLE001  nutpie's helpers changed: its own path
+            return None
+    return None if built is None else (built, False)
 
 
 def _pymc_initial_point_fn(model: Any, internals: Any) -> Any:
@@ -170,12 +174,17 @@ def _pymc_initial_point_fn(model: Any, internals: Any) -> Any:
     return internals._wrap_with_lock(fn)
 
 
-def _compiled(model: Any, meta: dict[str, Any], kernel: Any, internals: Any) -> Any:
+def _compiled(model: Any, meta: dict[str, Any], kernel: Any, internals: Any,
+              initial_point_fn: Any = None) -> Any:
+    """nutpie's compiled model from the kernel's callbacks and the layout in `meta`; the free
+    variables come first in the layout, in the order of `model.free_RVs`."""
     names = meta["names"]
     slices = [slice(a, b) for a, b in meta["slices"]]
     shapes = [tuple(s) for s in meta["shapes"]]
     shape_info = (names, slices, shapes)
-    n_free = len(meta["free_names"])
+    n_free = len(model.free_RVs)
+    if initial_point_fn is None:
+        initial_point_fn = _pymc_initial_point_fn(model, internals)
     dims, coords = internals._prepare_dims_and_coords(model, shape_info, meta["reparameterized"])
     return internals.CompiledPyMCModel(
         _n_dim=meta["n_dim"],
@@ -185,7 +194,7 @@ def _compiled(model: Any, meta: dict[str, Any], kernel: Any, internals: Any) -> 
         compiled_logp_func=kernel.logp,
         compiled_expand_func=kernel.expand,
         initial_point_func=internals._rv_dict_to_flat_array_wrapper(
-            _pymc_initial_point_fn(model, internals), names=names[:n_free], shapes=shapes[:n_free]),
+            initial_point_fn, names=names[:n_free], shapes=shapes[:n_free]),
         shared_data={},
         shared_var_keys={},
         user_data=internals.make_user_data({}, {}),
@@ -224,8 +233,6 @@ def _import_kernel(path: Path, name: str) -> Any:
 
 def _load(model: Any, name: str, internals: Any) -> Any:
     """The cached compiled model for `name`, or None when there is none (or it will not load)."""
-    import numba
-
     folder = entry_dir(name)
     try:
         meta = json.loads((folder / "meta.json").read_text())
@@ -233,47 +240,35 @@ def _load(model: Any, name: str, internals: Any) -> Any:
         return None
     try:
         kernel = _import_kernel(folder / "kernel.py", name)
-        if not (isinstance(kernel.logp, numba.core.ccallback.CFunc)
-                and isinstance(kernel.expand, numba.core.ccallback.CFunc)):
-            return None
-        return _compiled(model, meta, kernel, internals)
     except Exception:  # noqa: BLE001  a cache miss inside Numba's cache fails to type: rebuild
         return None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    return _compiled(model, meta, kernel, internals)
 
 
 def _build(model: Any, name: str, internals: Any) -> Any:
     """Compile the model's graph functions with PyTensor (as nutpie does), write and import the
     kernel module (Numba compiles and caches its callbacks), and record the layout in meta.json.
     None when the model has shared variables (the kernel has no user data to read them from)."""
+    initial_point_fn = _pymc_initial_point_fn(model, internals)
     n_dim, n_expanded, logp_pt, expand_pt, _, shape_info, reparameterized = internals._make_functions(
-        model, mode="NUMBA", compute_grad=True, join_expanded=True,
-        pymc_initial_point_fn=_pymc_initial_point_fn(model, internals))
+        model, mode="NUMBA", compute_grad=True, join_expanded=True, pymc_initial_point_fn=initial_point_fn)
     if logp_pt.get_shared() or expand_pt.get_shared():
         return None
     folder = entry_dir(name)
     folder.mkdir(parents=True, exist_ok=True)
     names, slices, shapes = shape_info
-    free_names = [model.rvs_to_values[v].name for v in model.free_RVs]
     meta = {"n_dim": int(n_dim), "n_expanded": int(n_expanded), "names": list(names),
             "slices": [[int(s.start), int(s.stop)] for s in slices],
-            "shapes": [[int(d) for d in s] for s in shapes],
-            "free_names": free_names, "reparameterized": list(reparameterized)}
+            "shapes": [[int(d) for d in s] for s in shapes], "reparameterized": list(reparameterized)}
     source = KERNEL_SOURCE.format(n_dim=int(n_dim), n_expanded=int(n_expanded), key=name)
     kernel_path = folder / "kernel.py"
     if not kernel_path.exists() or kernel_path.read_text() != source:
         # rewritten only when it differs: Numba's cache index records the file's modification time
-        _write_atomic(kernel_path, source)
+        atomic_write(kernel_path, source)
     _PENDING[name] = (logp_pt.vm.jit_fn, expand_pt.vm.jit_fn)
     try:
         kernel = _import_kernel(kernel_path, name)
     finally:
         _PENDING.pop(name, None)
-    _write_atomic(folder / "meta.json", json.dumps(meta))
-    return _compiled(model, meta, kernel, internals)
+    atomic_write(folder / "meta.json", json.dumps(meta))
+    return _compiled(model, meta, kernel, internals, initial_point_fn)

@@ -187,27 +187,32 @@ def versions() -> dict[str, str]:
     return out
 
 
-def cache_key(data_sha: str, priors_sha: str, settings: FitSettings) -> str:
+def _inputs_key(data_sha: str, priors_sha: str, settings: dict[str, Any]) -> str:
+    """24 hex digits of SHA-256 over the data, the priors, `settings`, the model code and the
+    package versions."""
     payload = json.dumps(
-        {"data": data_sha, "priors": priors_sha, "settings": settings.to_dict(),
+        {"data": data_sha, "priors": priors_sha, "settings": settings,
          "code": _source_hash(), "versions": versions()},
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+def cache_key(data_sha: str, priors_sha: str, settings: FitSettings) -> str:
+    return _inputs_key(data_sha, priors_sha, settings.to_dict())
+
+
+# the settings that change the model's graph; the others (draws, tuning steps, chains, cores, seed,
+# target acceptance) only steer the sampler
+MODEL_SETTINGS = ("as_of", "variant", "min_models_per_benchmark", "benchmarks")
+
+
 def compile_key(data_sha: str, priors_sha: str, settings: FitSettings) -> str:
-    """The key of the model's compiled log density (`forecast.compiled`): what `cache_key` hashes
-    except the sampler's settings (draws, tuning steps, chains, cores, seed, target acceptance),
-    which do not change the model's graph."""
-    shaping = {k: v for k, v in settings.to_dict().items()
-               if k in ("as_of", "variant", "min_models_per_benchmark", "benchmarks")}
-    payload = json.dumps(
-        {"data": data_sha, "priors": priors_sha, "model": shaping, "code": _source_hash(),
-         "versions": versions()},
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+    """The key of the model's compiled log density (`forecast.compiled`): `cache_key` with only
+    the `MODEL_SETTINGS`, so a refit with another seed or number of draws reuses the compiled
+    model."""
+    return _inputs_key(data_sha, priors_sha,
+                       {k: v for k, v in settings.to_dict().items() if k in MODEL_SETTINGS})
 
 
 def cache_path(key: str) -> Path:
@@ -443,7 +448,7 @@ def _sample_model(inp: Any, mp: Any, variant: str, generative: bool | None, sett
     from forecast.model import build_model, monitored_vars
 
     model = build_model(inp, mp, variant=variant, generative=generative)
-    tree, seconds, sampler = sample_model(model, settings, progress, compile_key=key)
+    tree, seconds, sampler = sample_model(model, settings, progress, key)
     monitored = [v for v in monitored_vars(model) if v in tree["posterior"].to_dataset()]
     return tree, seconds, sampler, monitored
 
@@ -509,7 +514,7 @@ def sample_reproducibly(inp: Any, mp: Any, variant: str, generative: bool | None
 
 
 def sample_model(model: Any, settings: FitSettings, progress: bool,
-                 compile_key: str | None = None) -> tuple[xr.DataTree, float, str]:
+                 key: str | None = None) -> tuple[xr.DataTree, float, str]:
     """Sample `model` with nutpie as `settings` say (draws, tuning steps, chains, cores, seed and a
     resolved `target_accept`), compiled by `exact_float_arithmetic`; the prior instead for the
     `priors_only` variant. Returns (inference data, seconds, sampler name); an interrupted run
@@ -519,8 +524,8 @@ def sample_model(model: Any, settings: FitSettings, progress: bool,
     nutpie is called directly rather than through `pm.sample`, whose step-method assignment
     builds and discards a gradient graph for every free variable before handing the model to
     nutpie (`nutpie_call`). The draws are those `pm.sample(nuts_sampler="nutpie")` gives for the
-    same seed (`tests/test_model_terms.py`). With a `compile_key` (`compile_key()`), the compiled
-    log density is kept on disk and reused by the next process that samples the same model
+    same seed (`tests/test_model_terms.py`). With a `key` (`compile_key`), the compiled log
+    density is kept on disk and reused by the next process that samples the same model
     (`forecast.compiled`)."""
     import pymc as pm
 
@@ -534,7 +539,7 @@ def sample_model(model: Any, settings: FitSettings, progress: bool,
             prior = idata["prior"].to_dataset()
             tree = xr.DataTree.from_dict({"posterior": prior})
             return tree, time.perf_counter() - start, "prior"
-        idata = nutpie_call(model, settings, progress, compile_key)
+        idata = nutpie_call(model, settings, progress, key)
     if idata["posterior"].sizes["draw"] < settings.draws:  # nutpie returns a partial trace on Ctrl-C
         raise KeyboardInterrupt("sampling was interrupted before all draws were taken")
     return idata, time.perf_counter() - start, "nutpie"
@@ -548,9 +553,9 @@ def nutpie_seed(seed: int, chains: int) -> int:
     return int(rngs[0].integers(2**30))
 
 
-def nutpie_call(model: Any, settings: FitSettings, progress: bool, compile_key: str | None = None
+def nutpie_call(model: Any, settings: FitSettings, progress: bool, key: str | None = None
                 ) -> xr.DataTree:
-    """Compile `model` for nutpie (Numba backend; from the on-disk cache under `compile_key` when
+    """Compile `model` for nutpie (Numba backend; from the on-disk cache under `key` when
     it holds it, `forecast.compiled`) and sample it, BLAS limited to `settings.cores` threads; a
     progress bar per chain when `progress`. Returns nutpie's DataTree (posterior, sample_stats)
     with the sampling seconds in the posterior's `sampling_time` attribute and whether the
@@ -563,9 +568,8 @@ def nutpie_call(model: Any, settings: FitSettings, progress: bool, compile_key: 
 
     # the line `pm.sample` logs before compiling (PyMC's logger prints it to stderr)
     logging.getLogger("pymc").info(f"NUTS[nutpie]: {model.free_RVs}")
-    compiled, from_cache = compile_model(model, compile_key)
-    bars = NutpieProgressBarManager(chains=settings.chains, draws=settings.draws, progressbar=progress,
-                                    progressbar_theme=None)
+    compiled, from_cache = compile_model(model, key)
+    bars = NutpieProgressBarManager(chains=settings.chains, draws=settings.draws, progressbar=progress)
     t0 = time.perf_counter()
     with threadpool_limits(limits=settings.cores), bars:
         idata = nutpie.sample(
