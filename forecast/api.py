@@ -189,6 +189,8 @@ class Engine:
     as_of : fit only on what was known by this date (default: the registry's last release).
     seed : seeds the sampler and the projection; the same seed gives the same numbers.
     draws : posterior draws per chain (4 chains).
+    tune : tuning steps per chain (None: 400 from 300 informative models, else 1000;
+        `forecast.fit.tune_for`).
 
     >>> engine = Engine(seed=7)                               # doctest: +SKIP
     >>> engine.when("model:gpt-3-175b", params="1B").quantiles  # doctest: +SKIP
@@ -202,7 +204,7 @@ class Engine:
         as_of: date | str | None = None,
         seed: int = 20230319,
         draws: int = 2000,
-        tune: int = 1000,
+        tune: int | None = None,
         variant: str = "full",
         paths_per_draw: int = 4,
         progress: bool = False,
@@ -225,7 +227,7 @@ class Engine:
         self.as_of = _parse_date(as_of, "as_of", default=pd.Timestamp(last).date())
         self.seed = int(seed)
         self.draws = int(draws)
-        self.tune = int(tune)
+        self.tune = None if tune is None else int(tune)
         self.variant = variant
         self.paths_per_draw = int(paths_per_draw)
         self.progress = progress

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from forecast.fit import LONG_STEP_MIN_MODELS, FitSettings, sample_model, target_accept_for
+from forecast.fit import (LONG_STEP_MIN_MODELS, LONG_TUNE, SHORT_TUNE, FitSettings, sample_model,
+                          target_accept_for, tune_for)
 from forecast.model import (decimal_year, link_cdf, link_cdf_density, link_density, negative_binomial_logp,
                             prepare_inputs)
 
@@ -122,6 +123,20 @@ def test_target_accept_follows_the_data_unless_set():
     assert target_accept_for(s, LONG_STEP_MIN_MODELS) == 0.8
     assert target_accept_for(s, LONG_STEP_MIN_MODELS - 1) == 0.9
     assert target_accept_for(dataclasses.replace(s, target_accept=0.95), 10_000) == 0.95
+
+
+def test_tuning_length_follows_the_data_unless_set():
+    s = FitSettings(as_of=AS_OF)
+    assert s.tune is None
+    assert (SHORT_TUNE, LONG_TUNE) == (400, 1000)
+    assert tune_for(s, LONG_STEP_MIN_MODELS) == SHORT_TUNE
+    assert tune_for(s, LONG_STEP_MIN_MODELS - 1) == LONG_TUNE
+    assert tune_for(dataclasses.replace(s, tune=150), 10_000) == 150
+
+
+def test_sampling_refuses_an_unresolved_tuning_length():
+    with pytest.raises(ValueError, match="tune_for"):
+        sample_model(object(), FitSettings(as_of=date(2024, 1, 1), target_accept=0.8), progress=False)
 
 
 def test_sampling_refuses_an_unresolved_target_accept():

@@ -17,7 +17,7 @@ PriorsOpt = Annotated[Path | None, typer.Option("--priors", help="Folder with us
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only what was known by this date (YYYY-MM-DD).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the sampler and the projection.")]
 DrawsOpt = Annotated[int, typer.Option("--draws", min=100, max=20000, help="Posterior draws per chain (4 chains).")]
-TuneOpt = Annotated[int, typer.Option("--tune", min=100, max=20000, help="Tuning steps per chain before the draws.")]
+TuneOpt = Annotated[int | None, typer.Option("--tune", min=100, max=20000, help="Tuning steps per chain before the draws (default: 400 from 300 informative models, else 1000).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit with code 3 if the fit fails its diagnostics.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 ScenarioOpt = Annotated[str | None, typer.Option("--scenario", help="Scenario file or preset name (conservative, central, aggressive).")]
@@ -29,7 +29,7 @@ DEFAULT_SEED = 20230319
 
 def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed: int,
                 draws: int = 2000, scenario: str | None = None, progress: bool = True,
-                use_cache: bool = True, tune: int = 1000) -> Any:
+                use_cache: bool = True, tune: int | None = None) -> Any:
     from forecast.api import Engine
 
     return Engine(data=data, priors=priors, scenario=scenario, as_of=as_of, seed=seed,
@@ -160,7 +160,7 @@ def _interval(values: list[float] | None, fmt: str = "{:.2f}") -> str:
 @app.command("fit")
 def fit_command(
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
     no_cache: NoCacheOpt = False,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Also write the fitted posterior with its provenance to this NetCDF file (.nc).")] = None,
@@ -273,7 +273,7 @@ def when_command(
     p_by: Annotated[list[str] | None, typer.Option("--p-by", help="Extra date for P(by date); repeatable.")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = None, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """When does a released model within the budget first reach the target?"""
@@ -341,7 +341,7 @@ def size_command(
     target: Annotated[str, typer.Option("--target", help="mmlu=0.70 or model:<id>.")],
     dates: Annotated[list[str], typer.Option("--date", help="Date(s) to answer for; repeatable.")],
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = None, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """The smallest parameter count that reaches the target by each date."""
@@ -385,7 +385,7 @@ def capability_command(
     memory: Annotated[str | None, typer.Option("--memory")] = None,
     bits: Annotated[float | None, typer.Option("--bits")] = None,
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, scenario: ScenarioOpt = None, strict: StrictOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = None, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """The score of the best release within the budget over the year up to each date."""
@@ -418,7 +418,7 @@ def compare_command(
     params: Annotated[list[str] | None, typer.Option("--params", help="Budgets (repeatable).")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
-    draws: DrawsOpt = 2000, tune: TuneOpt = 1000, strict: StrictOpt = False, json: JsonOpt = False,
+    draws: DrawsOpt = 2000, tune: TuneOpt = None, strict: StrictOpt = False, json: JsonOpt = False,
 ) -> None:
     """The same `when` questions under several scenarios, side by side."""
     targets = target or ["model:gpt-3-175b", "mmlu=0.70", "mmlu=0.80"]

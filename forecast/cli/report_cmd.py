@@ -118,7 +118,7 @@ def report_command(
     scenario: ScenarioOpt = None,
     seed: SeedOpt = DEFAULT_SEED,
     draws: DrawsOpt = 2000,
-    tune: TuneOpt = 1000,
+    tune: TuneOpt = None,
     strict: StrictOpt = False,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Leave out the backtest and the seed check.")] = False,
     backtest: Annotated[Path | None, typer.Option(
