@@ -27,7 +27,8 @@ sampler's ``sampling_time`` includes the XLA compilation of the sampling loop.
 
 Usage::
 
-    python benchmarks/bench_samplers.py                 # 1000 tune + 1000 draws x 4 chains
+    python benchmarks/bench_samplers.py                 # the fit's settings: 2000 draws x 4 chains
+                                                        # after forecast.fit.tune_for's tuning steps
     python benchmarks/bench_samplers.py --quick         # 300 + 300
     python benchmarks/bench_samplers.py --samplers nutpie,pymc-c --cli
     python benchmarks/bench_samplers.py --samplers nutpie,pymc-c --seed 2   # another seed
@@ -54,7 +55,7 @@ CHOSEN = "nutpie"  # what forecast.fit uses
 # ----------------------------------------------------------------------------- worker
 
 
-def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None,
+def _worker(name: str, draws: int, tune: int | None, chains: int, jax_cache: str | None,
             seed: int | None = None) -> dict:
     """Build the model as forecast.fit does, sample it once, return timings and diagnostics."""
     t0 = time.perf_counter()
@@ -71,7 +72,8 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     from dataclasses import replace
 
     from forecast.diagnostics import diagnose
-    from forecast.fit import FitSettings, compile_key, exact_float_arithmetic, nutpie_call, target_accept_for
+    from forecast.fit import (FitSettings, compile_key, exact_float_arithmetic, nutpie_call,
+                              target_accept_for, tune_for)
     from forecast.model import build_model, monitored_vars, prepare_inputs
     from forecast.model_priors import model_priors_from
     from forecast.priors import load_priors
@@ -96,6 +98,7 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
     t_build = time.perf_counter() - t0
 
     target_accept = target_accept_for(settings, int(inp.informative.sum()))
+    settings = replace(settings, tune=tune_for(settings, int(inp.informative.sum())))
     kwargs: dict = {}
     if name in ("pymc-c", "pymc-numba"):
         kwargs["nuts_sampler"] = "pymc"
@@ -140,7 +143,7 @@ def _worker(name: str, draws: int, tune: int, chains: int, jax_cache: str | None
         "ebfmi_min": diag.ebfmi_min,
         "grad_per_draw": float(steps.mean()) if steps is not None else float("nan"),
         "draws": draws,
-        "tune": tune,
+        "tune": settings.tune,
         "chains": chains,
     }
 
@@ -165,11 +168,13 @@ def _env(name: str, cache_root: Path) -> dict[str, str]:
     return env
 
 
-def run_one(name: str, cache_root: Path, draws: int, tune: int, chains: int,
+def run_one(name: str, cache_root: Path, draws: int, tune: int | None, chains: int,
             timeout: float, seed: int | None = None) -> dict:
     """One new process fitting with sampler `name`; returns its JSON result (or the error)."""
-    cmd = [sys.executable, __file__, "--worker", name, "--draws", str(draws), "--tune", str(tune),
+    cmd = [sys.executable, __file__, "--worker", name, "--draws", str(draws),
            "--chains", str(chains), "--jax-cache", str(cache_root / "jax")]
+    if tune is not None:
+        cmd += ["--tune", str(tune)]
     if seed is not None:
         cmd += ["--seed", str(seed)]
     t0 = time.perf_counter()
@@ -259,8 +264,9 @@ def table(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--draws", type=int, default=1000)
-    ap.add_argument("--tune", type=int, default=1000)
+    ap.add_argument("--draws", type=int, default=2000, help="draws per chain (default: the fit's, 2000)")
+    ap.add_argument("--tune", type=int, default=None,
+                    help="tuning steps (default: the fit's, forecast.fit.tune_for: 400 on the shipped registry)")
     ap.add_argument("--chains", type=int, default=4)
     ap.add_argument("--quick", action="store_true", help="300 tuning steps + 300 draws")
     ap.add_argument("--samplers", default=",".join(SAMPLERS), help="comma-separated subset")
@@ -307,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"#   failed: {r['error']}", file=sys.stderr, flush=True)
                     break
     seed = f", seed {args.seed}" if args.seed is not None else ""
-    print(f"\n{args.chains} chains x ({args.tune} tune + {args.draws} draws){seed}, "
+    tunes = sorted({r["tune"] for r in rows if "tune" in r}) or [args.tune]
+    print(f"\n{args.chains} chains x ({'/'.join(map(str, tunes))} tune + {args.draws} draws){seed}, "
           f"{os.cpu_count()} CPUs\n")
     print(table(rows))
     cli = []
