@@ -31,3 +31,54 @@ def test_report_names_a_backtest_made_on_other_inputs():
     both = _provenance_mismatch(same, {"data_sha256": "c", "priors_sha256": "d"})
     assert "registry and priors differ" in both
     assert _provenance_mismatch({}, same) == ""  # an old summary without hashes: nothing to compare
+
+
+def test_fit_tables_fit_80_columns():
+    """`forecast fit`'s two tables at a standard terminal width: nothing cut short."""
+    import pandas as pd
+    from rich.console import Console
+
+    from forecast.cli.forecast_cmd import diagnostics_table, multipliers_table
+
+    rows = pd.DataFrame([
+        {"id": "instruction_tuning", "axis": "params_total", "prior_median": 1.6,
+         "prior_interval90": [0.9, 2.85], "posterior_median": 1.2, "posterior_interval90": [1.08, 1.34],
+         "narrowing": 0.81},
+        {"id": "mixture_of_experts", "axis": "params_active", "prior_median": 12.5,
+         "prior_interval90": [10.25, 15.5], "posterior_median": 13.75, "posterior_interval90": [11.0, 16.25],
+         "narrowing": -0.05},
+        {"id": "quantization", "axis": "memory_bytes", "prior_median": 3.5, "prior_interval90": [2.85, 4.3],
+         "posterior_median": float("nan"), "posterior_interval90": None, "narrowing": float("nan")},
+    ])
+    diag = {"rhat_max": 1.0421, "ess_bulk_min": 12345.6, "ess_tail_min": 98.2, "divergences": 1234,
+            "ebfmi_min": 0.21, "draws": 10000, "chains": 4, "seconds": 1234.5, "ok": False}
+    console = Console(width=80, record=True, color_system=None)
+    console.print(multipliers_table(rows))
+    console.print(diagnostics_table(diag))
+    text = console.export_text()
+    assert "\u2026" not in text
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= 80
+    for piece in ("instruction_tuning", "total", "1.60 (0.90-2.85)", "1.20 (1.08-1.34)", "81%",
+                  "mixture_of_experts", "active", "12.50 (10.25-15.50)", "-5%", "quantization",
+                  "memory", "prior only", "1.042", "12346", "98", "1234", "0.21", "10000x4", "1234.5",
+                  "FAILED"):
+        assert piece in text, piece
+
+
+def test_compare_table_folds_long_model_ids(capsys, monkeypatch):
+    """A scenario cell naming a long model id folds at 80 columns instead of cutting it short,
+    and an id with square brackets prints as text, not markup."""
+    from forecast.cli.forecast_cmd import print_compare
+    from forecast.cli.output import console
+
+    monkeypatch.setattr(console, "width", 80)
+    rows = [{"scenario": s, "target": "mmlu=0.70", "params": "7B", "median": None, "q10": None, "q90": None,
+             "already_reached_by": "phi-3-small-8k-instruct-[bold]preview"}
+            for s in ("aggressive", "central", "conservative")]
+    print_compare(rows, ["mmlu=0.70"], ["7B"])
+    out = capsys.readouterr().out
+    assert "\u2026" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    body = [line.split("\u2502") for line in out.splitlines() if line.startswith("\u2502")]
+    for col in (3, 4, 5):  # each scenario's cell, read down its column
+        assert "".join(cells[col].strip() for cells in body) == "reached(phi-3-small-8k-instruct-[bold]preview)"

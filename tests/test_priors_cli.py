@@ -51,11 +51,17 @@ def test_list_json(capsys):
     assert all(r["citations"] and all(isinstance(c, str) for c in r["citations"]) for r in rows)
 
 
-def test_list_table(capsys):
+def test_list_table_fits_80_columns(capsys, monkeypatch):
+    from forecast.cli.output import console
+
+    monkeypatch.setattr(console, "width", 80)
     code, out, _ = run(capsys, "priors", "list")
     assert code == 0
-    for tid in ("instruction_tuning", "overtraining", "quantization", "memory_bytes", "[2.85, 4.3]"):
-        assert tid in out
+    for text in ("instruction_tuning", "mixture_of_experts  active", "quantization        memory",
+                 "0.96-1.38", "2.85-4.3", "memory = bytes of the weights"):
+        assert text in out
+    assert "\u2026" not in out  # nothing cut short
+    assert max(len(line) for line in out.splitlines()) <= 80
 
 
 def test_list_with_user_folder(capsys, user_folder):

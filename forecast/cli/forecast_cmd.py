@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from forecast.cli import app
-from forecast.cli.output import console, emit_json, err_console
+from forecast.cli.output import AXIS_NOTE, axis_label, console, emit_json, err_console
 from forecast.errors import UserError
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with a user registry (models.csv, scores.csv).")]
@@ -131,18 +131,43 @@ def warn_ceiling(ceiling: list[dict[str, Any]], label: str = "") -> None:
 
 
 def diagnostics_table(diag: dict[str, Any]) -> Any:
+    """The Rich table of a fit's `diagnostics` object, no wider than 80 columns."""
+    from rich import box
     from rich.table import Table
 
-    t = Table(title="Sampler diagnostics", show_header=True)
-    for col in ("R-hat max", "bulk ESS min", "tail ESS min", "divergences", "E-BFMI min",
-                "draws x chains", "seconds", "status"):
-        t.add_column(col, justify="right")
+    t = Table(title="Sampler diagnostics", show_header=True, box=box.SIMPLE_HEAD, pad_edge=False,
+              collapse_padding=True, caption="R-hat: the largest over every monitored scalar; ESS, "
+              "E-BFMI: the smallest; draws: per chain x chains", caption_justify="left")
+    for col in ("R-hat", "bulk ESS", "tail ESS", "divergent", "E-BFMI", "draws", "seconds", "status"):
+        t.add_column(col, justify="right", no_wrap=True)
     status = "[green]ok[/]" if diag.get("ok", True) else "[bold red]FAILED[/]"
     t.add_row(
         f"{diag['rhat_max']:.3f}", f"{diag['ess_bulk_min']:.0f}", f"{diag['ess_tail_min']:.0f}",
         str(diag["divergences"]), f"{diag['ebfmi_min']:.2f}",
-        f"{diag['draws']} x {diag['chains']}", f"{diag['seconds']:.1f}", status,
+        f"{diag['draws']}x{diag['chains']}", f"{diag['seconds']:.1f}", status,
     )
+    return t
+
+
+def multipliers_table(table: Any) -> Any:
+    """The Rich table of `forecast.fit.technique_table`'s rows (prior and posterior median with
+    90% interval, and how much the data narrowed the interval), no wider than 80 columns."""
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title="Technique multipliers: x fewer parameters needed, median (90% interval)",
+              box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+              caption=f"{AXIS_NOTE}; narrowed: how much narrower the data made the 90% interval",
+              caption_justify="left")
+    for col in ("technique", "axis", "prior", "posterior", "narrowed"):
+        t.add_column(col, justify="left" if col in ("technique", "axis") else "right", no_wrap=True)
+    for r in table.itertuples():
+        fitted = not _absent(r.posterior_median)
+        t.add_row(
+            r.id, axis_label(r.axis), _median_interval(r.prior_median, r.prior_interval90),
+            _median_interval(r.posterior_median, r.posterior_interval90) if fitted else "prior only",
+            f"{r.narrowing:.0%}" if not _absent(r.narrowing) else "-",
+        )
     return t
 
 
@@ -151,10 +176,11 @@ def _absent(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def _interval(values: list[float] | None, fmt: str = "{:.2f}") -> str:
-    if not values:
-        return "-"
-    return "[" + ", ".join(fmt.format(v) for v in values) + "]"
+def _median_interval(median: float, interval: list[float] | None) -> str:
+    """'median (lo-hi)' with two decimals, or the median alone without an interval."""
+    if not interval:
+        return f"{median:.2f}"
+    return f"{median:.2f} ({interval[0]:.2f}-{interval[1]:.2f})"
 
 
 @app.command("fit")
@@ -208,26 +234,12 @@ def fit_command(
             "saved_to": str(out_path) if out_path is not None else None,
         })
     else:
-        from rich.table import Table
-
         console.print(
             f"Fit as of {engine.as_of} on {fit.inputs.sizes['model']} models and "
             f"{fit.inputs.sizes['obs']} scores (data end {fit.inputs.attrs['data_end']})"
             + (" [dim](cached)[/]" if fit.from_cache else "")
         )
-        t = Table(title="Technique multipliers (x fewer parameters needed; 90% intervals)")
-        for col in ("technique", "axis", "prior median", "prior 90%", "posterior median",
-                    "posterior 90%", "narrowed"):
-            t.add_column(col, justify="right" if col != "technique" else "left")
-        for r in table.itertuples():
-            fitted = not _absent(r.posterior_median)
-            t.add_row(
-                r.id, r.axis, f"{r.prior_median:.2f}", _interval(r.prior_interval90),
-                f"{r.posterior_median:.2f}" if fitted else "prior only",
-                _interval(r.posterior_interval90) if fitted else "-",
-                f"{r.narrowing:.0%}" if not _absent(r.narrowing) else "-",
-            )
-        console.print(t)
+        console.print(multipliers_table(table))
         lo, med, hi = drift["rate_at_data_end"]
         console.print(
             f"Drift of unnamed improvements at the data end: {med:.2f} log10 params/yr "
@@ -466,7 +478,7 @@ def print_compare(rows: list[dict[str, Any]], targets: list[str], budgets: list[
 
     t = Table(title="Scenarios side by side: first date within the budget (median, 80% interval)")
     for col in ("target", "params", *dict.fromkeys(r["scenario"] for r in rows)):
-        t.add_column(escape(col))
+        t.add_column(escape(col), overflow="fold")  # a long model id folds rather than being cut
     names = list(dict.fromkeys(r["scenario"] for r in rows))
     for tg in targets:
         for b in budgets:
@@ -474,7 +486,7 @@ def print_compare(rows: list[dict[str, Any]], targets: list[str], budgets: list[
             for n in names:
                 r = next(x for x in rows if x["scenario"] == n and x["target"] == tg and x["params"] == b)
                 if r["already_reached_by"]:
-                    cells.append(f"reached ({r['already_reached_by']})")
+                    cells.append(f"reached ({escape(r['already_reached_by'])})")
                 else:
                     cells.append(f"{r['median'] or 'after horizon'} [{r['q10'] or '-'} .. {r['q90'] or 'after'}]")
             t.add_row(escape(tg), escape(b), *cells)

@@ -13,6 +13,17 @@ from rich.console import Console
 console = Console()
 err_console = Console(stderr=True)
 
+# what a technique's multiplier divides (`forecast.priors.AXES`), short enough for 80-column tables
+AXIS_LABELS = {"params_total": "total", "params_active": "active", "memory_bytes": "memory",
+               "tokens": "tokens"}
+AXIS_NOTE = ("axis: what the multiplier divides: total = total parameters, active = active "
+             "parameters per token, memory = bytes of the weights")
+
+
+def axis_label(axis: str) -> str:
+    """The short table label of a technique's axis (`AXIS_LABELS`; unknown axes as they are)."""
+    return AXIS_LABELS.get(axis, axis)
+
 
 def _default(obj: Any) -> Any:
     if isinstance(obj, (date, datetime)):

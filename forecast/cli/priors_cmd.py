@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from forecast.cli import app
-from forecast.cli.output import console, emit_json
+from forecast.cli.output import AXIS_NOTE, axis_label, console, emit_json
 from forecast.errors import UserError
 
 priors_app = typer.Typer(
@@ -32,7 +32,7 @@ def _load(folder: Path | None):
 
 def _interval(d) -> str:
     lo, hi = d.interval90
-    return f"[{lo:.3g}, {hi:.3g}]"
+    return f"{lo:.3g}-{hi:.3g}"
 
 
 @priors_app.command("list")
@@ -53,13 +53,14 @@ def list_priors(priors: Path | None = PRIORS_OPTION, json_out: bool = JSON_OPTIO
     from rich import box
     from rich.table import Table
 
-    table = Table(title=f"Technique priors ({ps.folder})", title_justify="left", box=box.SIMPLE_HEAD)
-    for col, kw in (("id", {"no_wrap": True}), ("axis", {"no_wrap": True}), ("introduced", {"no_wrap": True}),
-                    ("median", {"justify": "right"}), ("90% interval", {"justify": "right", "no_wrap": True}),
-                    ("judgement", {}), ("cites", {"justify": "right"})):
-        table.add_column(col, **kw)
+    table = Table(title=f"Technique priors ({ps.folder})", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False, collapse_padding=True, caption=f"{AXIS_NOTE}; judged: the prior adds judgement to its cited evidence",
+                  caption_justify="left")
+    for col, kw in (("id", {}), ("axis", {}), ("introduced", {}), ("median", {"justify": "right"}),
+                    ("90%", {"justify": "right"}), ("judged", {}), ("cites", {"justify": "right"})):
+        table.add_column(col, no_wrap=True, **kw)
     for t in ps.techniques.values():
-        table.add_row(t.id, t.axis, t.introduced.isoformat(), f"{t.multiplier.median:.3g}",
+        table.add_row(t.id, axis_label(t.axis), t.introduced.isoformat(), f"{t.multiplier.median:.3g}",
                       _interval(t.multiplier), "yes" if t.judgement else "no", str(len(t.evidence)))
     console.print(table)
 
