@@ -227,3 +227,25 @@ def test_summary_table_and_show(capsys):
     assert code == 2 and "--since" in err
     code, _, err = run(["data", "show", "--benchmark", "not-a-benchmark"], capsys)
     assert code == 2 and "--benchmark" in err
+
+
+@pytest.mark.parametrize("width", [80, 140])
+def test_show_table_fits_the_terminal(capsys, monkeypatch, width):
+    """`data show` at a standard and a wide terminal: every column keeps its values whole (long ids
+    fold), mixtures of experts show total/active parameters, and a narrow terminal says which
+    columns it left out."""
+    from forecast.cli.output import console
+
+    monkeypatch.setattr(console, "width", width)
+    code, out, err = run(["data", "show", "--name", "mixtral-8x7b", "--benchmark", "mmlu"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "\u2026" not in out and max(len(line) for line in lines) <= width
+    header = next(line for line in lines if "model_id" in line)
+    assert header.split() == (["model_id", "released", "params", "tokens", "open", "tuned", "best", "mmlu"]
+                              if width < 100 else
+                              ["model_id", "released", "org", "params", "tokens", "open", "arch", "tuned",
+                               "best", "mmlu"])
+    row = next(line for line in lines if line.strip().startswith("mixtral-8x7b "))
+    assert "46.7B/12.9B" in row and "yes" in row
+    assert ("org and arch left out below 100 columns" in " ".join(out.split())) == (width < 100)

@@ -246,21 +246,53 @@ def show_command(
     from rich.table import Table
 
     best = scores.groupby("model_id")["score"].max() if benchmark else None
-    table = Table(title=f"{len(models)} models")
-    columns = ["model_id", "released", "org", "params", "active", "tokens", "open", "arch", "tuned"]
+    console.print(models_table(models, best, benchmark, console.width))
+
+
+NARROW = 100  # below this many columns `forecast data show` leaves out the org and arch columns
+
+
+def _fmt_params(total: float, active: float) -> str:
+    """Total parameters, and '/active' after them where the active count differs (mixtures of experts)."""
+    text = _fmt_count(total)
+    if text and not pd.isna(active) and active != total:
+        text += "/" + _fmt_count(active)
+    return text
+
+
+def models_table(models: pd.DataFrame, best: pd.Series | None, benchmark: str | None, width: int) -> Any:
+    """The Rich table of `forecast data show`: one row per model, its best `benchmark` score when
+    given. Long ids and names fold rather than push the short columns out; below `NARROW`
+    columns the org and arch columns are left out (`--json` has every field)."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    narrow = width < NARROW
+    caption = "params: total, /active where they differ (mixtures of experts)"
+    if narrow:
+        caption += f"; org and arch left out below {NARROW} columns (--json has every field)"
+    table = Table(title=f"{len(models)} models", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True, caption=caption, caption_justify="left")
+    columns = ["model_id", "released", "org", "params", "tokens", "open", "arch", "tuned"]
+    if narrow:
+        columns = [c for c in columns if c not in ("org", "arch")]
     if benchmark:
         columns.append(f"best {benchmark}")
     for column in columns:
-        table.add_column(column, no_wrap=column in ("model_id", "org"))
+        wraps = column in ("model_id", "org")
+        table.add_column(column, overflow="fold" if wraps else "ellipsis", no_wrap=not wraps,
+                         justify="right" if column in ("params", "tokens") or column.startswith("best ") else "left")
     for row in models.itertuples():
-        cells = [row.model_id, row.release_date.strftime("%Y-%m-%d"), str(row.organization)[:24],
-                 _fmt_count(row.params_total), _fmt_count(row.params_active),
-                 _fmt_count(row.training_tokens), str(row.open_weights), row.architecture,
-                 row.base_or_tuned]
-        if best is not None:
-            cells.append(f"{best.get(row.model_id, float('nan')):.3f}")
-        table.add_row(*(escape(str(c)) for c in cells))
-    console.print(table)
+        cells = {"model_id": row.model_id, "released": row.release_date.strftime("%Y-%m-%d"),
+                 "org": str(row.organization), "params": _fmt_params(row.params_total, row.params_active),
+                 "tokens": _fmt_count(row.training_tokens),
+                 "open": {1: "yes", 0: "no"}.get(row.open_weights, str(row.open_weights)),
+                 "arch": row.architecture, "tuned": row.base_or_tuned}
+        if benchmark:
+            cells[f"best {benchmark}"] = f"{best.get(row.model_id, float('nan')):.3f}"
+        table.add_row(*(escape(str(cells[c])) for c in columns))
+    return table
 
 
 @data_app.command("check")
