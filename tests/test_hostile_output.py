@@ -48,8 +48,11 @@ def test_hostile_registry_text_is_valid_data(hostile_registry):
     assert load_registry(folder).model(model_id)["organization"] == HOSTILE
 
 
-def test_data_show_prints_hostile_registry_text_literally(capsys, hostile_registry):
+def test_data_show_prints_hostile_registry_text_literally(capsys, monkeypatch, hostile_registry):
+    from forecast.cli.output import console
+
+    monkeypatch.setattr(console, "width", 200)  # wide enough for the org column
     folder, model_id = hostile_registry
     code, out, err = run(capsys, ["data", "show", "--data", str(folder), "--name", model_id])
     assert code == 0, err
-    assert "[/bold]" in out
+    assert "[/bold]" in out and "[link=https://example.invalid]" in out
