@@ -69,20 +69,24 @@ LONG_STEP_MIN_MODELS = 300
 SHORT_TUNE, LONG_TUNE = 400, 1000
 
 
+def _by_data_size(setting: Any, n_informative: int, large: Any, small: Any) -> Any:
+    """`setting` when it is set, else `large` from `LONG_STEP_MIN_MODELS` informative models on
+    and `small` below."""
+    if setting is not None:
+        return setting
+    return large if n_informative >= LONG_STEP_MIN_MODELS else small
+
+
 def tune_for(settings: FitSettings, n_informative: int) -> int:
     """`settings.tune`, or when it is None `SHORT_TUNE` from `LONG_STEP_MIN_MODELS` informative
     models on and `LONG_TUNE` below."""
-    if settings.tune is not None:
-        return int(settings.tune)
-    return SHORT_TUNE if n_informative >= LONG_STEP_MIN_MODELS else LONG_TUNE
+    return int(_by_data_size(settings.tune, n_informative, SHORT_TUNE, LONG_TUNE))
 
 
 def target_accept_for(settings: FitSettings, n_informative: int) -> float:
     """`settings.target_accept`, or when it is None 0.8 from `LONG_STEP_MIN_MODELS` informative
     models on and 0.9 below."""
-    if settings.target_accept is not None:
-        return float(settings.target_accept)
-    return 0.8 if n_informative >= LONG_STEP_MIN_MODELS else 0.9
+    return float(_by_data_size(settings.target_accept, n_informative, 0.8, 0.9))
 
 
 @dataclass(frozen=True)
@@ -578,19 +582,19 @@ def nutpie_call(model: Any, settings: FitSettings, progress: bool, key: str | No
                 ) -> xr.DataTree:
     """Compile `model` for nutpie (Numba backend; from the on-disk cache under `key` when
     it holds it, `forecast.compiled`) and sample it, BLAS limited to `settings.cores` threads; a
-    progress bar per chain when `progress`. Returns nutpie's DataTree (posterior, sample_stats)
-    with the sampling seconds in the posterior's `sampling_time` attribute and whether the
+    progress bar per chain when `progress` (`forecast.progress`). Returns nutpie's DataTree
+    (posterior, sample_stats) with the sampling seconds in the posterior's `sampling_time` attribute and whether the
     compiled model came from the cache in `compiled_from_cache`."""
     import nutpie
-    from pymc.progress_bar.progress import NutpieProgressBarManager
     from threadpoolctl import threadpool_limits
 
     from forecast.compiled import compile_model
+    from forecast.progress import sampler_progress
 
     # the line `pm.sample` logs before compiling (PyMC's logger prints it to stderr)
     logging.getLogger("pymc").info(f"NUTS[nutpie]: {model.free_RVs}")
     compiled, from_cache = compile_model(model, key)
-    bars = NutpieProgressBarManager(chains=settings.chains, draws=settings.draws, progressbar=progress)
+    bars = sampler_progress(settings.chains, settings.draws, progress)
     t0 = time.perf_counter()
     with threadpool_limits(limits=settings.cores), bars:
         idata = nutpie.sample(
