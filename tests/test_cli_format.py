@@ -82,3 +82,23 @@ def test_compare_table_folds_long_model_ids(capsys, monkeypatch):
     body = [line.split("\u2502") for line in out.splitlines() if line.startswith("\u2502")]
     for col in (3, 4, 5):  # each scenario's cell, read down its column
         assert "".join(cells[col].strip() for cells in body) == "reached(phi-3-small-8k-instruct-[bold]preview)"
+
+
+def test_backtest_table_fits_80_columns():
+    """The backtest's ranking at a standard terminal width: every method name whole."""
+    from rich.console import Console
+
+    from forecast.cli.backtest_cmd import backtest_table
+
+    methods = {name: {"coverage": {"0.5": 0.45, "0.8": 0.79, "0.9": None}, "crps_mean": 0.284,
+                      "brier_1y": 0.11, "brier_2y": 0.13}
+               for name in ("engine", "priors_only", "drift_only", "naive_pooled", "densing")}
+    summary = {"n_events": 332, "n_censored": 176, "cutoffs": ["2021-07-01", "2025-01-01"],
+               "methods": methods, "ranking": list(methods)}
+    console = Console(width=80, record=True, color_system=None)
+    console.print(backtest_table(summary))
+    text = console.export_text()
+    assert "\u2026" not in text and max(len(line.rstrip()) for line in text.splitlines()) <= 80
+    rows = [line.split() for line in text.splitlines() if line.split()[:1] in (["1"], ["2"], ["3"], ["4"], ["5"])]
+    assert [r[1] for r in rows] == list(methods)
+    assert rows[0][2:] == ["0.45", "0.79", "-", "0.28", "0.11", "0.13"]

@@ -140,19 +140,7 @@ def backtest_command(
     if json:
         emit_json(s)
     else:
-        from rich.table import Table
-
-        t = Table(title=f"Backtest: {s['n_events']} scored (cutoff, event) pairs, {s['n_censored']} censored, "
-                        f"cutoffs {', '.join(str(c) for c in s['cutoffs'])}")
-        for col in ("rank", "method", "cov 50%", "cov 80%", "cov 90%", "CRPS (years)", "Brier 1y", "Brier 2y"):
-            t.add_column(col, justify="right" if col != "method" else "left")
-        for i, name in enumerate(s.get("ranking", list(s["methods"]))):
-            m = s["methods"][name]
-            cov = m["coverage"]
-            fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
-            t.add_row(str(i + 1), name, fmt(cov.get("0.5")), fmt(cov.get("0.8")), fmt(cov.get("0.9")),
-                      fmt(m.get("crps_mean")), fmt(m.get("brier_1y")), fmt(m.get("brier_2y")))
-        console.print(t)
+        console.print(backtest_table(s))
         console.print(f"Wrote {paths['rows']} and {paths['summary']}")
     for name, per in s.get("fit_diagnostics", {}).items():
         for cut, d in per.items():
@@ -160,6 +148,30 @@ def backtest_command(
                 warn_diagnostics(d | {"problems": [f"{name} fit as of {cut}: " + "; ".join(d["problems"])]})
     if strict and not s.get("fits_ok", True):
         raise DiagnosticsFailed("an engine fit in the backtest failed its diagnostics")
+
+
+def backtest_table(s: dict[str, Any]) -> Any:
+    """The Rich table of a backtest summary: the methods in rank order with their interval
+    coverage, CRPS and Brier scores; no wider than 80 columns, method names whole."""
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=f"Backtest: {s['n_events']} scored (cutoff, event) pairs, {s['n_censored']} censored, "
+                    f"cutoffs {', '.join(str(c) for c in s['cutoffs'])}", box=box.SIMPLE_HEAD,
+              pad_edge=False, collapse_padding=True,
+              caption="cov: share of outcomes inside the forecast's central 50/80/90% interval "
+                      "(censored ones credited by the forecast's odds past the data's end); CRPS in "
+                      "years and Brier scores of P(reached within 1 or 2 years): lower is better",
+              caption_justify="left")
+    for col in ("rank", "method", "cov 50%", "cov 80%", "cov 90%", "CRPS", "Brier 1y", "Brier 2y"):
+        t.add_column(col, justify="right" if col != "method" else "left", no_wrap=True)
+    for i, name in enumerate(s.get("ranking", list(s["methods"]))):
+        m = s["methods"][name]
+        cov = m["coverage"]
+        fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+        t.add_row(str(i + 1), name, fmt(cov.get("0.5")), fmt(cov.get("0.8")), fmt(cov.get("0.9")),
+                  fmt(m.get("crps_mean")), fmt(m.get("brier_1y")), fmt(m.get("brier_2y")))
+    return t
 
 
 @app.command("seedcheck")
