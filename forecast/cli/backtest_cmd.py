@@ -9,7 +9,7 @@ import typer
 
 from forecast.cli import app
 from forecast.cli.forecast_cmd import DEFAULT_SEED, DataOpt, JsonOpt, PriorsOpt, SeedOpt, warn_diagnostics
-from forecast.cli.output import console, emit_json
+from forecast.cli.output import compact_table, console, emit_json
 
 DEFAULT_OUT = Path("reports/backtest")
 
@@ -153,16 +153,12 @@ def backtest_command(
 def backtest_table(s: dict[str, Any]) -> Any:
     """The Rich table of a backtest summary: the methods in rank order with their interval
     coverage, CRPS and Brier scores; no wider than 80 columns, method names whole."""
-    from rich import box
-    from rich.table import Table
-
-    t = Table(title=f"Backtest: {s['n_events']} scored (cutoff, event) pairs, {s['n_censored']} censored, "
-                    f"cutoffs {', '.join(str(c) for c in s['cutoffs'])}", box=box.SIMPLE_HEAD,
-              pad_edge=False, collapse_padding=True,
-              caption="cov: share of outcomes inside the forecast's central 50/80/90% interval "
-                      "(censored ones credited by the forecast's odds past the data's end); CRPS in "
-                      "years and Brier scores of P(reached within 1 or 2 years): lower is better",
-              caption_justify="left")
+    t = compact_table(
+        f"Backtest: {s['n_events']} scored (cutoff, event) pairs, {s['n_censored']} censored, "
+        f"cutoffs {', '.join(str(c) for c in s['cutoffs'])}",
+        "cov: share of outcomes inside the forecast's central 50/80/90% interval (censored ones "
+        "credited by the forecast's odds past the data's end); CRPS in years and Brier scores of "
+        "P(reached within 1 or 2 years): lower is better")
     for col in ("rank", "method", "cov 50%", "cov 80%", "cov 90%", "CRPS", "Brier 1y", "Brier 2y"):
         t.add_column(col, justify="right" if col != "method" else "left", no_wrap=True)
     for i, name in enumerate(s.get("ranking", list(s["methods"]))):

@@ -16,7 +16,7 @@ import pandas as pd
 import typer
 
 from forecast.cli import app
-from forecast.cli.output import console, emit_json
+from forecast.cli.output import compact_table, console, emit_json
 
 data_app = typer.Typer(name="data", help="Inspect and check the model registry.",
                        no_args_is_help=True)
@@ -242,9 +242,6 @@ def show_command(
                    .to_dict(orient="records"),
                    "scores": out_scores.to_dict(orient="records")})
         return
-    from rich.markup import escape
-    from rich.table import Table
-
     best = scores.groupby("model_id")["score"].max() if benchmark else None
     console.print(models_table(models, best, benchmark, console.width))
 
@@ -264,16 +261,13 @@ def models_table(models: pd.DataFrame, best: pd.Series | None, benchmark: str | 
     """The Rich table of `forecast data show`: one row per model, its best `benchmark` score when
     given. Long ids and names fold rather than push the short columns out; below `NARROW`
     columns the org and arch columns are left out (`--json` has every field)."""
-    from rich import box
     from rich.markup import escape
-    from rich.table import Table
 
     narrow = width < NARROW
     caption = "params: total, /active where they differ (mixtures of experts)"
     if narrow:
         caption += f"; org and arch left out below {NARROW} columns (--json has every field)"
-    table = Table(title=f"{len(models)} models", box=box.SIMPLE_HEAD, pad_edge=False,
-                  collapse_padding=True, caption=caption, caption_justify="left")
+    table = compact_table(f"{len(models)} models", caption)
     columns = ["model_id", "released", "org", "params", "tokens", "open", "arch", "tuned"]
     if narrow:
         columns = [c for c in columns if c not in ("org", "arch")]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from forecast.cli import app
-from forecast.cli.output import AXIS_NOTE, axis_label, console, emit_json, err_console
+from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_json, err_console
 from forecast.errors import UserError
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with a user registry (models.csv, scores.csv).")]
@@ -132,12 +132,8 @@ def warn_ceiling(ceiling: list[dict[str, Any]], label: str = "") -> None:
 
 def diagnostics_table(diag: dict[str, Any]) -> Any:
     """The Rich table of a fit's `diagnostics` object, no wider than 80 columns."""
-    from rich import box
-    from rich.table import Table
-
-    t = Table(title="Sampler diagnostics", show_header=True, box=box.SIMPLE_HEAD, pad_edge=False,
-              collapse_padding=True, caption="R-hat: the largest over every monitored scalar; ESS, "
-              "E-BFMI: the smallest; draws: per chain x chains", caption_justify="left")
+    t = compact_table("Sampler diagnostics", "R-hat: the largest over every monitored scalar; ESS, "
+                      "E-BFMI: the smallest; draws: per chain x chains")
     for col in ("R-hat", "bulk ESS", "tail ESS", "divergent", "E-BFMI", "draws", "seconds", "status"):
         t.add_column(col, justify="right", no_wrap=True)
     status = "[green]ok[/]" if diag.get("ok", True) else "[bold red]FAILED[/]"
@@ -152,13 +148,8 @@ def diagnostics_table(diag: dict[str, Any]) -> Any:
 def multipliers_table(table: Any) -> Any:
     """The Rich table of `forecast.fit.technique_table`'s rows (prior and posterior median with
     90% interval, and how much the data narrowed the interval), no wider than 80 columns."""
-    from rich import box
-    from rich.table import Table
-
-    t = Table(title="Technique multipliers: x fewer parameters needed, median (90% interval)",
-              box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-              caption=f"{AXIS_NOTE}; narrowed: how much narrower the data made the 90% interval",
-              caption_justify="left")
+    t = compact_table("Technique multipliers: x fewer parameters needed, median (90% interval)",
+                      f"{AXIS_NOTE}; narrowed: how much narrower the data made the 90% interval")
     for col in ("technique", "axis", "prior", "posterior", "narrowed"):
         t.add_column(col, justify="left" if col in ("technique", "axis") else "right", no_wrap=True)
     for r in table.itertuples():

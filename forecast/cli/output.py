@@ -20,6 +20,17 @@ AXIS_NOTE = ("axis: what the multiplier divides: total = total parameters, activ
              "parameters per token, memory = bytes of the weights")
 
 
+def compact_table(title: str, caption: str, **kwargs: Any) -> Any:
+    """A Rich table in the compact layout of the CLI's wide tables: a rule under the header, no
+    outer edge, one space between columns, `caption` left-aligned below. With `no_wrap` columns
+    of short values this keeps the tables within 80 columns; `kwargs` go to `rich.table.Table`."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, caption=caption, caption_justify="left", box=box.SIMPLE_HEAD,
+                 pad_edge=False, collapse_padding=True, **kwargs)
+
+
 def axis_label(axis: str) -> str:
     """The short table label of a technique's axis (`AXIS_LABELS`; unknown axes as they are)."""
     return AXIS_LABELS.get(axis, axis)

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from forecast.cli import app
-from forecast.cli.output import AXIS_NOTE, axis_label, console, emit_json
+from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_json
 from forecast.errors import UserError
 
 priors_app = typer.Typer(
@@ -50,12 +50,9 @@ def list_priors(priors: Path | None = PRIORS_OPTION, json_out: bool = JSON_OPTIO
             for t in ps.techniques.values()
         ])
         return
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=f"Technique priors ({ps.folder})", title_justify="left", box=box.SIMPLE_HEAD,
-                  pad_edge=False, collapse_padding=True, caption=f"{AXIS_NOTE}; judged: the prior adds judgement to its cited evidence",
-                  caption_justify="left")
+    table = compact_table(f"Technique priors ({ps.folder})",
+                          f"{AXIS_NOTE}; judged: the prior adds judgement to its cited evidence",
+                          title_justify="left")
     for col, kw in (("id", {}), ("axis", {}), ("introduced", {}), ("median", {"justify": "right"}),
                     ("90%", {"justify": "right"}), ("judged", {}), ("cites", {"justify": "right"})):
         table.add_column(col, no_wrap=True, **kw)
