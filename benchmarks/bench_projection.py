@@ -1,15 +1,15 @@
 """Projection throughput, `smallest_size`, and the engine against squigglepy.
 
-1. ``forecast.project.crossing_times`` on posterior draws of the default fit (loaded from the
+1. ``forecast.projection.project.crossing_times`` on posterior draws of the default fit (loaded from the
    fit cache, or fitted first), for draws x paths_per_draw x horizon; throughput in
    path-months per second = draws * paths_per_draw * months / seconds (best of ``--repeat``),
    counting the full month grid the answer covers; ``crossing_times`` stops each simulated
    future once it has crossed, so it evaluates fewer months than that.
    The query is ``mmlu=0.70`` within 1B parameters, release frontier, future arrivals on.
-2. ``forecast.project.smallest_size`` as ``Engine.size`` calls it (1 path per draw, the default
+2. ``forecast.projection.project.smallest_size`` as ``Engine.size`` calls it (1 path per draw, the default
    51-size grid), for 3 dates; throughput counts draws x months to the last date x sizes.
 3. Where the time of one ``crossing_times`` call goes (cProfile, top functions by own time).
-4. The priors-only questions of ``forecast.crosscheck`` (without and with future
+4. The priors-only questions of ``devtools.crosscheck`` (without and with future
    techniques) computed by the engine and by squigglepy at equal sample counts (imports
    excluded; best of ``--repeat``), with the speed ratio and the agreement of their quantiles.
 
@@ -53,7 +53,7 @@ def best_time(fn, repeat: int) -> tuple[float, float, object]:
 
 def posterior_inputs(fit_draws: int, fit_tune: int):
     """Posterior draws of the shipped registry (cached fit), the priors and the as-of date."""
-    from forecast.api import Engine
+    from forecast.api.engine import Engine
 
     engine = Engine(draws=fit_draws, tune=fit_tune, progress=False)
     t0 = time.perf_counter()
@@ -72,16 +72,16 @@ def resample(draws, n: int, seed: int = 0):
 
 
 def throughput(post, priors, as_of, configs, repeat: int) -> list[dict]:
-    from forecast.model import decimal_year
-    from forecast.model_priors import sample_engine
-    from forecast.project import Budget, ProjectionSettings, Target, crossing_times
+    from forecast.inputs.dates import decimal_year
+    from forecast.projection.future_draws import sample_future_draws
+    from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
 
     target = Target("mmlu=0.70", (("mmlu", 0.70),))
     budget = Budget("params_total", 1e9)
     rows = []
     for n, ppd, horizon, frontier in configs:
         d = resample(post, n)
-        e = sample_engine(priors, n, as_of, seed=1)
+        e = sample_future_draws(priors, n, as_of, seed=1)
         s = ProjectionSettings(horizon=decimal_year(horizon), paths_per_draw=ppd, seed=3,
                                frontier=frontier, max_paths=None)
         months = int(np.ceil((s.horizon - d.data_end) * 12))
@@ -96,12 +96,12 @@ def throughput(post, priors, as_of, configs, repeat: int) -> list[dict]:
 
 
 def size_timing(post, priors, as_of, n: int, repeat: int) -> dict:
-    from forecast.model import decimal_year
-    from forecast.model_priors import sample_engine
-    from forecast.project import ProjectionSettings, Target, smallest_size
+    from forecast.inputs.dates import decimal_year
+    from forecast.projection.future_draws import sample_future_draws
+    from forecast.projection.project import ProjectionSettings, Target, smallest_size
 
     d = resample(post, n)
-    e = sample_engine(priors, n, as_of, seed=1)
+    e = sample_future_draws(priors, n, as_of, seed=1)
     s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, seed=3, max_paths=None)
     dates = np.array([decimal_year(date(y, 1, 1)) for y in (2026, 2028, 2030)])
     target = Target("mmlu=0.70", (("mmlu", 0.70),))
@@ -116,11 +116,11 @@ def size_timing(post, priors, as_of, n: int, repeat: int) -> dict:
 
 
 def profile_one(post, priors, as_of, n: int, ppd: int) -> str:
-    from forecast.model_priors import sample_engine
-    from forecast.project import Budget, ProjectionSettings, Target, crossing_times
+    from forecast.projection.future_draws import sample_future_draws
+    from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
 
     d = resample(post, n)
-    e = sample_engine(priors, n, as_of, seed=1)
+    e = sample_future_draws(priors, n, as_of, seed=1)
     s = ProjectionSettings(horizon=2040.0, paths_per_draw=ppd, seed=3, max_paths=None)
     prof = cProfile.Profile()
     prof.enable()
@@ -135,8 +135,8 @@ def versus_squigglepy(sizes, repeat: int, q) -> list[dict]:
     """Engine vs squigglepy on the priors-only question `q` at equal sample counts."""
     import squigglepy  # noqa: F401  (import outside the timing)
 
-    from forecast.crosscheck import compare_quantiles, engine_crossing_times, squigglepy_crossing_times
-    from forecast.priors import load_priors
+    from devtools.crosscheck import compare_quantiles, engine_crossing_times, squigglepy_crossing_times
+    from forecast.inputs.priors import load_priors
 
     priors = load_priors(None)
     engine_crossing_times(priors, q, 100, seed=0)  # warm-up (first-call allocations)
@@ -212,14 +212,14 @@ def projection_tables(args, configs, size_n: int) -> None:
 
 
 def squigglepy_tables(sizes, repeat: int) -> None:
-    from forecast.crosscheck import EXAMPLE_ARRIVALS_QUESTION, EXAMPLE_QUESTION
+    from devtools.crosscheck import EXAMPLE_ARRIVALS_QUESTION, EXAMPLE_QUESTION
 
     for name, q, what in (
         ("EXAMPLE_QUESTION", EXAMPLE_QUESTION, "no arrivals: squigglepy evaluates the closed form"),
         ("EXAMPLE_ARRIVALS_QUESTION", EXAMPLE_ARRIVALS_QUESTION,
          "future techniques and saturation: squigglepy draws each sample's arrivals"),
     ):
-        print(f"\n## engine vs squigglepy, priors-only question (forecast.crosscheck.{name}; {what})\n")
+        print(f"\n## engine vs squigglepy, priors-only question (devtools.crosscheck.{name}; {what})\n")
         print("| samples | months on the engine grid | engine s (CPU) | compiled engine s (CPU) | "
               "squigglepy s (CPU) | squigglepy / engine | squigglepy / compiled | "
               "compiled vs engine, max diff (yr) | quantiles agree | median engine | median squigglepy |")

@@ -55,7 +55,7 @@ FIT_PARTS = {
 WHEN_PARTS = {
     "posterior draws (flatten to NumPy)": ("forecast/posterior.py", "from_fit"),
     "already-reached check": ("forecast/api.py", "already_reached"),
-    "engine draws (arrival rate, lags, retention)": ("forecast/model_priors.py", "sample_engine"),
+    "engine draws (arrival rate, lags, retention)": ("forecast/model_priors.py", "sample_future_draws"),
     "projection: set up futures (random draws)": ("forecast/project.py", "__init__"),
     "projection: paths, block by block": ("forecast/project.py", "block"),
     "projection: hazard and crossing dates": ("forecast/project.py", "_hazard"),
@@ -73,9 +73,9 @@ def ensure_cached_fit() -> None:
     """Fit once with the default settings if the cache holds no matching fit."""
     import pandas as pd
 
-    from forecast.fit import FitSettings, cache_key, cache_path
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.fit import FitSettings, cache_key, cache_path
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     reg = load_registry(None)
     as_of = pd.Timestamp(reg.models["release_date"].max()).date()
@@ -152,7 +152,7 @@ def _breakdown(query: str) -> dict:
 
         return make_engine(None, None, None, DEFAULT_SEED, progress=False)
 
-    engine = step("Engine() (imports forecast.api; loads registry and priors)", construct, ENGINE_PARTS)
+    engine = step("Engine() (imports forecast.api.engine; loads registry and priors)", construct, ENGINE_PARTS)
     step("engine.fit() from the cache", engine.fit, FIT_PARTS)
     result = step("engine.when()", lambda: engine.when(kw.pop("target"), **kw), WHEN_PARTS)
 

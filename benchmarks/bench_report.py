@@ -34,7 +34,7 @@ GOAL_SECONDS = 60.0
 
 def ensure_fit(draws: int, tune: int, as_of: str | None = None) -> float:
     """Fit (or load) the engine so later runs hit the cache; returns the seconds it took."""
-    from forecast.api import Engine
+    from forecast.api.engine import Engine
 
     t0 = time.perf_counter()
     Engine(draws=draws, tune=tune, as_of=as_of).fit()
@@ -63,7 +63,7 @@ def cli_seconds(args: list[str], repeat: int) -> tuple[list[float], dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    from forecast.fit import FitSettings
+    from forecast.model.fit import FitSettings
 
     default = FitSettings(as_of=None)
     ap.add_argument("--draws", type=int, default=default.draws, help="posterior draws per chain of the fit")

@@ -2,9 +2,9 @@
 
 Samplers (each in its own subprocess, so "cold" means empty compile caches):
 
-* ``nutpie``      ``forecast.fit.nutpie_call``, what ``forecast fit`` uses: nutpie called directly
+* ``nutpie``      ``forecast.model.fit.nutpie_call``, what ``forecast fit`` uses: nutpie called directly
   (the draws of ``pm.sample(nuts_sampler="nutpie")``), its compiled model kept under the
-  fit's ``compile_key`` (``forecast.compiled``);
+  fit's ``compile_key`` (``forecast.model.compiled``);
 * ``pymc-c``      PyMC's own NUTS on the C backend (``PYTENSOR_FLAGS=linker=cvm``), cores=2;
 * ``pymc-numba``  PyMC's own NUTS with the numba linker (``PYTENSOR_FLAGS=linker=numba``), cores=2;
 * ``numpyro``     ``pm.sample(nuts_sampler="numpyro")``, chains in parallel on 2 host devices,
@@ -12,13 +12,13 @@ Samplers (each in its own subprocess, so "cold" means empty compile caches):
 
 Every sampler runs twice: **cold** (fresh ``compiledir``, ``NUMBA_CACHE_DIR``, JAX cache and
 ``FORECAST_CACHE_DIR``, new process) and **warm** (a second new process reusing those caches). The model, priors and
-fit settings are those of ``forecast.fit.fit_model`` (``FitSettings`` defaults, the registry's
+fit settings are those of ``forecast.model.fit.fit_model`` (``FitSettings`` defaults, the registry's
 last release as the as-of date).
 
 Columns: ``compile`` = wall time of the sampler call minus the sampler's own
 ``sampling_time`` (compilation, initial point, post-processing); ``sample`` = the sampler's
 ``sampling_time`` (tuning + draws); ``min ESS`` = minimum bulk ESS over every element of
-``forecast.model.monitored_vars``; ``ESS/s`` = min ESS / sample seconds; ``ESS/s wall`` =
+``forecast.model.graph.monitored_vars``; ``ESS/s`` = min ESS / sample seconds; ``ESS/s wall`` =
 min ESS / (compile + sample); ``fit CPU s`` = CPU seconds of the ``pm.sample`` call (all
 threads and chain processes) and ``ESS per fit CPU s`` = min ESS / fit CPU s, a measure that
 other load on a shared machine disturbs less than wall time; ``grad/draw`` = mean leapfrog
@@ -28,7 +28,7 @@ sampler's ``sampling_time`` includes the XLA compilation of the sampling loop.
 Usage::
 
     python benchmarks/bench_samplers.py                 # the fit's settings: 2000 draws x 4 chains
-                                                        # after forecast.fit.tune_for's tuning steps
+                                                        # after forecast.model.fit.tune_for's tuning steps
     python benchmarks/bench_samplers.py --quick         # 300 + 300
     python benchmarks/bench_samplers.py --samplers nutpie,pymc-c --cli
     python benchmarks/bench_samplers.py --samplers nutpie,pymc-c --seed 2   # another seed
@@ -49,7 +49,7 @@ from pathlib import Path
 
 SAMPLERS = ("nutpie", "pymc-c", "pymc-numba", "numpyro")
 REFERENCE = "pymc-c"  # the baseline of the 5x ESS/s goal
-CHOSEN = "nutpie"  # what forecast.fit uses
+CHOSEN = "nutpie"  # what forecast.model.fit uses
 
 
 # ----------------------------------------------------------------------------- worker
@@ -57,7 +57,7 @@ CHOSEN = "nutpie"  # what forecast.fit uses
 
 def _worker(name: str, draws: int, tune: int | None, chains: int, jax_cache: str | None,
             seed: int | None = None) -> dict:
-    """Build the model as forecast.fit does, sample it once, return timings and diagnostics."""
+    """Build the model as forecast.model.fit does, sample it once, return timings and diagnostics."""
     t0 = time.perf_counter()
     if name == "numpyro":
         import jax
@@ -71,13 +71,13 @@ def _worker(name: str, draws: int, tune: int | None, chains: int, jax_cache: str
 
     from dataclasses import replace
 
-    from forecast.diagnostics import diagnose
-    from forecast.fit import (FitSettings, compile_key, exact_float_arithmetic, nutpie_call,
+    from forecast.model.diagnostics import diagnose
+    from forecast.model.fit import (FitSettings, compile_key, exact_float_arithmetic, nutpie_call,
                               target_accept_for, tune_for)
-    from forecast.model import build_model, monitored_vars, prepare_inputs
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.graph import build_model, monitored_vars, prepare_inputs
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     t_import = time.perf_counter() - t0
 
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--draws", type=int, default=2000, help="draws per chain (default: the fit's, 2000)")
     ap.add_argument("--tune", type=int, default=None,
-                    help="tuning steps (default: the fit's, forecast.fit.tune_for: 400 on the shipped registry)")
+                    help="tuning steps (default: the fit's, forecast.model.fit.tune_for: 400 on the shipped registry)")
     ap.add_argument("--chains", type=int, default=4)
     ap.add_argument("--quick", action="store_true", help="300 tuning steps + 300 draws")
     ap.add_argument("--samplers", default=",".join(SAMPLERS), help="comma-separated subset")

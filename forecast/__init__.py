@@ -1,6 +1,6 @@
 """forecast: when does a language-model capability fit in a given parameter or memory budget?
 
-The library API (see `forecast.api`)::
+The library API (see `forecast.api.engine`)::
 
     import forecast
     registry = forecast.load_registry()            # the shipped, curated model registry
@@ -17,13 +17,13 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Engine": ("forecast.api", "Engine"),
-    "when": ("forecast.api", "when"),
-    "size": ("forecast.api", "size"),
-    "capability": ("forecast.api", "capability"),
-    "load_registry": ("forecast.registry", "load_registry"),
-    "load_priors": ("forecast.priors", "load_priors"),
-    "load_scenario": ("forecast.scenarios", "load_scenario"),
+    "Engine": ("forecast.api.engine", "Engine"),
+    "when": ("forecast.api.engine", "when"),
+    "size": ("forecast.api.engine", "size"),
+    "capability": ("forecast.api.engine", "capability"),
+    "load_registry": ("forecast.inputs.registry", "load_registry"),
+    "load_priors": ("forecast.inputs.priors", "load_priors"),
+    "load_scenario": ("forecast.inputs.scenarios", "load_scenario"),
 }
 
 __all__ = ["__version__", *_LAZY]

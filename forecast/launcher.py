@@ -1,7 +1,7 @@
 """The `forecast` console script: the CLI in an interpreter whose string hashes are unsalted.
 
 A fit samples reproducibly only in an interpreter started with PYTHONHASHSEED=0
-(`forecast.fit.sample_reproducibly`); any other interpreter samples in a child process started
+(`forecast.model.fit.sample_reproducibly`); any other interpreter samples in a child process started
 for the purpose, which imports PyMC, PyTensor and nutpie a second time (measured: `forecast fit
 --no-cache` took 86.7 s that way and 80.6 s with PYTHONHASHSEED=0 set, same draws). So when
 PYTHONHASHSEED is not set, the console script replaces itself, before importing anything heavy,

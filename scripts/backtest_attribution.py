@@ -77,8 +77,8 @@ class SwappedEngine:
         return f"engine, {self.group} from priors"
 
     def sample_crossings(self, models, scores, cutoff: date, events, n_samples: int, seed: int) -> np.ndarray:
-        from forecast.backtest import derive_seed
-        from forecast.backtest_engine import EngineMethod
+        from forecast.evaluation.backtest import derive_seed
+        from forecast.evaluation.methods import EngineMethod
 
         engine = EngineMethod()
         priors_only = EngineMethod(name="priors_only", variant="priors_only")
@@ -97,9 +97,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20230319)
     args = parser.parse_args()
 
-    from forecast.backtest import run_backtest
-    from forecast.backtest_engine import EngineMethod
-    from forecast.registry import load_registry
+    from forecast.evaluation.backtest import run_backtest
+    from forecast.evaluation.methods import EngineMethod
+    from forecast.inputs.registry import load_registry
 
     registry = load_registry()
     methods = [EngineMethod(), EngineMethod(name="priors_only", variant="priors_only")]

@@ -62,7 +62,7 @@ DEFAULT_OUT = REPO / "forecast" / "data"
 DEFAULT_CURATION = REPO / "forecast" / "data" / "curation.csv"
 
 sys.path.insert(0, str(REPO))
-from forecast.registry import MODEL_COLUMNS, SCORE_COLUMNS, TECHNIQUE_COLUMNS  # noqa: E402
+from forecast.inputs.registry import MODEL_COLUMNS, SCORE_COLUMNS, TECHNIQUE_COLUMNS  # noqa: E402
 
 # ------------------------------------------------------------------------------------------
 # Catalogue (the name map): family | model_id | name | base/tuned | base model | aliases

@@ -1,8 +1,8 @@
 """Leave-one-out predictive calibration of the default fit, per benchmark and source.
 
-Prints, next to the in-sample posterior predictive coverage (`forecast.fit.predictive_check`),
+Prints, next to the in-sample posterior predictive coverage (`forecast.model.fit.predictive_check`),
 the share of PSIS-LOO-PIT values in the central 50% and 90% bands
-(`forecast.calibration.loo_coverage`; `forecast fit` prints the overall line, the report's
+(`forecast.model.calibration.loo_coverage`; `forecast fit` prints the overall line, the report's
 diagnostics page the full table).
 
     python scripts/loo_pit.py [--draws 1000] [--seed 0]
@@ -20,7 +20,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import forecast
-    from forecast.calibration import loo_coverage
+    from forecast.model.calibration import loo_coverage
 
     fit = forecast.Engine().fit()
     loo = loo_coverage(fit.posterior, fit.inputs, draws=args.draws, seed=args.seed)

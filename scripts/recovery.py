@@ -1,7 +1,7 @@
 """Parameter recovery on registry-shaped simulated data (the full version of tests/test_recovery.py).
 
 For each seed: draw true parameters and outcomes from the model's prior predictive with the
-shipped registry's models, benchmarks, protocols and missingness (`forecast.simulate`), refit,
+shipped registry's models, benchmarks, protocols and missingness (`devtools.simulate`), refit,
 and count how many true values fall inside their posterior 50% and 90% intervals. Prints a
 table per seed and the pooled coverage with a binomial 95% interval.
 
@@ -28,12 +28,12 @@ def main() -> None:
     parser.add_argument("--json", default=None, help="write the per-parameter rows here")
     args = parser.parse_args()
 
-    from forecast.fit import CORE_BENCHMARKS
-    from forecast.model import prepare_inputs
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
-    from forecast.simulate import recover
+    from forecast.model.fit import CORE_BENCHMARKS
+    from forecast.model.graph import prepare_inputs
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
+    from devtools.simulate import recover
 
     as_of = date.fromisoformat(args.as_of)
     registry = load_registry()

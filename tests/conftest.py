@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 
 # pytest-xdist starts its workers after this file is imported: with a fixed hash seed they sample
-# in-process (forecast.fit.sample_reproducibly) instead of starting a sampling process per fit.
+# in-process (forecast.model.fit.sample_reproducibly) instead of starting a sampling process per fit.
 # tests/test_repro.py checks the child-process path under salted hashing.
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
 import numpy as np
 import pytest
 
-from forecast.posterior import PosteriorDraws
-from forecast.project import EngineDraws
+from forecast.projection.posterior import PosteriorDraws
+from forecast.projection.future_draws import FutureDraws
 
 
 def make_draws(
@@ -89,8 +89,8 @@ def make_draws(
     )
 
 
-def make_engine(n: int = 400, rate: float = 0.0, lag: float = 1.0) -> EngineDraws:
-    return EngineDraws(
+def make_engine(n: int = 400, rate: float = 0.0, lag: float = 1.0) -> FutureDraws:
+    return FutureDraws(
         arrival_rate=np.full(n, rate),
         adoption_lag=np.full(n, lag),
         saturation=np.full(n, np.inf),
@@ -104,7 +104,7 @@ def draws() -> PosteriorDraws:
 
 
 @pytest.fixture
-def engine() -> EngineDraws:
+def engine() -> FutureDraws:
     return make_engine()
 
 
@@ -120,7 +120,7 @@ def small_engine(tmp_path_factory):
     cache = tmp_path_factory.mktemp("forecast-cache")
     old = os.environ.get("FORECAST_CACHE_DIR")
     os.environ["FORECAST_CACHE_DIR"] = str(cache)
-    from forecast.api import Engine
+    from forecast.api.engine import Engine
 
     engine = Engine(seed=11, draws=150, tune=150, progress=False)
     engine.fit()

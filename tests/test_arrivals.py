@@ -1,4 +1,4 @@
-"""Future techniques from the counter-based generator (`forecast.arrivals`)."""
+"""Future techniques from the counter-based generator (`forecast.projection.arrivals`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import pytest
 from scipy import stats
 
 from conftest import make_draws, make_engine
-from forecast.arrivals import arrival_key, next_dates, standard_normals, uniforms
-from forecast.project import PathSimulator, ProjectionSettings
+from forecast.projection.arrivals import arrival_key, next_dates, standard_normals, uniforms
+from forecast.projection.project import PathSimulator, ProjectionSettings
 
 
 def test_the_kernels_uniforms_are_numpys_bit_for_bit():
     """The compiled march draws its own future techniques; its generator must give NumPy's."""
-    from forecast.crossing_kernel import _uniform
+    from forecast.projection.crossing_kernel import _uniform
 
     rng = np.random.default_rng(0)
     key = arrival_key(123)
@@ -79,7 +79,7 @@ def test_a_paths_techniques_do_not_depend_on_when_they_are_drawn():
 @pytest.mark.parametrize("bad", [np.inf, np.nan, -1.0])
 def test_an_arrival_rate_that_is_not_a_finite_rate_is_refused(bad):
     """An infinite rate would never leave its first date; the simulator refuses it by key."""
-    from forecast.errors import UserError
+    from forecast.core.errors import UserError
 
     e = make_engine(n=50, rate=2.0)
     e.arrival_rate[7] = bad

@@ -1,7 +1,7 @@
 """Atomic outputs: interrupted writers leave the old file or the new one, never a partial file;
 concurrent writers both finish and the result is one of the two complete files.
 
-The fast tests exercise `forecast.io` and the CLI's signal handling with small payloads; the slow
+The fast tests exercise `forecast.core.io` and the CLI's signal handling with small payloads; the slow
 tests kill a real `forecast fit` while it samples and run two identical fits at once on one cache.
 """
 
@@ -42,7 +42,7 @@ def test_two_processes_writing_one_file_leave_one_complete_file(tmp_path):
     dest = tmp_path / "out.json"
     writer = """
         import sys
-        from forecast.io import atomic_write
+        from forecast.core.io import atomic_write
         tag = sys.argv[1]
         payload = (tag * (256 * 1024))[: 256 * 1024]
         for _ in range(150):
@@ -72,7 +72,7 @@ def _tiny_tree(seed: int) -> xr.DataTree:
 
 def test_two_processes_saving_one_posterior_both_finish_and_it_loads(tmp_path):
     """`save_posterior` (what the fit cache uses) from two processes at once, 8 times each."""
-    from forecast.diagnostics import load_posterior
+    from forecast.model.diagnostics import load_posterior
 
     dest = tmp_path / "fits" / "fit-samekey.nc"
     saver = """
@@ -80,7 +80,7 @@ def test_two_processes_saving_one_posterior_both_finish_and_it_loads(tmp_path):
         from pathlib import Path
         sys.path.insert(0, sys.argv[3])
         from test_atomic_outputs import _tiny_tree
-        from forecast.diagnostics import save_posterior
+        from forecast.model.diagnostics import save_posterior
         tree = _tiny_tree(int(sys.argv[1]))
         for _ in range(8):
             save_posterior(tree, Path(sys.argv[2]))
@@ -109,7 +109,7 @@ def test_signal_during_a_cli_write_keeps_the_old_file_and_no_temp_file(tmp_path,
         import sys, time
         import forecast.cli.forecast_cmd as forecast_cmd
         from forecast.cli import main
-        from forecast.io import atomic_path
+        from forecast.core.io import atomic_path
 
         def slow_writer(*args, **kwargs):
             with atomic_path({str(dest)!r}) as tmp:
@@ -169,7 +169,7 @@ def test_kill_during_sampling_leaves_no_trusted_cache_entry_and_a_rerun_succeeds
     announces NUTS the sampler is running): exit 130 / 143, no `fit-*.nc`, no temporary files. Then two
     identical fits at once on the same cache: both finish, one entry is left, it loads, and a third
     run is served from it with the same numbers."""
-    from forecast.fit import Fit
+    from forecast.model.fit import Fit
 
     cache = tmp_path / "cache"
     for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
@@ -220,7 +220,7 @@ def _processes_with_env(marker: str) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
 def test_signals_to_a_salted_fit_stop_its_sampling_process(tmp_path):
     """A `forecast fit` whose string hashes are salted samples in a child process
-    (`forecast.fit.sample_reproducibly`). SIGINT or SIGTERM sent to the command alone (not to its
+    (`forecast.model.fit.sample_reproducibly`). SIGINT or SIGTERM sent to the command alone (not to its
     process group) ends it with 130 / 143, ends the child too, and caches nothing."""
     cache = tmp_path / "cache"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"} | {"FORECAST_CACHE_DIR": str(cache)}
@@ -251,7 +251,7 @@ def test_interrupting_the_sampler_in_the_library_raises_and_caches_nothing():
         from dataclasses import replace
         from datetime import date
         import pymc as pm
-        from forecast.fit import FitSettings, sample_model
+        from forecast.model.fit import FitSettings, sample_model
 
         # a process started by a pytest-xdist worker inherits an ignored SIGINT; a user's does not
         signal.signal(signal.SIGINT, signal.default_int_handler)

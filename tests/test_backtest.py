@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import scoringrules as sr
 
-from forecast.backtest import (
+from forecast.evaluation.backtest import (
     SCORE_FIELDS,
     Event,
     Method,
@@ -25,7 +25,7 @@ from forecast.backtest import (
     score_samples,
     summarise,
 )
-from forecast.errors import UserError
+from forecast.core.errors import UserError
 
 
 def year_to_date(y: float) -> pd.Timestamp:

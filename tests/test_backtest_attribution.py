@@ -44,7 +44,7 @@ def test_swap_matches_columns_by_label_and_cycles_draws():
 
 
 def test_every_group_names_fields_of_the_projection_draws():
-    from forecast.posterior import PosteriorDraws
+    from forecast.projection.posterior import PosteriorDraws
 
     script = load_script()
     names = {f.name for f in dataclasses.fields(PosteriorDraws)}

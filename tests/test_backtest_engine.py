@@ -9,10 +9,10 @@ import pytest
 @pytest.mark.slow
 def test_two_cutoff_miniature(tmp_path, monkeypatch):
     monkeypatch.setenv("FORECAST_CACHE_DIR", str(tmp_path / "cache"))
-    from forecast.backtest import Event, run_backtest
-    from forecast.backtest_engine import EngineMethod
-    from forecast.baselines import NaivePooled
-    from forecast.registry import load_registry
+    from forecast.evaluation.backtest import Event, run_backtest
+    from forecast.evaluation.methods import EngineMethod
+    from forecast.evaluation.baselines import NaivePooled
+    from forecast.inputs.registry import load_registry
 
     reg = load_registry()
     events = [Event("mmlu", t, s) for t in (0.6, 0.7) for s in (3e9, 7e9)]

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.backtest import decimal_year, default_events, realised, run_backtest
-from forecast.baselines import DensingLaw, NaivePooled
-from forecast.paths import default_data_dir
+from forecast.evaluation.backtest import default_events, realised, run_backtest
+from forecast.inputs.dates import decimal_year
+from forecast.evaluation.baselines import DensingLaw, NaivePooled
+from forecast.core.paths import default_data_dir
 
 pytestmark = pytest.mark.skipif(
     not (default_data_dir() / "models.csv").is_file(), reason="the shipped registry is not built yet"
@@ -18,16 +19,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def registry():
-    from forecast.registry import load_registry
+    from forecast.inputs.registry import load_registry
 
     return load_registry()
-
-
-def test_decimal_years_agree_with_the_registry(registry):
-    from forecast.registry import decimal_year as registry_decimal_year
-
-    dates = registry.models["release_date"]
-    np.testing.assert_allclose(decimal_year(dates), registry_decimal_year(dates).to_numpy(), atol=1e-12)
 
 
 def test_realised_events_are_nested_and_traceable(registry):

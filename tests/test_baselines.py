@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
-from forecast.backtest import Event, Method, decimal_year, default_events, run_backtest
-from forecast.baselines import DensingLaw, NaivePooled, sample_after, score_logit
-from forecast.errors import UserError
+from forecast.evaluation.backtest import Event, Method, default_events, run_backtest
+from forecast.inputs.dates import decimal_year
+from forecast.evaluation.baselines import DensingLaw, NaivePooled, sample_after, score_logit
+from forecast.core.errors import UserError
 
 LN10 = np.log(10.0)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from forecast.calibration import loo_coverage
+from forecast.model.calibration import loo_coverage
 
 J, S, PRIOR_SD = 1500, 800, 0.3
 
@@ -72,8 +72,8 @@ def test_location_scale_in_chunks_equals_one_pass(monkeypatch, stretched):
     over every draw at once, bit for bit (two benchmarks, one of them Gumbel, protocol effects,
     both sources, with and without an upper slope ratio), whatever the chunk size and for any
     selection of draws."""
-    from forecast import calibration
-    from forecast.model import link_values
+    from forecast.model import calibration
+    from forecast.model.graph import link_values
 
     rng = np.random.default_rng(3)
     n_chain, n_draw, n_model, n_obs = 2, 7, 5, 12

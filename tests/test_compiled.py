@@ -1,4 +1,4 @@
-"""The compiled log density kept on disk (`forecast.compiled`): a second process loads it instead
+"""The compiled log density kept on disk (`forecast.model.compiled`): a second process loads it instead
 of compiling, and samples exactly what a fresh compile samples."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ SCRIPT = textwrap.dedent("""
     import numpy as np
     import nutpie
     import pymc as pm
-    from forecast.compiled import compile_model
-    from forecast.fit import exact_float_arithmetic
+    from forecast.model.compiled import compile_model
+    from forecast.model.fit import exact_float_arithmetic
 
     key = None if sys.argv[1] == "none" else sys.argv[1]
     with pm.Model(coords={"group": ["a", "b", "c"]}) as model:
@@ -84,7 +84,7 @@ def test_a_damaged_entry_is_rebuilt(runs):
 def test_the_entry_key_follows_the_callers_key_and_the_fastmath_flag():
     import pytensor
 
-    from forecast.compiled import entry_key
+    from forecast.model.compiled import entry_key
 
     a = entry_key("model-a")
     assert entry_key("model-a") == a
@@ -99,7 +99,7 @@ def test_the_compile_key_ignores_the_sampler_settings_only():
     import dataclasses
     from datetime import date
 
-    from forecast.fit import FitSettings, compile_key
+    from forecast.model.fit import FitSettings, compile_key
 
     sampler_only = {"draws", "tune", "chains", "cores", "seed", "target_accept"}
     shaping = {"as_of", "variant", "min_models_per_benchmark", "benchmarks"}

@@ -1,6 +1,6 @@
 """The projection against an independent squigglepy Monte Carlo on a priors-only question.
 
-The engine (`forecast.project.crossing_times`, mean frontier) and squigglepy (the same prior
+The engine (`forecast.projection.project.crossing_times`, mean frontier) and squigglepy (the same prior
 distributions; the crossing date in closed form, or with future techniques arriving and a
 saturating gain, sample by sample on the month boundaries) draw independent samples of
 n = 10,000 each. Their quantiles must agree within 4 bootstrap standard errors of the
@@ -18,7 +18,7 @@ import pytest
 
 pytest.importorskip("squigglepy")
 
-from forecast.crosscheck import (  # noqa: E402
+from devtools.crosscheck import (  # noqa: E402
     EXAMPLE_ARRIVALS_QUESTION,
     EXAMPLE_QUESTION,
     QUANTILE_LEVELS,
@@ -27,7 +27,7 @@ from forecast.crosscheck import (  # noqa: E402
     engine_crossing_times,
     squigglepy_crossing_times,
 )
-from forecast.priors import Dist, load_priors  # noqa: E402
+from forecast.inputs.priors import Dist, load_priors  # noqa: E402
 
 N = 10_000
 DATES = np.arange(2025.0, 2045.5, 2.0)  # start ... horizon
@@ -54,7 +54,7 @@ def _failures(rows):
 
 
 def test_chance_floor_matches_the_registry():
-    from forecast.registry import load_registry
+    from forecast.inputs.registry import load_registry
 
     table = load_registry(None).benchmarks.set_index("benchmark")["chance"]
     assert EXAMPLE_QUESTION.chance == pytest.approx(float(table[EXAMPLE_QUESTION.benchmark]))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from forecast.cli import main
-from forecast.registry import MODEL_COLUMNS, SCORE_COLUMNS, TECHNIQUE_COLUMNS
+from forecast.inputs.registry import MODEL_COLUMNS, SCORE_COLUMNS, TECHNIQUE_COLUMNS
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:

@@ -7,9 +7,9 @@ import inspect
 import pytest
 import typer.main
 
-from forecast.api import Engine
+from forecast.api.engine import Engine
 from forecast.cli import app
-from forecast.fit import FitSettings
+from forecast.model.fit import FitSettings
 
 
 def _draws_default(command_name: str) -> int:

@@ -12,11 +12,11 @@ def test_as_of_ignores_every_later_registry_row(tmp_path, monkeypatch):
     """Rows released after the as-of date cannot change the fit's inputs or its cache key."""
     import pandas as pd
 
-    from forecast.fit import FitSettings, cache_key
-    from forecast.model import prepare_inputs
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.fit import FitSettings, cache_key
+    from forecast.model.graph import prepare_inputs
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     reg = load_registry()
     as_of = date(2023, 6, 30)

@@ -1,15 +1,15 @@
 """The library API refuses a bad query before it samples, as the CLI does.
 
-`forecast.fit.fit_model` is replaced by a function raising `FitStarted`; every call below must raise
+`forecast.model.fit.fit_model` is replaced by a function raising `FitStarted`; every call below must raise
 `UserError` first. The CLI checks these itself (`forecast.cli.forecast_cmd.check_query`); the cases
-marked xfail are where `forecast.api.Engine` still samples first.
+marked xfail are where `forecast.api.engine.Engine` still samples first.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from forecast.errors import UserError
+from forecast.core.errors import UserError
 from test_errors_cli import FitStarted, no_fits  # noqa: F401  (autouse: any fit raises FitStarted)
 
 API_FITS_FIRST = pytest.mark.xfail(strict=True, raises=FitStarted, reason=(
@@ -21,7 +21,7 @@ API_FITS_FIRST = pytest.mark.xfail(strict=True, raises=FitStarted, reason=(
 
 @pytest.fixture(scope="module")
 def engine():
-    from forecast.api import Engine
+    from forecast.api.engine import Engine
 
     return Engine(as_of="2025-06-01")
 

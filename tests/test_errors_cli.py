@@ -2,7 +2,7 @@
 
 A user error prints exactly one line on stderr (``error: <where>: <what>``), nothing on stdout, and
 exits 2; an internal error exits 1 with a short message and the `--debug` hint. Every bad query
-below must fail *before* a fit starts: `forecast.fit.fit_model` is replaced by a function that
+below must fail *before* a fit starts: `forecast.model.fit.fit_model` is replaced by a function that
 raises `FitStarted` (a `BaseException`, so the CLI cannot turn it into an exit code), so a
 validation that only happens after sampling shows up as a test failure, not as a slow pass.
 """
@@ -25,12 +25,12 @@ class FitStarted(BaseException):
 @pytest.fixture(autouse=True)
 def no_fits(monkeypatch, tmp_path_factory):
     """Isolated cache, wide console, and any attempt to fit raises `FitStarted`."""
-    import forecast.fit
+    import forecast.model.fit
 
     def refuse(*args, **kwargs):
         raise FitStarted("validation should have failed before the fit")
 
-    monkeypatch.setattr(forecast.fit, "fit_model", refuse)
+    monkeypatch.setattr(forecast.model.fit, "fit_model", refuse)
     monkeypatch.setenv("FORECAST_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "errors-cache"))
     monkeypatch.setenv("COLUMNS", "200")
 

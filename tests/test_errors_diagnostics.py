@@ -79,7 +79,7 @@ def test_fit_table_marks_the_fit_failed(capsys, failing_fit):
 
 
 def test_the_warning_is_yellow_on_a_colour_terminal(small_engine, failing_fit):
-    from forecast.paths import cache_dir
+    from forecast.core.paths import cache_dir
 
     proc = subprocess.run([sys.executable, "-c", "from forecast.cli import main; main()",
                            *COMMANDS["when"], "--json"], capture_output=True, text=True, timeout=600,

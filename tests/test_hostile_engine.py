@@ -5,8 +5,8 @@ from __future__ import annotations
 import signal
 
 from conftest import make_draws, make_engine
-from forecast.errors import UserError
-from forecast.project import Budget, ProjectionSettings, Target, crossing_times
+from forecast.core.errors import UserError
+from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
 
 
 class TookTooLong(Exception):

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from forecast.cli.forecast_cmd import print_when
-from forecast.paths import default_data_dir
+from forecast.core.paths import default_data_dir
 from test_errors_cli import run
 
 HOSTILE = "[/bold] [link=https://example.invalid]x[/link] [red]"
@@ -42,7 +42,7 @@ def hostile_registry(tmp_path):
 
 
 def test_hostile_registry_text_is_valid_data(hostile_registry):
-    from forecast.registry import load_registry
+    from forecast.inputs.registry import load_registry
 
     folder, model_id = hostile_registry
     assert load_registry(folder).model(model_id)["organization"] == HOSTILE

@@ -1,6 +1,6 @@
 """Output paths from the command line: the tool writes the file the user named and nothing else.
 
-`forecast.io.output_file` / `output_dir` check a user's output path before any work starts;
+`forecast.core.io.output_file` / `output_dir` check a user's output path before any work starts;
 `output_child` turns names taken from data (targets, model ids) into file names that cannot leave
 their folder; `atomic_path` never replaces anything but a regular file.
 """
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.errors import UserError
-from forecast.io import atomic_path, atomic_write, output_child, output_dir, output_file, safe_filename
+from forecast.core.errors import UserError
+from forecast.core.io import atomic_path, atomic_write, output_child, output_dir, output_file, safe_filename
 
 
 def snapshot(root: Path) -> set[str]:
@@ -126,8 +126,8 @@ def test_names_from_data_stay_inside_their_folder(tmp_path_factory, name):
 def test_fit_out_writes_that_file_and_nothing_else(small_engine, tmp_path):
     """`forecast fit --out` (on the shared short fit, loaded from its cache) adds exactly one file,
     at the path the user gave; the cache, the working folder and everything else stay as they were."""
-    from forecast.fit import Fit
-    from forecast.paths import cache_dir
+    from forecast.model.fit import Fit
+    from forecast.core.paths import cache_dir
 
     work = tmp_path / "work" / "sub"
     work.mkdir(parents=True)

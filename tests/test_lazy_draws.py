@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from forecast.posterior import LazyDraws
-from forecast.project import Target, required_theta
+from forecast.projection.posterior import LazyDraws
+from forecast.projection.project import Target, required_theta
 from tests.conftest import make_draws
 
 
@@ -44,7 +44,7 @@ def test_model_targets_read_lazy_capabilities_through_thinning():
 def test_fit_files_keep_large_variables_unread_until_used(tmp_path):
     import xarray as xr
 
-    from forecast.diagnostics import load_posterior, save_posterior
+    from forecast.model.diagnostics import load_posterior, save_posterior
 
     post = xr.Dataset({"small": (("chain", "draw"), np.ones((2, 5))),
                        "big": (("chain", "draw", "model"), np.arange(2 * 5 * 30.0).reshape(2, 5, 30))})

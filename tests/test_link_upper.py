@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from forecast.model import (
+from forecast.model.graph import (
     build_model, link_cdf, link_cdf_density, link_density, link_inverse, link_stretch, prepare_inputs,
 )
 
@@ -18,9 +18,9 @@ AS_OF = date(2025, 12, 31)
 
 @pytest.fixture(scope="module")
 def shipped():
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     registry = load_registry()
     priors = load_priors()
@@ -77,9 +77,9 @@ def test_pytensor_link_matches_numpy_with_a_ratio():
 def test_priors_take_the_ratio_per_benchmark_or_as_default(shipped, tmp_path):
     import shutil
 
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     priors, mp, _ = shipped
     assert priors.engine.links.for_benchmark("mmlu").upper_slope_ratio is None  # shipped: plain
@@ -100,7 +100,7 @@ def test_priors_take_the_ratio_per_benchmark_or_as_default(shipped, tmp_path):
 
 
 def test_model_carries_a_fixed_ratio_as_a_constant(shipped):
-    from forecast.priors import Dist
+    from forecast.inputs.priors import Dist
 
     _, mp, inp = shipped
     model = build_model(inp, dataclasses.replace(mp, link_upper={**mp.link_upper, "mmlu": Dist.fixed(0.4)}))
@@ -114,7 +114,7 @@ def test_model_carries_a_fixed_ratio_as_a_constant(shipped):
 
 def test_a_ratio_prior_makes_it_a_parameter_with_its_prior_and_jacobian(shipped):
     """log(a_b r_b) is sampled; the Potential adds log p(r_b) + log r_b."""
-    from forecast.priors import Dist
+    from forecast.inputs.priors import Dist
 
     _, mp, inp = shipped
     prior = Dist.fit("lognormal", median=0.5, interval90=(0.25, 1.0))
@@ -138,7 +138,7 @@ def test_a_ratio_prior_makes_it_a_parameter_with_its_prior_and_jacobian(shipped)
 
 def test_projection_requires_the_capability_the_stretched_link_needs():
     """theta* solves c + (1 - c - e) F(h(a (theta* - mu))) = y."""
-    from forecast.project import Target, required_theta
+    from forecast.projection.project import Target, required_theta
     from conftest import make_draws
 
     draws = make_draws(n=50, gumbel=True, ceiling=0.05, slope=2.5, midpoint=10.4, jitter=0.05)

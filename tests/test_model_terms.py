@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from forecast.fit import (LONG_STEP_MIN_MODELS, LONG_TUNE, SHORT_TUNE, FitSettings, sample_model,
+from forecast.model.fit import (LONG_STEP_MIN_MODELS, LONG_TUNE, SHORT_TUNE, FitSettings, sample_model,
                           target_accept_for, tune_for)
-from forecast.model import (decimal_year, link_cdf, link_cdf_density, link_density, negative_binomial_logp,
+from forecast.inputs.dates import decimal_year
+from forecast.model.graph import (link_cdf, link_cdf_density, link_density, negative_binomial_logp,
                             prepare_inputs)
 
 AS_OF = date(2025, 12, 31)
@@ -21,9 +22,9 @@ AS_OF = date(2025, 12, 31)
 
 @pytest.fixture(scope="module")
 def shipped():
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     registry = load_registry()
     mp = model_priors_from(load_priors().introduced_by(AS_OF), registry.benchmarks)
@@ -153,7 +154,7 @@ def test_direct_nutpie_call_draws_what_pm_sample_draws():
     acceptance, tuning length), would change every draw."""
     import pymc as pm
 
-    from forecast.fit import exact_float_arithmetic
+    from forecast.model.fit import exact_float_arithmetic
 
     with pm.Model() as model:
         mu = pm.Normal("mu", 0.0, 1.0)

@@ -12,10 +12,10 @@ import pytest
 
 @pytest.fixture(scope="module")
 def setup():
-    from forecast.model import prepare_inputs
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.graph import prepare_inputs
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     as_of = date(2025, 6, 1)
     registry = load_registry()
@@ -29,8 +29,8 @@ def setup():
 def test_model_prior_correlates_over_training_with_curation_and_distillation(setup):
     import pymc as pm
 
-    from forecast.model import build_model
-    from forecast.model_priors import tokens_score
+    from forecast.model.graph import build_model
+    from forecast.projection.future_draws import tokens_score
 
     priors, mp, inp = setup
     with build_model(inp, mp, generative=True):
@@ -47,13 +47,13 @@ def test_model_prior_correlates_over_training_with_curation_and_distillation(set
 
 
 def test_quantization_retention_follows_the_over_training_draw(setup):
-    from forecast.model_priors import sample_engine
+    from forecast.projection.future_draws import sample_future_draws
 
     priors, _, _ = setup
     n = 20000
     z_tok = np.random.default_rng(0).standard_normal(n)
-    conditional = sample_engine(priors, n, date(2025, 6, 1), seed=1, tokens_z=z_tok)
-    independent = sample_engine(priors, n, date(2025, 6, 1), seed=1)
+    conditional = sample_future_draws(priors, n, date(2025, 6, 1), seed=1, tokens_z=z_tok)
+    independent = sample_future_draws(priors, n, date(2025, 6, 1), seed=1)
     rho = priors.correlation(["quantization", "overtraining"])[0, 1]
     assert rho < 0
     for bits in (3.0, 4.0, 8.0):

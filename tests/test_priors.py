@@ -1,4 +1,4 @@
-"""The shipped priors folder and the `forecast.priors` interface: fits, distributions, queries."""
+"""The shipped priors folder and the `forecast.inputs.priors` interface: fits, distributions, queries."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.errors import UserError
-from forecast.paths import default_priors_dir
-from forecast.priors import DISTRIBUTIONS, Dist, PriorSet, load_priors, params_axis_summary
+from forecast.core.errors import UserError
+from forecast.core.paths import default_priors_dir
+from forecast.inputs.priors import DISTRIBUTIONS, Dist, PriorSet, load_priors, params_axis_summary
 
 SHIPPED = default_priors_dir()
 EXPECTED = {  # id: (indicator, axis) as the registry and the model expect them
@@ -200,8 +200,9 @@ def test_overtraining_and_token_law(priors):
 
 
 def test_token_law_in_force_at_the_as_of_date(priors):
-    from forecast.model_priors import model_priors_from, tokens_score
-    from forecast.scaling_law import ChinchillaLaw, KaplanLaw
+    from forecast.model.priors import model_priors_from
+    from forecast.projection.future_draws import tokens_score
+    from forecast.inputs.scaling_law import ChinchillaLaw, KaplanLaw
 
     before = priors["overtraining"].before
     assert (before.N_c, before.D_c, before.alpha_N, before.alpha_D) == (6.4e13, 1.8e13, 0.076, 0.103)
@@ -218,7 +219,7 @@ def test_token_law_in_force_at_the_as_of_date(priors):
 
 @pytest.mark.parametrize("n_params", [1e9, 7e9, 280e9])
 def test_kaplan_multiplier_solves_the_equal_loss_equation(n_params):
-    from forecast.scaling_law import ChinchillaLaw, KaplanLaw
+    from forecast.inputs.scaling_law import ChinchillaLaw, KaplanLaw
 
     law = KaplanLaw()
     ratios = [0.5, 1.1, 1.7, 20.0, 100.0, 1000.0, 1e5]
@@ -348,7 +349,7 @@ def test_params_axis_summary(priors):
 def test_warm_load_does_not_import_preliz_or_scipy(tmp_path):
     """A warm load reads fitted parameters from the cache (its time is in benchmarks/)."""
     env = dict(os.environ, FORECAST_CACHE_DIR=str(tmp_path / "cache"))
-    script = ("import sys; from forecast.priors import load_priors; p = load_priors(); "
+    script = ("import sys; from forecast.inputs.priors import load_priors; p = load_priors(); "
               "print('preliz' in sys.modules, 'scipy' in sys.modules, len(p.techniques))")
     subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)  # fills the cache
     out = subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True)
@@ -358,7 +359,7 @@ def test_warm_load_does_not_import_preliz_or_scipy(tmp_path):
 def test_plots(priors, tmp_path):
     from matplotlib.figure import Figure
 
-    from forecast.prior_plots import plot_prior, plot_priors
+    from forecast.report.prior_plots import plot_prior, plot_priors
 
     fig = plot_prior(priors["mixture_of_experts"])
     assert isinstance(fig, Figure)

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from forecast.cli import main
-from forecast.paths import default_priors_dir
+from forecast.core.paths import default_priors_dir
 
 SHIPPED = default_priors_dir()
 

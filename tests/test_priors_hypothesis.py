@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forecast.errors import UserError
-from forecast.paths import default_priors_dir
-from forecast.priors import load_priors
+from forecast.core.errors import UserError
+from forecast.core.paths import default_priors_dir
+from forecast.inputs.priors import load_priors
 
 SHIPPED = default_priors_dir()
 FILES = sorted(p.name for p in SHIPPED.glob("*.toml"))

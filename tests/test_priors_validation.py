@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from forecast.errors import UserError
-from forecast.paths import default_priors_dir
-from forecast.priors import check_priors, load_priors
+from forecast.core.errors import UserError
+from forecast.core.paths import default_priors_dir
+from forecast.inputs.priors import check_priors, load_priors
 
 SHIPPED = default_priors_dir()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecast.progress import STATS_MIN_COLUMNS, progress_layout, sampler_progress
+from forecast.core.progress import STATS_MIN_COLUMNS, progress_layout, sampler_progress
 
 
 @pytest.mark.parametrize("width, layout", [(80, "split"), (STATS_MIN_COLUMNS - 1, "split"),

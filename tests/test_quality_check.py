@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from forecast.quality_check import (MIN_MODELS, QUALITY_TAIL_P, flagged, quality_tail_check,
+from forecast.model.quality_check import (MIN_MODELS, QUALITY_TAIL_P, flagged, quality_tail_check,
                                     quality_tail_summary)
 
 
@@ -92,11 +92,11 @@ def test_expected_capability_is_the_prior_mean_of_theta():
     standard normal: the residual the check tests is exactly the quality term."""
     import pymc as pm
 
-    from forecast.fit import FitSettings
-    from forecast.model import build_model, prepare_inputs
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.fit import FitSettings
+    from forecast.model.graph import build_model, prepare_inputs
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     reg = load_registry()
     settings = FitSettings(as_of=reg.models["release_date"].max())
@@ -125,9 +125,9 @@ def test_every_fit_carries_the_check_and_fit_json_reports_it(small_engine, capsy
     assert tails and 0.0 <= tails["p_value"] <= 1.0
     main(["fit", "--draws", "150", "--tune", "150", "--seed", "11", "--json"])  # the cached fit
     assert json.loads(capsys.readouterr().out)["quality_tails"] == tails
-    from forecast.fit import FitSettings
-    from forecast.model import prepare_inputs
-    from forecast.model_priors import model_priors_from
+    from forecast.model.fit import FitSettings
+    from forecast.model.graph import prepare_inputs
+    from forecast.model.priors import model_priors_from
 
     reg = small_engine.registry
     mp = model_priors_from(small_engine.priors.introduced_by(small_engine.as_of), reg.benchmarks)

@@ -11,10 +11,10 @@ import pytest
 
 @pytest.fixture(scope="module")
 def inputs():
-    from forecast.model import prepare_inputs
-    from forecast.model_priors import model_priors_from
-    from forecast.priors import load_priors
-    from forecast.registry import load_registry
+    from forecast.model.graph import prepare_inputs
+    from forecast.model.priors import model_priors_from
+    from forecast.inputs.priors import load_priors
+    from forecast.inputs.registry import load_registry
 
     as_of = date(2025, 12, 31)
     registry = load_registry()
@@ -25,7 +25,7 @@ def inputs():
 
 
 def test_simulation_keeps_registry_shape_and_changes_outcomes(inputs):
-    from forecast.simulate import simulate
+    from devtools.simulate import simulate
 
     inp, mp = inputs
     sim, truth = simulate(inp, mp, seed=5)
@@ -37,7 +37,7 @@ def test_simulation_keeps_registry_shape_and_changes_outcomes(inputs):
 
 @pytest.mark.slow
 def test_true_values_inside_posterior_intervals(inputs):
-    from forecast.simulate import recover
+    from devtools.simulate import recover
 
     inp, mp = inputs
     # Seed 1 draws a typical truth (drift spread 0.078, near its prior median 0.1). Seed 7, used

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from forecast.cli import main
-from forecast.errors import UserError
-from forecast.registry import (
+from forecast.core.errors import UserError
+from forecast.inputs.registry import (
     MODEL_COLUMNS,
     SCORE_COLUMNS,
     TECHNIQUE_COLUMNS,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from forecast.registry import load_registry
+from forecast.inputs.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO.parent / "shared" / "data"

@@ -16,8 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forecast.errors import UserError
-from forecast.registry import (
+from forecast.core.errors import UserError
+from forecast.inputs.registry import (
     BENCHMARK_COLUMNS,
     MODEL_COLUMNS,
     SCORE_COLUMNS,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.errors import UserError
+from forecast.core.errors import UserError
 from forecast.report.content import DEFAULT_TARGETS, parse_budget, target_spec
 from forecast.report.pages import TITLES
 from forecast.report.render import Section, render_pdf, table_html
@@ -141,9 +141,9 @@ def test_failed_first_write_creates_no_file(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def baseline_backtest():
     """A real backtest of the two data-only baselines on the shipped registry (small grid)."""
-    from forecast.backtest import default_events, run_backtest
-    from forecast.baselines import DensingLaw, NaivePooled
-    from forecast.registry import load_registry
+    from forecast.evaluation.backtest import default_events, run_backtest
+    from forecast.evaluation.baselines import DensingLaw, NaivePooled
+    from forecast.inputs.registry import load_registry
 
     reg = load_registry()
     events = default_events(thresholds=(0.55, 0.65, 0.75), sizes=(1e9, 7e9, 34e9))
@@ -265,7 +265,7 @@ def test_report_states_the_quality_tail_check(small_report, small_engine):
     _, text = small_report
     flat = " ".join(text.split())
     tails = small_engine.fit().quality_tails
-    from forecast.quality_check import quality_tail_summary
+    from forecast.model.quality_check import quality_tail_summary
 
     assert "Shape of the per-model quality term" in flat
     assert " ".join(quality_tail_summary(tails).split()) in flat.replace("- ", "-")
@@ -418,7 +418,7 @@ def test_default_targets_leave_out_what_the_fit_cannot_answer():
 def test_provenance_names_the_shipped_folders_by_their_place_in_the_package(tmp_path):
     """The shipped registry and priors appear as `forecast/data/` and `priors/` whatever the
     checkout's path; a user's own folder appears as given."""
-    from forecast.paths import default_data_dir, default_priors_dir
+    from forecast.core.paths import default_data_dir, default_priors_dir
     from forecast.report.content import folder_label
 
     assert folder_label(default_data_dir(), "data") == "forecast/data/ (shipped with forecast)"

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from forecast.fit import FitSettings, cache_key
-from forecast.paths import default_data_dir, default_priors_dir
-from forecast.priors import load_priors
-from forecast.registry import load_registry
+from forecast.model.fit import FitSettings, cache_key
+from forecast.core.paths import default_data_dir, default_priors_dir
+from forecast.inputs.priors import load_priors
+from forecast.inputs.registry import load_registry
 
 AS_OF = date(2025, 6, 1)
 
@@ -102,7 +102,7 @@ def test_the_as_of_date_changes_the_key(base_key):
 
 
 def test_scenario_prior_overrides_change_the_key_and_projection_settings_do_not(base_key, tmp_path):
-    from forecast.api import Engine
+    from forecast.api.engine import Engine
 
     plain = Engine(as_of=AS_OF)
     overrides = tmp_path / "over.toml"
@@ -120,8 +120,8 @@ def test_scenario_prior_overrides_change_the_key_and_projection_settings_do_not(
 
 
 def test_an_edit_to_the_code_behind_a_fit_changes_the_key_and_other_code_does_not(tmp_path):
-    """The key hashes the model, its checks and the parsing of its inputs (a priors or registry
-    parser edit must not return a stale fit), and nothing the fit does not run."""
+    """The key hashes every file of the layers that shape a posterior (inputs and model, found by
+    glob, so a new module is covered without being listed), and nothing of the later layers."""
     package = Path(__file__).resolve().parents[1] / "forecast"
     copy = tmp_path / "forecast"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
@@ -129,22 +129,48 @@ def test_an_edit_to_the_code_behind_a_fit_changes_the_key_and_other_code_does_no
         "import json, sys; sys.path.insert(0, sys.argv[1])\n"
         "from datetime import date\n"
         "from pathlib import Path\n"
-        "import forecast.fit as f\n"
-        "assert Path(f.__file__).resolve().parent == Path(sys.argv[1], 'forecast').resolve()\n"
+        "import forecast.model.fit as f\n"
+        "assert Path(f.__file__).resolve().parents[1] == Path(sys.argv[1], 'forecast').resolve()\n"
         "keys = {}\n"
-        "for name in ['', 'priors.py', 'registry.py', 'model.py', 'targets.py', 'report/content.py']:\n"
+        "for name in ['', 'inputs/priors.py', 'inputs/registry.py', 'model/graph.py', 'model/new_term.py',\n"
+        "             'api/targets.py', 'projection/project.py', 'report/content.py', 'core/progress.py']:\n"
         "    if name:\n"
         "        p = Path(sys.argv[1], 'forecast', name)\n"
-        "        p.write_text(p.read_text() + '\\n# edited\\n')\n"
-        "    f._source_hash.cache_clear()\n"
+        "        p.write_text((p.read_text() if p.exists() else '') + '\\n# edited\\n')\n"
+        "    f.source_hash.cache_clear()\n"
         "    keys[name or 'none'] = f.cache_key('d', 'p', f.FitSettings(as_of=date(2025, 1, 1)))\n"
         "print(json.dumps(keys))\n"
     )
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
                          check=True, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
     keys = json.loads(out.stdout.strip().splitlines()[-1])
-    assert len({keys["none"], keys["priors.py"], keys["registry.py"], keys["model.py"]}) == 4
-    assert keys["targets.py"] == keys["model.py"] and keys["report/content.py"] == keys["model.py"]
+    shaping = ["none", "inputs/priors.py", "inputs/registry.py", "model/graph.py", "model/new_term.py"]
+    assert len({keys[k] for k in shaping}) == len(shaping)
+    for later in ("api/targets.py", "projection/project.py", "report/content.py", "core/progress.py"):
+        assert keys[later] == keys["model/new_term.py"], later
+
+
+def test_the_fit_key_refuses_an_empty_set_of_model_sources(tmp_path):
+    from forecast.model.fit import fit_shaping_sources
+
+    assert len(fit_shaping_sources()) >= 10
+    (tmp_path / "inputs").mkdir()
+    with pytest.raises(RuntimeError, match="no source files"):
+        fit_shaping_sources(tmp_path)
+
+
+def test_projection_only_priors_leave_the_fit_key_alone():
+    """A scenario's saturation switch or arrival rate changes the projection, not the posterior."""
+    from forecast.inputs.priors import load_priors
+
+    base = load_priors()
+    projection = base.replace({"engine.saturation.enabled": True})
+    arrivals = base.replace({"engine.arrivals.rate": 3.0})
+    shaping = base.replace({"engine.drift.rate": 0.2})
+    assert projection.sha256 != base.sha256 and projection.fit_sha256 == base.fit_sha256
+    assert arrivals.fit_sha256 == base.fit_sha256
+    assert shaping.fit_sha256 not in (base.fit_sha256, shaping.sha256)
+    assert base.introduced_by("2021-01-01").fit_sha256 != base.fit_sha256
 
 
 def test_fit_settings_are_plain_data():
@@ -179,7 +205,7 @@ def test_when_json_is_identical_with_and_without_the_cache(small_engine, tmp_pat
     """Run 1 fits from scratch in an empty cache, run 2 loads that fit, run 3 uses the session's
     fit (sampled in another process with the same settings): the same JSON, to the last digit
     (run 3 differs only in the sampler's wall time)."""
-    from forecast.paths import cache_dir
+    from forecast.core.paths import cache_dir
 
     fresh = run_cli(WHEN, tmp_path / "cache")
     cached = run_cli(WHEN, tmp_path / "cache")
@@ -203,8 +229,8 @@ def test_provenance_records_what_reproduces_a_fit(small_engine):
 
 _SALTED_FIT = """
 import sys
-from forecast.api import Engine
-from forecast.fit import hashing_is_fixed
+from forecast.api.engine import Engine
+from forecast.core.processes import hashing_is_fixed
 engine = Engine(as_of="2021-07-01", draws=60, tune=60, progress=False)
 post = engine.fit().tree["posterior"].to_dataset()
 print(hashing_is_fixed(), post["drift_rate"].values.tobytes().hex()[:64], float(post["ceiling_loss"].values.sum()).hex())

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.seedcheck import CLAIMS, DEADLINE, GPT3_MMLU, THREAD_DATE, _happened_scores, _multimodal_happened
+from forecast.evaluation.seedcheck import CLAIMS, DEADLINE, GPT3_MMLU, THREAD_DATE, _happened_scores, _multimodal_happened
 
 
 @pytest.fixture(scope="module")
 def registry():
-    from forecast.registry import load_registry
+    from forecast.inputs.registry import load_registry
 
     return load_registry()
 
@@ -27,7 +27,7 @@ def test_happened_is_the_first_qualifying_release_in_the_registry(registry):
     assert models.at[first["model_id"], "params_total"] == first["params_total"]
     assert first["date"] == res["date"]
     # no release of 1B or fewer scored at the threshold before that date
-    from forecast.backtest import ScoreRule
+    from forecast.evaluation.backtest import ScoreRule
 
     per_model = ScoreRule().model_scores(registry.scores, "mmlu")
     earlier = [m for m, v in per_model.items() if v >= GPT3_MMLU and m in models.index
@@ -52,8 +52,8 @@ def test_multimodal_share_counts_the_year_to_the_deadline(registry):
 
 @pytest.mark.slow
 def test_seed_check_end_to_end(small_engine):
-    from forecast.api import Engine
-    from forecast.seedcheck import seed_check
+    from forecast.api.engine import Engine
+    from forecast.evaluation.seedcheck import seed_check
 
     then = Engine(as_of=THREAD_DATE, seed=11, draws=150, tune=150, progress=False)
     out = seed_check(small_engine, then)

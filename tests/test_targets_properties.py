@@ -1,4 +1,4 @@
-"""Property tests of the target, budget and date parsers (`forecast.targets`).
+"""Property tests of the target, budget and date parsers (`forecast.api.targets`).
 
 Thousands of generated inputs, well-formed and hostile (huge numbers, NaN and infinity, empty
 strings, unicode digits and spaces, control characters, very long fields): each parser either
@@ -16,19 +16,19 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from forecast.errors import UserError
-from forecast.project import Budget, Target
-from forecast.targets import (
-    MAX_DATE,
+from forecast.core.errors import UserError
+from forecast.projection.project import Budget, Target
+from forecast.api.targets import (
     MAX_PARAMS,
-    MIN_DATE,
     MIN_PARAMS,
     make_budget,
     parse_bytes,
     parse_count,
-    parse_date,
     parse_target,
 )
+from forecast.inputs.dates import EARLIEST as MIN_DATE
+from forecast.inputs.dates import LATEST as MAX_DATE
+from forecast.inputs.dates import parse_date
 
 BENCHMARKS = ["mmlu", "mmlu_pro", "arc_c", "gsm8k", "humaneval"]
 MODEL_IDS = ["gpt-3-175b", "llama-2-7b", "phi-3-mini", "qwen2.5-0.5b"]

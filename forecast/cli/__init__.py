@@ -21,7 +21,7 @@ from typing import Any
 import typer
 from typer.exceptions import TyperException
 
-from forecast.errors import DiagnosticsFailed, UserError
+from forecast.core.errors import DiagnosticsFailed, UserError
 
 app = typer.Typer(
     name="forecast",
@@ -43,7 +43,7 @@ def _debug_requested(argv: list[str]) -> bool:
 class Interrupted(BaseException):
     """SIGINT or SIGTERM arrived. A `BaseException` other than `KeyboardInterrupt`, so no library
     on the way up treats it as "stop early and return what you have" (nutpie returns a partial
-    trace on `KeyboardInterrupt`); `finally` blocks still run, so `forecast.io.atomic_path`
+    trace on `KeyboardInterrupt`); `finally` blocks still run, so `forecast.core.io.atomic_path`
     removes its temporary file and nothing half-written is left behind."""
 
     def __init__(self, signum: int) -> None:

@@ -15,7 +15,7 @@ DEFAULT_OUT = Path("reports/backtest")
 
 
 def _floats(values: list[str] | None, key: str, parse) -> list[float] | None:
-    from forecast.errors import UserError
+    from forecast.core.errors import UserError
 
     if not values:
         return None
@@ -33,7 +33,7 @@ def _floats(values: list[str] | None, key: str, parse) -> list[float] | None:
 
 
 def _threshold(text: str) -> float:
-    from forecast.errors import UserError
+    from forecast.core.errors import UserError
 
     v = float(text)
     if not 0 < v < 1:
@@ -45,11 +45,11 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
         methods: list[str] | None, jobs: int, draws: int, seed: int, data: Path | None,
         priors: Path | None, progress: bool, out: Path | None = None) -> Any:
     """Run the backtest and attach the diagnostics of every engine fit to the summary."""
-    from forecast.backtest import default_events, parse_cutoffs, run_backtest
-    from forecast.backtest_engine import EngineMethod, default_methods
-    from forecast.errors import UserError
-    from forecast.registry import load_registry
-    from forecast.targets import parse_count
+    from forecast.evaluation.backtest import default_events, parse_cutoffs, run_backtest
+    from forecast.evaluation.methods import EngineMethod, default_methods
+    from forecast.core.errors import UserError
+    from forecast.inputs.registry import load_registry
+    from forecast.api.targets import parse_count
 
     registry = load_registry(data)
     if benchmark not in set(registry.scores["benchmark"]):
@@ -75,7 +75,7 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     fits: dict[str, Any] = {}
     for m in available:
         if isinstance(m, EngineMethod) and m.variant != "priors_only":
-            from forecast.backtest import derive_seed
+            from forecast.evaluation.backtest import derive_seed
 
             per = {}
             for c in cut:
@@ -97,13 +97,13 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
     from datetime import datetime, timezone
 
     import forecast
-    from forecast.fit import _source_hash, versions
-    from forecast.priors import load_priors
+    from forecast.model.fit import source_hash, versions
+    from forecast.inputs.priors import load_priors
 
     here = Path(forecast.__file__).parent
-    code = hashlib.sha256(_source_hash().encode())
-    for name in ("backtest.py", "backtest_engine.py", "baselines.py", "project.py", "posterior.py"):
-        code.update((here / name).read_bytes())
+    code = hashlib.sha256(source_hash().encode())
+    for path in sorted([*(here / "projection").rglob("*.py"), *(here / "evaluation").rglob("*.py")]):
+        code.update(path.read_bytes())
     return {
         "data_sha256": registry.sha256,
         "priors_sha256": load_priors(priors_dir).sha256,
@@ -129,7 +129,7 @@ def backtest_command(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if any engine fit fails its diagnostics.")] = False,
 ) -> None:
     """Fit as of past dates, forecast every crossing event not yet reached, score against what happened."""
-    from forecast.errors import DiagnosticsFailed, UserError
+    from forecast.core.errors import DiagnosticsFailed, UserError
 
     if out.exists() and not out.is_dir():
         raise UserError("--out must be a folder", file=out)
@@ -178,7 +178,7 @@ def seedcheck_command(
 ) -> None:
     """The seed thread's claims (2023-03-19): the forecast then, the forecast now, what happened."""
     from forecast.cli.forecast_cmd import make_engine
-    from forecast.seedcheck import THREAD_DATE, seed_check
+    from forecast.evaluation.seedcheck import THREAD_DATE, seed_check
 
     now = make_engine(data, priors, None, seed, draws, progress=not json)
     then = make_engine(data, priors, THREAD_DATE.isoformat(), seed, draws, progress=not json)
@@ -190,7 +190,7 @@ def seedcheck_command(
     for d in result["diagnostics"].values():
         warn_diagnostics(d)
     if strict and not all(d.get("ok", False) for d in result["diagnostics"].values()):
-        from forecast.errors import DiagnosticsFailed
+        from forecast.core.errors import DiagnosticsFailed
 
         raise DiagnosticsFailed("a seed-check fit failed its diagnostics")
 

@@ -16,6 +16,7 @@ import pandas as pd
 import typer
 
 from forecast.cli import app
+from forecast.api.data_summary import summarize
 from forecast.cli.output import compact_table, console, emit_json
 
 data_app = typer.Typer(name="data", help="Inspect and check the model registry.",
@@ -26,115 +27,10 @@ DataOption = Annotated[Path | None, typer.Option("--data", help="Registry folder
                                                  "scores.csv[, benchmarks.csv]); default: shipped.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
-#: Families the registry must cover (issue 2): label -> family ids in models.csv.
-REQUIRED_FAMILIES: dict[str, list[str]] = {
-    "GPT-3": ["gpt-3"],
-    "Gopher": ["gopher"],
-    "Chinchilla": ["chinchilla"],
-    "PaLM": ["palm"],
-    "OPT": ["opt"],
-    "BLOOM": ["bloom"],
-    "Pythia": ["pythia"],
-    "LLaMA 1": ["llama"],
-    "Llama 2": ["llama-2"],
-    "Llama 3": ["llama-3"],
-    "Llama 3.1": ["llama-3.1"],
-    "Llama 3.2": ["llama-3.2"],
-    "Mistral": ["mistral"],
-    "Mixtral": ["mixtral"],
-    "Falcon": ["falcon"],
-    "Yi": ["yi", "yi-1.5"],
-    "Qwen 1": ["qwen"],
-    "Qwen 1.5": ["qwen1.5"],
-    "Qwen 2": ["qwen2"],
-    "Qwen 2.5": ["qwen2.5"],
-    "Qwen 3": ["qwen3"],
-    "Gemma 1": ["gemma"],
-    "Gemma 2": ["gemma-2"],
-    "Gemma 3": ["gemma-3"],
-    "Phi-1.5": ["phi-1.5"],
-    "Phi-2": ["phi-2"],
-    "Phi-3": ["phi-3"],
-    "Phi-3.5": ["phi-3.5"],
-    "Phi-4": ["phi-4"],
-    "SmolLM": ["smollm", "smollm2"],
-    "DeepSeek": ["deepseek-llm", "deepseek-moe", "deepseek-v2", "deepseek-v3", "deepseek-r1",
-                 "deepseek-coder"],
-    "OLMo": ["olmo", "olmo-2"],
-}
-
-COVERAGE_YEARS = (2018, 2025)
-
-
 def _load(data: Path | None):
-    from forecast.registry import load_registry
+    from forecast.inputs.registry import load_registry
 
     return load_registry(data)
-
-
-def _counts(series: pd.Series) -> dict[str, int]:
-    return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
-
-
-def summarize(models: pd.DataFrame, scores: pd.DataFrame) -> dict[str, Any]:
-    """All counts of `forecast data summary` as a JSON-ready dict (see the module docstring)."""
-    from forecast.registry import MODEL_COLUMNS, TECHNIQUE_COLUMNS
-
-    years = models["release_date"].dt.year
-    has_params = models["params_total"].notna()
-    in_window = years.between(*COVERAGE_YEARS)
-    mmlu_ids = set(scores.loc[scores["benchmark"] == "mmlu", "model_id"])
-    with_mmlu = models[has_params & models["model_id"].isin(mmlu_ids)]
-    mmlu_years = with_mmlu["release_date"].dt.year
-    families_found = {}
-    for label, family_ids in REQUIRED_FAMILIES.items():
-        members = with_mmlu[with_mmlu["family"].isin(family_ids)]
-        families_found[label] = sorted(members["model_id"])
-    moe = models[models["moe"] == 1]
-    per_benchmark = {
-        str(b): {"observations": int(len(g)), "models": int(g["model_id"].nunique())}
-        for b, g in scores.groupby("benchmark", sort=True)
-    }
-    per_source = {
-        f"{s}/{p}": int(n)
-        for (s, p), n in scores.groupby(["source", "protocol"], sort=True).size().items()
-    }
-    techniques = {
-        t: {"yes": int((models[t] == 1).sum()), "no": int((models[t] == 0).sum()),
-            "unknown": int(models[t].isna().sum())}
-        for t in TECHNIQUE_COLUMNS
-    }
-    missing = {}
-    for column in MODEL_COLUMNS:
-        values = models[column]
-        empty = values.isna() | (values.astype(str).str.len() == 0)
-        missing[column] = int(empty.sum())
-    return {
-        "models": int(len(models)),
-        "scores": int(len(scores)),
-        "models_per_year": _counts(years),
-        "scored_models_per_year": _counts(years[models["model_id"].isin(set(scores["model_id"]))]),
-        "per_benchmark": per_benchmark,
-        "per_source_protocol": per_source,
-        "per_technique": techniques,
-        "missing_values": missing,
-        "coverage": {
-            "models_2018_2025_with_date_and_params": int((in_window & has_params).sum()),
-            "models_with_date_params_mmlu": int(len(with_mmlu)),
-            "mmlu_year_span": ([int(mmlu_years.min()), int(mmlu_years.max())]
-                               if len(with_mmlu) else None),
-            "mmlu_models_per_year": _counts(mmlu_years),
-            "required_families_found": sorted(k for k, v in families_found.items() if v),
-            "required_families_missing": sorted(k for k, v in families_found.items() if not v),
-            "moe_models": int(len(moe)),
-            "moe_with_params_active": int(moe["params_active"].notna().sum()),
-            "moe_without_params_active": sorted(moe.loc[moe["params_active"].isna(), "model_id"]),
-            "models_with_training_tokens": int(models["training_tokens"].notna().sum()),
-            "scored_models_with_unknown_techniques": sorted(
-                models.loc[models["model_id"].isin(set(scores["model_id"]))
-                           & models[TECHNIQUE_COLUMNS].isna().any(axis=1), "model_id"]),
-        },
-    }
 
 
 def _print_mapping(title: str, mapping: dict[str, Any]) -> None:
@@ -183,7 +79,7 @@ def summary_command(data: DataOption = None, json: JsonOption = False) -> None:
 def _filter_models(models: pd.DataFrame, scores: pd.DataFrame, name: str | None,
                    family: str | None, benchmark: str | None, since: str | None,
                    until: str | None) -> pd.DataFrame:
-    from forecast.registry import _as_date
+    from forecast.inputs.registry import as_timestamp
 
     keep = pd.Series(True, index=models.index)
     if name:
@@ -196,9 +92,9 @@ def _filter_models(models: pd.DataFrame, scores: pd.DataFrame, name: str | None,
         keep &= models["model_id"].isin(set(scores.loc[scores["benchmark"] == benchmark,
                                                        "model_id"]))
     if since:
-        keep &= models["release_date"] >= _as_date(since, key="--since")
+        keep &= models["release_date"] >= as_timestamp(since, key="--since")
     if until:
-        keep &= models["release_date"] <= _as_date(until, key="--until")
+        keep &= models["release_date"] <= as_timestamp(until, key="--until")
     return models.loc[keep]
 
 
@@ -223,7 +119,7 @@ def show_command(
     until: Annotated[str | None, typer.Option("--until", help="Released on/before YYYY-MM-DD.")] = None,
 ) -> None:
     """List models (and their scores) matching the filters."""
-    from forecast.errors import UserError
+    from forecast.core.errors import UserError
 
     registry = _load(data)
     if benchmark and benchmark not in set(registry.benchmarks["benchmark"]):
@@ -296,7 +192,7 @@ def check_command(
     json: JsonOption = False,
 ) -> None:
     """Validate CSV files (models, scores, benchmarks); exit 2 on the first problem."""
-    from forecast.registry import check_files
+    from forecast.inputs.registry import check_files
 
     results = check_files(files, reference_dir=data)
     if json:

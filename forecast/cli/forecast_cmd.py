@@ -10,7 +10,7 @@ import typer
 
 from forecast.cli import app
 from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_json, err_console
-from forecast.errors import UserError
+from forecast.core.errors import UserError
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with a user registry (models.csv, scores.csv).")]
 PriorsOpt = Annotated[Path | None, typer.Option("--priors", help="Folder with user priors (TOML files).")]
@@ -30,7 +30,7 @@ DEFAULT_SEED = 20230319
 def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed: int,
                 draws: int = 2000, scenario: str | None = None, progress: bool = True,
                 use_cache: bool = True, tune: int | None = None) -> Any:
-    from forecast.api import Engine
+    from forecast.api.engine import Engine
 
     return Engine(data=data, priors=priors, scenario=scenario, as_of=as_of, seed=seed,
                   draws=draws, tune=tune, progress=progress, use_cache=use_cache)
@@ -55,17 +55,18 @@ def check_query(
     """Check every part of a query (targets, budgets, dates, benchmark) before any fit starts.
 
     A bad value raises `UserError` naming the option, so a typo costs a second, not a fit.
-    `budgets` are keyword sets of `forecast.targets.make_budget`. With `future_dates`, every date
+    `budgets` are keyword sets of `forecast.api.targets.make_budget`. With `future_dates`, every date
     must lie after the as-of date (the projection starts there; the past is in the registry).
     """
-    from forecast.targets import make_budget, parse_date, parse_target
+    from forecast.api.targets import make_budget, parse_target
+    from forecast.inputs.dates import parse_date
 
     for kwargs in budgets:
         budget = make_budget(**kwargs)
         if budget.axis == "memory_bytes":
-            from forecast.model_priors import sample_engine
+            from forecast.projection.future_draws import sample_future_draws
 
-            known = sorted(sample_engine(engine.priors, 1, engine.as_of).retention)
+            known = sorted(sample_future_draws(engine.priors, 1, engine.as_of).retention)
             if float(budget.bits or 16) not in known:
                 raise UserError(f"no quality-retention prior for {budget.bits:g}-bit weights "
                                 f"(known: {', '.join(f'{b:g}' for b in known)})", key="bits")
@@ -146,7 +147,7 @@ def diagnostics_table(diag: dict[str, Any]) -> Any:
 
 
 def multipliers_table(table: Any) -> Any:
-    """The Rich table of `forecast.fit.technique_table`'s rows (prior and posterior median with
+    """The Rich table of `forecast.model.fit.technique_table`'s rows (prior and posterior median with
     90% interval, and how much the data narrowed the interval), no wider than 80 columns."""
     t = compact_table("Technique multipliers: x fewer parameters needed, median (90% interval)",
                       f"{AXIS_NOTE}; narrowed: how much narrower the data made the 90% interval")
@@ -183,9 +184,9 @@ def fit_command(
         "--out", help="Also write the fitted posterior with its provenance to this NetCDF file (.nc).")] = None,
 ) -> None:
     """Fit the efficiency model; print technique multipliers (prior vs posterior) and diagnostics."""
-    from forecast.fit import technique_table
-    from forecast.io import output_file
-    from forecast.posterior import PosteriorDraws
+    from forecast.model.fit import technique_table
+    from forecast.core.io import output_file
+    from forecast.projection.posterior import PosteriorDraws
 
     out_path = output_file(out, suffixes=(".nc",)) if out is not None else None
     engine = make_engine(data, priors, as_of, seed, draws, progress=not json, use_cache=not no_cache,
@@ -255,7 +256,7 @@ def fit_command(
             f"{lo['coverage_90']:.2f} in the central 90% (Pareto k-hat > 0.7 for "
             f"{loo['khat_above']:.1%} of the scores)"
         )
-        from forecast.quality_check import flagged, quality_tail_summary
+        from forecast.model.quality_check import flagged, quality_tail_summary
 
         console.print(quality_tail_summary(fit.quality_tails), highlight=False, markup=False,
                       style="yellow" if flagged(fit.quality_tails) else "")
@@ -374,7 +375,7 @@ def size_command(
 def _params(v: float | None) -> str:
     if v is None:
         return "> 3.5T"
-    from forecast.targets import format_count
+    from forecast.api.targets import format_count
 
     return format_count(v)
 

@@ -13,7 +13,7 @@ from rich.console import Console
 console = Console()
 err_console = Console(stderr=True)
 
-# what a technique's multiplier divides (`forecast.priors.AXES`), short enough for 80-column tables
+# what a technique's multiplier divides (`forecast.inputs.priors.AXES`), short enough for 80-column tables
 AXIS_LABELS = {"params_total": "total", "params_active": "active", "memory_bytes": "memory",
                "tokens": "tokens"}
 AXIS_NOTE = ("axis: what the multiplier divides: total = total parameters, active = active "

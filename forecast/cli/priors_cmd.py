@@ -10,7 +10,7 @@ import typer
 
 from forecast.cli import app
 from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_json
-from forecast.errors import UserError
+from forecast.core.errors import UserError
 
 priors_app = typer.Typer(
     name="priors",
@@ -25,7 +25,7 @@ JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.
 
 
 def _load(folder: Path | None):
-    from forecast.priors import load_priors
+    from forecast.inputs.priors import load_priors
 
     return load_priors(folder)
 
@@ -143,8 +143,8 @@ def check(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Validate a priors folder; exit 2 with one line naming the file and key on the first error."""
-    from forecast.paths import default_priors_dir
-    from forecast.priors import check_priors
+    from forecast.core.paths import default_priors_dir
+    from forecast.inputs.priors import check_priors
 
     target = folder or priors or default_priors_dir()
     ps = check_priors(target)
@@ -171,7 +171,7 @@ def summary(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Product of the technique medians on the total-parameter axis, next to historical rates."""
-    from forecast.priors import params_axis_summary
+    from forecast.inputs.priors import params_axis_summary
 
     try:
         by_date = date.fromisoformat(by)

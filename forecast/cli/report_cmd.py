@@ -31,8 +31,8 @@ def load_backtest(folder: Path) -> Any:
     """A `BacktestResult` from the `backtest_rows.csv` and `backtest_summary.json` in `folder`."""
     import pandas as pd
 
-    from forecast.backtest import BacktestResult, LEVELS
-    from forecast.errors import UserError
+    from forecast.evaluation.backtest import BacktestResult, LEVELS
+    from forecast.core.errors import UserError
 
     summary_path, rows_path = folder / "backtest_summary.json", folder / "backtest_rows.csv"
     for p in (summary_path, rows_path):
@@ -62,7 +62,7 @@ def load_backtest(folder: Path) -> Any:
 
 def load_seed_check(path: Path) -> dict[str, Any]:
     """The JSON object `forecast seedcheck --json` prints."""
-    from forecast.errors import UserError
+    from forecast.core.errors import UserError
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -131,7 +131,7 @@ def report_command(
 ) -> None:
     """Write the PDF report: headline answers, fan chart, tilting line, attribution, priors vs
     posteriors, adoption, backtest and seed check, diagnostics, data and provenance."""
-    from forecast.errors import UserError
+    from forecast.core.errors import UserError
     from forecast.report import build_report
     from forecast.report.content import parse_budget, target_spec
 

@@ -57,14 +57,14 @@ def build_report(
     fan_draws: int | None = 1000,
     tornado_draws: int | None = 500,
 ) -> ReportResult:
-    """Compute every section's numbers from `engine` (a `forecast.api.Engine`; fitted or loaded
+    """Compute every section's numbers from `engine` (a `forecast.api.engine.Engine`; fitted or loaded
     from the cache on first use) and write the PDF to `out` atomically.
 
     targets: target strings (`mmlu=0.70`, `model:gpt-3-175b`, ...; default
         `content.DEFAULT_TARGETS`); budgets: `7B`, `active=7B`, `memory=4GiB,bits=4`
         (default `content.DEFAULT_BUDGETS`).
-    backtest: a `forecast.backtest.BacktestResult`; seed_check: the seed-check dict
-        (`{"thread_date", "claims": [...], "diagnostics": {...}}`, as `forecast.seedcheck.seed_check`
+    backtest: a `forecast.evaluation.backtest.BacktestResult`; seed_check: the seed-check dict
+        (`{"thread_date", "claims": [...], "diagnostics": {...}}`, as `forecast.evaluation.seedcheck.seed_check`
         returns it). When None, page 7 says they were not run (with `backtest_note` /
         `seed_check_note` as the reason) and shows no numbers in their place; with a backtest,
         `backtest_note` says where its results came from.
@@ -122,8 +122,8 @@ def build_report(
     skipped = [t.label for t in target_specs if t.spec not in set(cells["target"])]
     lap("attribution")
 
-    from forecast.cli.data_cmd import summarize
-    from forecast.fit import technique_table
+    from forecast.api.data_summary import summarize
+    from forecast.model.fit import technique_table
 
     tech_table = technique_table(fit, engine.priors)
     samples = C.technique_samples(engine)

@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.errors import UserError
-from forecast.model import decimal_year, link_cdf, year_to_date
-from forecast.project import Budget
+from forecast.core.errors import UserError
+from forecast.inputs.dates import decimal_year, year_to_date
+from forecast.model.graph import link_cdf
+from forecast.projection.project import Budget
 from forecast.report.projector import Projector, thin_indices, when_result
-from forecast.targets import format_count, make_budget
+from forecast.api.targets import format_count, make_budget
 
 # --------------------------------------------------------------------------------- questions
 
@@ -195,15 +196,15 @@ def fan(engine: Any, target: str, dates: list[date], max_draws: int | None = 100
     """Quantiles (`FAN_LEVELS`) of log10 of the smallest parameter count meeting `target` by each
     date, as `Engine.size` computes them (one future per draw) on at most `max_draws` draws.
     +inf = larger than the size grid (10^12.5)."""
-    from forecast.project import smallest_size
+    from forecast.projection.project import smallest_size
 
     draws = engine.posterior_draws
-    eng = engine.engine_draws()
+    eng = engine.future_draws()
     idx = thin_indices(draws.n, max_draws)
     if len(idx) < draws.n:
-        from forecast.report.projector import subset_engine_draws
+        from forecast.report.projector import subset_future_draws
 
-        draws, eng = draws.subset(idx), subset_engine_draws(eng, idx)
+        draws, eng = draws.subset(idx), subset_future_draws(eng, idx)
     tgt = engine.target(target)
     years = np.array([decimal_year(d) for d in dates])
     horizon = max(max(dates), HORIZON)
@@ -221,7 +222,7 @@ def meeting_models(engine: Any, target: str) -> pd.DataFrame:
     score target, by the posterior-median capability against the median required capability for
     a model target. Columns: model_id, name, date, year, params, record (a new smallest size
     among the models meeting the target released up to that date)."""
-    from forecast.project import required_theta
+    from forecast.projection.project import required_theta
 
     reg = engine.registry.as_of(engine.as_of)
     models = reg.models.set_index("model_id")
@@ -265,7 +266,7 @@ def _meeting_frame(models: pd.DataFrame) -> pd.DataFrame:
 def drift_level(engine: Any, year: float) -> np.ndarray:
     """D(year) per posterior draw (log10 params; D(t_ref) = 0), from the fitted yearly slopes
     (beyond the last fitted year, their expected path back to the long-run rate)."""
-    from forecast.posterior import drift_at
+    from forecast.projection.posterior import drift_at
 
     fit = engine.fit()
     slopes = fit.posterior["drift_slopes"].stack(sample=("chain", "draw")).transpose("sample", "segment")
@@ -308,7 +309,7 @@ def capability_components(engine: Any, year: float, names: dict[str, str] | None
         tokens:       E[gamma f(log10 r)]
         drift:        D(year)
 
-    These are the terms of the projection's mean (`forecast.project.simulate_paths`) without
+    These are the terms of the projection's mean (`forecast.projection.project.simulate_paths`) without
     the drift slope's noise and future techniques. Keys are technique ids (or `names[id]`), plus
     "mixture_of_experts", "overtraining" and "drift".
     """
@@ -608,8 +609,8 @@ def reliability(result: Any, horizon_years: int = 1, bins: int = 5) -> pd.DataFr
 
 
 def diagnostics_rows(diag: dict[str, Any]) -> pd.DataFrame:
-    """The sampler checks of `forecast.diagnostics` with their thresholds and pass/fail."""
-    from forecast.diagnostics import EBFMI_MIN, ESS_MIN, RHAT_MAX
+    """The sampler checks of `forecast.model.diagnostics` with their thresholds and pass/fail."""
+    from forecast.model.diagnostics import EBFMI_MIN, ESS_MIN, RHAT_MAX
 
     def ok(x: bool) -> str:
         return "pass" if x else "FAIL"
@@ -630,7 +631,7 @@ def diagnostics_rows(diag: dict[str, Any]) -> pd.DataFrame:
 def predictive_rows(predictive: dict[str, Any], loo: dict[str, Any] | None = None) -> pd.DataFrame:
     """Posterior predictive coverage of the observed scores: overall, per benchmark, per source.
     Columns: group, name, n, coverage_50, coverage_90 (in-sample), and with `loo`
-    (`forecast.calibration.loo_coverage`) loo_50, loo_90: the shares of LOO-PIT values in the
+    (`forecast.model.calibration.loo_coverage`) loo_50, loo_90: the shares of LOO-PIT values in the
     central 50% and 90% bands."""
     rows = []
     if "overall" in predictive:
@@ -719,7 +720,7 @@ def folder_label(folder: Any, kind: str) -> str:
     the shipped one by its place in the package (the same on every machine), another as given."""
     from pathlib import Path
 
-    from forecast.paths import default_data_dir, default_priors_dir
+    from forecast.core.paths import default_data_dir, default_priors_dir
 
     shipped = {"data": (default_data_dir(), "forecast/data"), "priors": (default_priors_dir(), "priors")}
     default, label = shipped[kind]

@@ -23,7 +23,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter  # noqa: E402
 
-from forecast.targets import format_count  # noqa: E402
+from forecast.api.targets import format_count  # noqa: E402
 
 WIDTH = 7.1  # inches: the text width of the A4 page (182 mm)
 COLORS = ("#1b4f8a", "#c8553d", "#2e7d4f", "#7b4f9d", "#a07000", "#3c3c3c", "#2aa1b3", "#b03a7a")
@@ -343,11 +343,11 @@ def tornado_figure(table: pd.DataFrame, year_to_text: Any) -> Figure:
 def priors_figure(priors: Any, samples: dict[str, np.ndarray], table: pd.DataFrame, names: dict[str, str],
                   ncols: int = 3) -> Figure:
     """One panel per technique: the prior density per decade (blue, shaded 90% interval; for
-    mixture-of-experts also the total-parameter effect in red) from `forecast.prior_plots`, and
+    mixture-of-experts also the total-parameter effect in red) from `forecast.report.prior_plots`, and
     the posterior density of the same multiplier (black dashed, a Gaussian KDE of log10 draws)."""
     from scipy.stats import gaussian_kde
 
-    from forecast.prior_plots import plot_prior
+    from forecast.report.prior_plots import plot_prior
 
     ids = list(table["id"])
     nrows = math.ceil(len(ids) / ncols)

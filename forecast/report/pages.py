@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.model import decimal_year, year_to_date
+from forecast.inputs.dates import decimal_year, year_to_date
 from forecast.report import figures as F
 from forecast.report.render import Section, esc, figure_html, key_value_html, table_html
 
@@ -70,7 +70,7 @@ class ReportData:
     predictive: pd.DataFrame = field(default_factory=pd.DataFrame)
     ceilings: pd.DataFrame = field(default_factory=pd.DataFrame)
     loo_khat: float = float("nan")  # share of scores with Pareto k-hat > 0.7 in the LOO-PIT
-    quality_tails: dict = field(default_factory=dict)  # `forecast.quality_check.quality_tail_check`
+    quality_tails: dict = field(default_factory=dict)  # `forecast.model.quality_check.quality_tail_check`
     diagnostics_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_by_benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -562,8 +562,8 @@ def page_diagnostics(data: ReportData) -> Section:
 
 
 def quality_tails_html(tails: dict) -> str:
-    """The quality-tail check (`forecast.quality_check.quality_tail_check`) as a paragraph."""
-    from forecast.quality_check import QUALITY_TAIL_P, UPPER_Z, flagged, quality_tail_summary
+    """The quality-tail check (`forecast.model.quality_check.quality_tail_check`) as a paragraph."""
+    from forecast.model.quality_check import QUALITY_TAIL_P, UPPER_Z, flagged, quality_tail_summary
 
     flag = ' class="warn"' if flagged(tails) else ""
     return (

@@ -1,6 +1,6 @@
 """Many `when` questions on one set of simulated futures, for the report's tables and tornado.
 
-`forecast.project.crossing_times` does two things per call: it draws the randomness of every
+`forecast.projection.project.crossing_times` does two things per call: it draws the randomness of every
 posterior draw x future (`PathSimulator`: the drift's increments, the future techniques) and
 then walks each future month by month to its first crossing. A report asks many questions in
 one process, so it uses the compiled march (`march_crossings_compiled`), which gives
@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from forecast.errors import UserError
-from forecast.model import decimal_year, year_to_date
-from forecast.project import (Budget, EngineDraws, PathSimulator, ProjectionSettings, Target,
+from forecast.core.errors import UserError
+from forecast.inputs.dates import decimal_year, year_to_date
+from forecast.projection.project import (Budget, FutureDraws, PathSimulator, ProjectionSettings, Target,
                               marcher, required_theta)
 
 
@@ -36,7 +36,7 @@ def thin_indices(n: int, max_draws: int | None) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max_draws).round().astype(int))
 
 
-def subset_engine_draws(eng: EngineDraws, idx: np.ndarray) -> EngineDraws:
+def subset_future_draws(eng: FutureDraws, idx: np.ndarray) -> FutureDraws:
     """The prior-only engine draws at positions `idx` (kept paired with the posterior draws)."""
     return replace(
         eng,
@@ -50,13 +50,13 @@ def subset_engine_draws(eng: EngineDraws, idx: np.ndarray) -> EngineDraws:
 class Projector:
     """First-crossing dates for many targets and budgets on shared simulated futures.
 
-    `draws` (a `PosteriorDraws`) and `engine_draws` must be paired draw by draw; `settings`
+    `draws` (a `PosteriorDraws`) and `future_draws` must be paired draw by draw; `settings`
     are the engine's projection settings for the horizon.
     """
 
-    def __init__(self, draws: Any, engine_draws: EngineDraws, settings: ProjectionSettings) -> None:
+    def __init__(self, draws: Any, future_draws: FutureDraws, settings: ProjectionSettings) -> None:
         self.draws = draws
-        self.engine_draws = engine_draws
+        self.future_draws = future_draws
         self.settings = replace(settings, compiled=True)  # many questions in one process
         self._futures: dict[tuple[str, float | None], PathSimulator] = {}
         self._exp: np.ndarray | None = None
@@ -65,30 +65,30 @@ class Projector:
     def for_engine(cls, engine: Any, horizon: date, max_draws: int | None = None) -> Projector:
         """A projector on the engine's posterior (thinned to `max_draws`) and its settings."""
         draws = engine.posterior_draws
-        eng = engine.engine_draws()
+        eng = engine.future_draws()
         idx = thin_indices(draws.n, max_draws)
         if len(idx) < draws.n:
             draws = draws.subset(idx)
-            eng = subset_engine_draws(eng, idx)
+            eng = subset_future_draws(eng, idx)
         return cls(draws, eng, engine.projection_settings(horizon))
 
     def with_draws(self, draws: Any) -> Projector:
         """The same futures' randomness on altered draws (e.g. one technique removed)."""
-        return Projector(draws, self.engine_draws, self.settings)
+        return Projector(draws, self.future_draws, self.settings)
 
     def _futures_for(self, budget: Budget) -> PathSimulator:
         bits = float(budget.bits or 16) if budget.axis == "memory_bytes" else None
-        if bits is not None and bits not in self.engine_draws.retention:
+        if bits is not None and bits not in self.future_draws.retention:
             raise UserError(f"no quality-retention prior for {bits:g}-bit weights "
-                            f"(known: {sorted(self.engine_draws.retention)})", key="bits")
+                            f"(known: {sorted(self.future_draws.retention)})", key="bits")
         key = (budget.axis, bits)
         if key not in self._futures:
-            self._futures[key] = PathSimulator(self.draws, self.engine_draws, budget.axis,
+            self._futures[key] = PathSimulator(self.draws, self.future_draws, budget.axis,
                                                self.settings, bits=budget.bits)
         return self._futures[key]
 
     def crossing_times(self, target: Target, budget: Budget) -> np.ndarray:
-        """Decimal-year first-crossing samples, as `forecast.project.crossing_times` returns."""
+        """Decimal-year first-crossing samples, as `forecast.projection.project.crossing_times` returns."""
         futures = self._futures_for(budget)
         theta_star, noise = required_theta(futures.draws, target)
         if self._exp is None or len(self._exp) != futures.P:
@@ -114,7 +114,7 @@ def when_result(engine: Any, projector: Projector, target: str, budget: Budget) 
     A target the registry already shows within the budget gets the date of the earliest such
     model for every sample, as in `Engine.when`.
     """
-    from forecast.api import WhenResult
+    from forecast.api.engine import WhenResult
 
     tgt = engine.target(target)
     reached = engine.already_reached(tgt, budget)

@@ -4,7 +4,7 @@ Text and tables are HTML, so they end up as real (searchable, copyable) PDF text
 embedded as SVG with their text kept as text (`svg.fonttype = "none"`), in the same font as the
 body (DejaVu Sans, which Matplotlib ships and the page template names, including inside the
 `@page` margin boxes, which do not inherit the body font). The PDF is written through
-`forecast.io.atomic_path`: an error or an interrupt leaves the previous file untouched.
+`forecast.core.io.atomic_path`: an error or an interrupt leaves the previous file untouched.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from forecast.io import atomic_path
+from forecast.core.io import atomic_path
 
 
 @dataclass

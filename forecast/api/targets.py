@@ -1,0 +1,156 @@
+"""Parse capability targets and size budgets from the command line or the API.
+
+Targets
+    ``mmlu=0.70``            a score (fraction; ``70%`` is accepted) on one benchmark
+    ``mmlu=0.7,gsm8k=0.5``   all of several benchmarks at once
+    ``model:gpt-3-175b``     the latent capability of a registry model (its fitted theta)
+
+Budgets
+    parameters: ``7B``, ``1.5e9``, ``500M``, ``1.2T`` (plain numbers are parameter counts)
+    memory: ``4GiB``, ``3.5GB``, ``512MiB``, ``2e9`` (bytes), with a weight precision in bits
+
+Dates
+    ``YYYY-MM-DD`` within 2015-01-01..2100-01-01 (`forecast.inputs.dates.parse_date`)
+
+Every parser raises `UserError` naming the option (``key``) on anything else, and quotes at most
+`ECHO_LIMIT` characters of the offending text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from forecast.core.errors import UserError
+from forecast.projection.project import Budget, Target
+
+_SIZE_UNITS = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
+_BYTE_UNITS = {
+    "": 1.0, "b": 1.0, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+    "kib": 2.0**10, "mib": 2.0**20, "gib": 2.0**30, "tib": 2.0**40,
+}
+# Unambiguous (no two ways to split the digits), so matching is linear in the input length.
+_NUMBER = r"((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+MAX_PARAMS = 1e15
+MIN_PARAMS = 1e3
+MAX_INPUT_CHARS = 64  # no parameter count, memory size or date is longer
+ECHO_LIMIT = 40
+
+
+def _short(text: object) -> str:
+    """At most ECHO_LIMIT characters of a user's input, for quoting in a message."""
+    s = str(text)
+    return s if len(s) <= ECHO_LIMIT else s[: ECHO_LIMIT - 3] + "..."
+
+
+_SCORE = re.compile(r"[+-]?" + _NUMBER[1:-1])
+
+
+def _close(word: str, options: Sequence[str]) -> str:
+    matches = difflib.get_close_matches(word, list(options), n=5, cutoff=0.5)
+    return f"; did you mean {', '.join(matches)}?" if matches else ""
+
+
+def parse_count(text: str, key: str = "params") -> float:
+    """'7B' -> 7e9. Raises UserError naming `key` on anything else."""
+    s = str(text).strip().replace("_", "").replace(",", "")
+    m = re.fullmatch(_NUMBER + r"\s*([kKmMbBgGtT]?)", s) if len(s) <= MAX_INPUT_CHARS else None
+    if not m:
+        raise UserError(f"'{_short(text)}' is not a parameter count (e.g. 7B, 1.5e9, 500M)", key=key)
+    value = float(m.group(1)) * _SIZE_UNITS[m.group(2).lower()]
+    if not math.isfinite(value) or value < MIN_PARAMS or value > MAX_PARAMS:
+        raise UserError(
+            f"'{_short(text)}' is outside the supported range {MIN_PARAMS:.0e}..{MAX_PARAMS:.0e}",
+            key=key,
+        )
+    return value
+
+
+def format_count(value: float) -> str:
+    """A parameter count as people write it, to 3 significant figures: 7e9 -> '7B',
+    4.9e8 -> '490M' (the inverse of `parse_count`). Rounds first, so 999.9M reads '1B'."""
+    value = float(f"{value:.3g}")
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.3g}{unit}"
+    return f"{value:.3g}"
+
+
+def parse_bytes(text: str, key: str = "memory") -> float:
+    """'4GiB' -> 4 * 2**30 bytes."""
+    s = str(text).strip().replace("_", "").replace(",", "")
+    m = re.fullmatch(_NUMBER + r"\s*([a-zA-Z]*)", s) if len(s) <= MAX_INPUT_CHARS else None
+    unit = m.group(2).lower() if m else None
+    if not m or unit not in _BYTE_UNITS:
+        raise UserError(f"'{_short(text)}' is not a memory size (e.g. 4GiB, 3.5GB, 512MiB)", key=key)
+    value = float(m.group(1)) * _BYTE_UNITS[unit]
+    if not math.isfinite(value) or value < 1e3 or value > 1e16:
+        raise UserError(f"'{_short(text)}' is outside the supported range 1 kB..10 PB", key=key)
+    return value
+
+
+def make_budget(
+    params: str | float | None = None,
+    active_params: str | float | None = None,
+    memory: str | float | None = None,
+    bits: float | None = None,
+) -> Budget:
+    """Exactly one of params, active_params, memory (memory needs bits)."""
+    given = [name for name, v in (("params", params), ("active-params", active_params),
+                                  ("memory", memory)) if v is not None]
+    if len(given) != 1:
+        raise UserError("give exactly one budget: --params, --active-params or --memory",
+                        key=",".join(given) or "budget")
+    if params is not None:
+        return Budget("params_total", parse_count(str(params), "params"))
+    if active_params is not None:
+        return Budget("params_active", parse_count(str(active_params), "active-params"))
+    if bits is None:
+        raise UserError("--memory needs --bits (the weight precision, e.g. 4)", key="bits")
+    if not (isinstance(bits, numbers.Real) and not isinstance(bits, bool)
+            and math.isfinite(bits) and 1 <= bits <= 32):
+        raise UserError(f"bits must lie in 1..32, got {_short(bits)}", key="bits")
+    return Budget("memory_bytes", parse_bytes(str(memory), "memory"), float(bits))
+
+
+def parse_target(text: str, benchmarks: Sequence[str], model_ids: Sequence[str]) -> Target:
+    """Parse a target string; unknown benchmarks or models list the close matches."""
+    raw = str(text).strip()
+    if not raw:
+        raise UserError("empty target (e.g. mmlu=0.70 or model:gpt-3-175b)", key="target")
+    if raw.lower().startswith("model:"):
+        mid = raw.split(":", 1)[1].strip().lower()
+        if mid not in model_ids:
+            hint = _close(mid, model_ids) if len(mid) <= 200 else ""
+            raise UserError(f"unknown model '{_short(mid)}'{hint}", key="target")
+        return Target(label=raw, model_id=mid)
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    thresholds: list[tuple[str, float]] = []
+    for part in parts:
+        if "=" not in part:
+            raise UserError(f"'{_short(part)}' is not benchmark=score (e.g. mmlu=0.70)", key="target")
+        bench, value = (x.strip() for x in part.split("=", 1))
+        bench = bench.lower()
+        if bench not in benchmarks:
+            hint = _close(bench, benchmarks) if len(bench) <= 200 else ""
+            raise UserError(f"unknown benchmark '{_short(bench)}'{hint}", key="target")
+        pct = value.endswith("%")
+        number = value[:-1].strip() if pct else value
+        if not _SCORE.fullmatch(number):  # float() would also take 'nan', '1_0' or Arabic digits
+            raise UserError(f"'{_short(value)}' is not a score for {bench} (e.g. 0.70 or 70%)",
+                            key="target")
+        score = float(number) / (100.0 if pct else 1.0)
+        if not math.isfinite(score) or not 0.0 < score < 1.0:
+            hint = " (scores are fractions; write 0.70 or 70%)" if 1 < score <= 100 else ""
+            raise UserError(f"score {_short(value)} for {bench} must lie strictly between 0 and 1{hint}",
+                            key="target")
+        thresholds.append((bench, score))
+    if not thresholds:
+        raise UserError(f"'{_short(raw)}' names no benchmark=score (e.g. mmlu=0.70)", key="target")
+    if len({b for b, _ in thresholds}) != len(thresholds):
+        raise UserError("a benchmark appears twice in the target", key="target")
+    return Target(label=raw, thresholds=tuple(thresholds))

@@ -1,0 +1,425 @@
+"""Two data-only baselines for the backtest: the Densing Law and a naive pooled frontier line.
+
+Both implement `forecast.evaluation.backtest.Method`: given the models released by a cutoff, they return
+samples of each open event's crossing date in decimal years. Sizes are parameter counts on the
+event's axis, logarithms are base 10 unless written ln, time is in decimal years, and a score is
+reduced to one number per model by the same `ScoreRule` that decides the realised outcomes.
+
+Both draw a crossing date from a normal distribution in time and condition it on the event not
+having happened by the cutoff (the draw is truncated to dates after the cutoff), which every
+method knows at the cutoff. Draws later than `horizon_years` after the cutoff become +inf
+("not before the horizon").
+
+The score link, used to compare thresholds: a score s on a benchmark with chance floor c maps to
+the logit scale as ``g(s) = logit((s - c) / (1 - c))`` (c = 0.25 for four-way multiple choice
+such as MMLU).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+from scipy.special import expit, log_ndtr, logit, ndtri_exp
+
+from forecast.evaluation.backtest import Event, ScoreRule, population_frame
+from forecast.inputs.dates import decimal_year
+from forecast.core.errors import UserError
+
+CHANCE_FLOORS: dict[str, float] = {"mmlu": 0.25}
+LN10 = float(np.log(10.0))
+
+
+def chance_floor(benchmark: str, floors: Mapping[str, float]) -> float:
+    """Chance-level score of `benchmark` (0 when the mapping does not name it)."""
+    return float(floors.get(benchmark, 0.0))
+
+
+def score_logit(score, chance: float) -> np.ndarray:
+    """g(s) = logit((s - c) / (1 - c)): the score above chance on the logit scale."""
+    return logit((np.asarray(score, dtype=float) - chance) / (1.0 - chance))
+
+
+def _released_by(models: pd.DataFrame, scores: pd.DataFrame, cutoff: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    keep = pd.to_datetime(models["release_date"]) <= pd.Timestamp(cutoff)
+    models = models[keep]
+    return models, scores[scores["model_id"].isin(models["model_id"])]
+
+
+def _record_mask(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
+    """True where a value (in time order) strictly beats every earlier one: the running record."""
+    v = np.asarray(values, dtype=float) * (1.0 if higher_is_better else -1.0)
+    best = -np.inf
+    mask = np.zeros(len(v), dtype=bool)
+    for i, x in enumerate(v):
+        if x > best:
+            mask[i], best = True, x
+    return mask
+
+
+def sample_after(mean: np.ndarray, sd: np.ndarray, lower: float, rng: np.random.Generator) -> np.ndarray:
+    """One draw per entry from Normal(mean, sd) truncated to (lower, inf), by inverting the upper
+    tail in log space: z = -ndtri_exp(ln u + ln Phi(-a)), a = (lower - mean) / sd, which stays
+    exact when the truncation point is far in the tail. Entries with a non-finite mean or sd give
+    +inf; entries with sd = 0 give max(mean, lower)."""
+    mean = np.asarray(mean, dtype=float)
+    sd = np.asarray(sd, dtype=float)
+    finite = np.isfinite(mean) & np.isfinite(sd) & (sd > 0)
+    out = np.full(mean.shape, np.inf)
+    point = np.isfinite(mean) & (sd == 0)
+    out[point] = np.maximum(mean[point], lower)
+    a = (lower - mean[finite]) / sd[finite]
+    u = rng.uniform(size=a.shape)
+    z = -ndtri_exp(np.log(u) + log_ndtr(-a))
+    out[finite] = np.maximum(mean[finite] + sd[finite] * z, lower)
+    return out
+
+
+class _PerPopulation:
+    """`Method.sample_crossings` for baselines that fit one frontier per event population
+    (benchmark, axis, filters): `_sample_population` returns samples for a list of events that
+    share a population; draws later than `horizon_years` after the cutoff become +inf."""
+
+    name: str
+    horizon_years: float
+
+    def sample_crossings(
+        self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: list[Event],
+        n_samples: int, seed: int,
+    ) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for i, event in enumerate(events):
+            groups[event.population].append(i)
+        out = np.empty((len(events), n_samples))
+        for indices in groups.values():
+            out[indices] = self._sample_population(
+                models, scores, cutoff, [events[i] for i in indices], n_samples, rng
+            )
+        out[out > float(decimal_year(pd.Timestamp(cutoff))) + self.horizon_years] = np.inf
+        return out
+
+    def _sample_population(self, models, scores, cutoff, events, n_samples, rng) -> np.ndarray:
+        raise NotImplementedError
+
+
+# ----------------------------------------------------------------------------- Densing Law
+
+
+@dataclass(frozen=True)
+class DensingFit:
+    """A Densing-Law fit as of a cutoff.
+
+    Reference curve (least squares over all models released by the cutoff):
+        s = c + (1 - c) * expit(k * (log10 N + r * (t - t_ref) - m))
+    The time term r (log10 parameters per year) separates vintage from size, so k is the
+    within-vintage slope, as for the paper's single-corpus reference family; the curve at t_ref
+    is the ruler. Effective size of a model with score s:
+        log10 N_eff(s) = m + g(s) / k
+    Capability density rho = N_eff / N. Maximum density, fitted by least squares to the running
+    maximum of ln rho (at every distinct release date, or only where it rose; see `DensingLaw`):
+        ln rho_max(t) = A * (t - t0) + B      (A per year; doubling time ln 2 / A years)
+    with residual standard deviation `residual_sd` (ln units). `record_ids` are the models that
+    set the running maximum, in time order; `n_points` the points of the line fit.
+    """
+
+    chance: float
+    k: float
+    m: float
+    r: float
+    t_ref: float
+    A: float
+    B: float
+    t0: float
+    residual_sd: float
+    n_models: int
+    n_points: int
+    record_ids: tuple[str, ...]
+
+    @property
+    def doubling_time_years(self) -> float:
+        return float(np.log(2.0) / self.A) if self.A > 0 else np.inf
+
+    def log10_effective_params(self, score) -> np.ndarray:
+        return self.m + score_logit(score, self.chance) / self.k
+
+    def crossing_mean_sd(self, threshold: float, size: float) -> tuple[float, float]:
+        """Mean and sd (years) of the date at which ln rho_max reaches N_eff(threshold) / size."""
+        if self.A <= 0:
+            return np.inf, np.inf
+        ln_rho_needed = LN10 * (float(self.log10_effective_params(threshold)) - np.log10(size))
+        return self.t0 + (ln_rho_needed - self.B) / self.A, self.residual_sd / self.A
+
+
+@dataclass(frozen=True)
+class DensingLaw(_PerPopulation):
+    """The Densing Law (Xiao et al. 2024, arXiv:2412.04315) as a backtest baseline.
+
+    Capability density = effective parameters / actual parameters, the effective parameters
+    read off a reference score-versus-log10-parameters curve fitted before the cutoff; one
+    exponential, ln rho_max(t) = A t + B, fitted by least squares to the running-maximum density
+    before the cutoff. A model of size S reaches threshold s once rho_max(t) >= N_eff(s) / S:
+
+        t* = t0 + (ln(N_eff(s) / S) - B - eps) / A,    eps ~ Normal(0, residual_sd)
+
+    The residual scatter of the exponential is its only uncertainty (no parameter uncertainty,
+    as in the paper). Models scoring within `margin` of chance or of 1 carry no usable effective
+    size and are left out of the density fit (they still inform the reference curve).
+
+    `frontier="dates"` (default) fits the running maximum density at every distinct release date
+    of a usable model (the maximum density "at each date"); `"records"` fits only the dates where
+    the running maximum rose. The first never has fewer points than release dates, which keeps
+    the fit defined when one early model holds the record for long.
+    """
+
+    name: str = "densing"
+    rule: ScoreRule = ScoreRule()
+    chance_floors: Mapping[str, float] = field(default_factory=lambda: dict(CHANCE_FLOORS))
+    reference_time_trend: bool = True
+    margin: float = 0.02
+    frontier: Literal["dates", "records"] = "dates"
+    min_points: int = 3
+    horizon_years: float = 30.0
+
+    def fit(self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, event: Event) -> DensingFit:
+        """Fit the reference curve and the density exponential on the event's population."""
+        models, scores = _released_by(models, scores, cutoff)
+        frame = population_frame(models, scores, event, self.rule)
+        c = chance_floor(event.benchmark, self.chance_floors)
+        where = f"densing fit at {cutoff} on {event.benchmark}"
+        if len(frame) < 4:
+            raise UserError(f"{where}: {len(frame)} scored models, need at least 4", key="cutoff")
+        log_n = np.log10(frame["size"].to_numpy(float))
+        t = frame["t"].to_numpy(float)
+        s = frame["score"].to_numpy(float)
+        t_ref = float(t.mean())
+        with_trend = self.reference_time_trend
+
+        def residual(p: np.ndarray) -> np.ndarray:
+            k, m, r = p if with_trend else (*p, 0.0)
+            return c + (1 - c) * expit(k * (log_n + r * (t - t_ref) - m)) - s
+
+        start = [2.0, float(np.median(log_n))] + ([0.3] if with_trend else [])
+        lower = [0.05, 5.0] + ([-5.0] if with_trend else [])
+        upper = [50.0, 15.0] + ([5.0] if with_trend else [])
+        sol = least_squares(residual, start, bounds=(lower, upper))
+        k, m, r = sol.x if with_trend else (*sol.x, 0.0)
+
+        usable = (s > c + self.margin) & (s < 1 - self.margin)
+        ln_rho = LN10 * (m + score_logit(s[usable], c) / k - log_n[usable])
+        t_use = t[usable]
+        records = _record_mask(ln_rho, higher_is_better=True)
+        if self.frontier == "records":
+            t_pts, y_pts = t_use[records], ln_rho[records]
+        else:
+            running = np.maximum.accumulate(ln_rho) if len(ln_rho) else ln_rho
+            t_pts, first = np.unique(t_use[::-1], return_index=True)  # last model of each date
+            y_pts = running[::-1][first]
+        if len(t_pts) < self.min_points or np.unique(t_pts).size < 2:
+            raise UserError(
+                f"{where}: {len(t_pts)} points on the density frontier ({self.frontier}), "
+                f"need at least {self.min_points} on 2 or more dates",
+                key="cutoff",
+            )
+        t0 = float(t_pts.mean())
+        A, B = np.polyfit(t_pts - t0, y_pts, 1)
+        resid = y_pts - (A * (t_pts - t0) + B)
+        sd = float(np.sqrt(resid @ resid / max(len(resid) - 2, 1)))
+        return DensingFit(
+            chance=c, k=float(k), m=float(m), r=float(r), t_ref=t_ref, A=float(A), B=float(B), t0=t0,
+            residual_sd=sd, n_models=int(len(frame)), n_points=int(len(t_pts)),
+            record_ids=tuple(frame["model_id"].to_numpy()[usable][records].astype(str)),
+        )
+
+    def _sample_population(self, models, scores, cutoff, events, n_samples, rng) -> np.ndarray:
+        fit = self.fit(models, scores, cutoff, events[0])
+        cutoff_year = float(decimal_year(pd.Timestamp(cutoff)))
+        out = np.empty((len(events), n_samples))
+        for i, event in enumerate(events):
+            mean, sd = fit.crossing_mean_sd(event.threshold, event.max_params)
+            out[i] = sample_after(np.full(n_samples, mean), np.full(n_samples, sd), cutoff_year, rng)
+        return out
+
+
+# ----------------------------------------------------------------------------- naive pooled line
+
+
+@dataclass(frozen=True)
+class NaiveFit:
+    """The pooled frontier line as of a cutoff.
+
+    For each threshold s_k reached by the cutoff, the record points are the models that set a
+    new smallest size reaching s_k at their release. Least squares over all of them, with one
+    slope b (log10 parameters per year, negative when models shrink) shared by all thresholds
+    and, by `intercept_model`, either one intercept per threshold
+
+        per_threshold:  log10 N_min = a_k + b * (t - t0) + eps,            coef = (a_1..a_K, b)
+
+    or intercepts linear in the score logit g (the sigmoid score link makes the log size needed
+    for a score linear in g at any date)
+
+        link:           log10 N_min = c0 + c1 * g(s_k) + b * (t - t0) + eps,   coef = (c0, c1, b)
+
+    eps ~ Normal(0, sigma^2); `xtx_inv` = (X'X)^-1, `df` = n - len(coef).
+    """
+
+    chance: float
+    thresholds: tuple[float, ...]
+    intercept_model: str
+    t0: float
+    coef: np.ndarray
+    xtx_inv: np.ndarray
+    sigma: float
+    df: int
+    n_records: int
+
+    @property
+    def slope(self) -> float:
+        return float(self.coef[-1])
+
+    def draw(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Joint posterior draws under a flat prior (Gelman et al., BDA3 sec. 14.2):
+        sigma^2 = df * s^2 / chi2(df), coef ~ Normal(coef_hat, sigma^2 (X'X)^-1).
+        Returns coef draws (n, len(coef)) and sigma draws (n,)."""
+        sigma2 = self.df * self.sigma**2 / rng.chisquare(self.df, size=n)
+        chol = np.linalg.cholesky(self.xtx_inv)
+        z = rng.standard_normal((n, len(self.coef)))
+        return self.coef + np.sqrt(sigma2)[:, None] * (z @ chol.T), np.sqrt(sigma2)
+
+    def intercepts(self, threshold: float, coef_draws: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Intercept draws (log10 parameters at t0) for `threshold`.
+
+        link: c0 + c1 * g(threshold). per_threshold: the threshold's own column if it was
+        reached; otherwise, per draw, the K drawn intercepts are regressed on the score logit,
+        a_k = c0 + c1 * g(s_k) + eta (least squares), and the new intercept is drawn from that
+        regression's predictive distribution, Student t with K - 2 degrees of freedom and scale
+        s_eta * sqrt(1 + x'(G'G)^-1 x). That needs K >= 3, which `NaivePooled.fit` ensures.
+        """
+        g_new = float(score_logit(threshold, self.chance))
+        if self.intercept_model == "link":
+            return coef_draws[:, 0] + coef_draws[:, 1] * g_new
+        for k, thr in enumerate(self.thresholds):
+            if abs(thr - threshold) < 1e-9:
+                return coef_draws[:, k]
+        n_k = len(self.thresholds)
+        design = np.column_stack([np.ones(n_k), score_logit(self.thresholds, self.chance)])
+        gtg_inv = np.linalg.inv(design.T @ design)
+        a = coef_draws[:, :n_k]
+        c = a @ design @ gtg_inv  # (n, 2) per-draw least squares
+        resid = a - c @ design.T
+        s_eta = np.sqrt((resid**2).sum(axis=1) / (n_k - 2))
+        x = np.array([1.0, g_new])
+        scale = s_eta * np.sqrt(1.0 + x @ gtg_inv @ x)
+        return c @ x + scale * rng.standard_t(n_k - 2, size=len(c))
+
+
+@dataclass(frozen=True)
+class NaivePooled(_PerPopulation):
+    """Straight line through log10(smallest parameter count reaching each threshold) against
+    time, one slope shared by all thresholds, fitted before the cutoff (see `NaiveFit`).
+
+    The crossing of (threshold s, size S), per posterior draw of the line:
+
+        t* = t0 + (log10 S - a_s - eps) / b,    eps ~ Normal(0, sigma^2),  b < 0
+
+    (draws with b >= 0 never cross: +inf). Predictive uncertainty combines the residual sigma
+    and the parameter uncertainty of (a, b, sigma). The line is fitted on `fit_thresholds`
+    (default: 0.30, 0.35, ..., 0.90 plus the events' thresholds, those above chance + 0.02 and
+    reached by the cutoff), which gives the intercept model points below the events' range.
+
+    Intercepts (`intercepts`): "per_threshold" (one per reached threshold; unreached ones from
+    the regression of the intercepts on the score logit), "link" (c0 + c1 g for every
+    threshold), or "auto" (default): per_threshold when it leaves at least 2 residual degrees
+    of freedom and, if some event threshold is unreached, at least 3 reached thresholds; link
+    otherwise (sparse early data).
+    """
+
+    name: str = "naive_pooled"
+    rule: ScoreRule = ScoreRule()
+    chance_floors: Mapping[str, float] = field(default_factory=lambda: dict(CHANCE_FLOORS))
+    fit_thresholds: tuple[float, ...] | None = None
+    intercepts: Literal["auto", "per_threshold", "link"] = "auto"
+    horizon_years: float = 30.0
+
+    def _grid(self, events: Sequence[Event], chance: float) -> list[float]:
+        base = self.fit_thresholds if self.fit_thresholds is not None else np.round(np.arange(0.30, 0.901, 0.05), 2)
+        grid = {round(float(x), 6) for x in base} | {round(e.threshold, 6) for e in events}
+        return sorted(x for x in grid if chance + 0.02 < x < 1.0)
+
+    def fit(
+        self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: Sequence[Event]
+    ) -> NaiveFit:
+        """Fit the pooled line on the population of `events` (which must share one population)."""
+        models, scores = _released_by(models, scores, cutoff)
+        frame = population_frame(models, scores, events[0], self.rule)
+        c = chance_floor(events[0].benchmark, self.chance_floors)
+        t, log_n, s = frame["t"].to_numpy(float), np.log10(frame["size"].to_numpy(float)), frame["score"].to_numpy(float)
+        thresholds, pts_t, pts_y, pts_k = [], [], [], []
+        for thr in self._grid(events, c):
+            hit = s >= thr - 1e-9
+            if not hit.any():
+                continue
+            rec = _record_mask(log_n[hit], higher_is_better=False)
+            k = len(thresholds)
+            thresholds.append(thr)
+            pts_t.extend(t[hit][rec])
+            pts_y.extend(log_n[hit][rec])
+            pts_k.extend([k] * int(rec.sum()))
+        n, n_k = len(pts_t), len(thresholds)
+        unreached = any(round(e.threshold, 6) not in thresholds for e in events)
+        per_threshold_ok = n - n_k - 1 >= 2 and (n_k >= 3 or not unreached)
+        model = self.intercepts
+        if model == "auto":
+            model = "per_threshold" if per_threshold_ok else "link"
+        where = f"naive_pooled fit at {cutoff} on {events[0].benchmark}"
+        if model == "per_threshold" and not per_threshold_ok:
+            raise UserError(
+                f"{where}: {n} record points on {n_k} reached thresholds, too few for one "
+                "intercept per threshold (try intercepts='link')",
+                key="cutoff",
+            )
+        if model == "link" and (n < 5 or len(set(pts_k)) < 2):
+            raise UserError(f"{where}: {n} record points on {n_k} thresholds, need 5 on 2", key="cutoff")
+        pts_t = np.asarray(pts_t)
+        t0 = float(pts_t.mean())
+        if model == "per_threshold":
+            design = np.zeros((n, n_k + 1))
+            design[np.arange(n), pts_k] = 1.0
+        else:
+            design = np.column_stack([np.ones(n), score_logit(np.asarray(thresholds)[pts_k], c), np.zeros(n)])
+        design[:, -1] = pts_t - t0
+        if np.linalg.matrix_rank(design) < design.shape[1]:
+            raise UserError(
+                f"{where}: the record points do not determine the line ({model} intercepts; "
+                "too few release dates or thresholds)",
+                key="cutoff",
+            )
+        coef, *_ = np.linalg.lstsq(design, np.asarray(pts_y), rcond=None)
+        resid = np.asarray(pts_y) - design @ coef
+        df = n - design.shape[1]
+        return NaiveFit(
+            chance=c, thresholds=tuple(thresholds), intercept_model=model, t0=t0, coef=coef,
+            xtx_inv=np.linalg.inv(design.T @ design), sigma=float(np.sqrt(resid @ resid / df)),
+            df=df, n_records=n,
+        )
+
+    def _sample_population(self, models, scores, cutoff, events, n_samples, rng) -> np.ndarray:
+        fit = self.fit(models, scores, cutoff, events)
+        cutoff_year = float(decimal_year(pd.Timestamp(cutoff)))
+        coef, sigma = fit.draw(n_samples, rng)
+        slope = coef[:, -1]
+        shrinking = slope < 0
+        out = np.empty((len(events), n_samples))
+        for i, event in enumerate(events):
+            a = fit.intercepts(event.threshold, coef, rng)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mean = np.where(shrinking, fit.t0 + (np.log10(event.max_params) - a) / slope, np.inf)
+                sd = np.where(shrinking, sigma / np.abs(slope), np.inf)
+            out[i] = sample_after(mean, sd, cutoff_year, rng)
+        return out

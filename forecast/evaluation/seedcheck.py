@@ -1,0 +1,166 @@
+"""The seed thread's own claims, forecast as of its date and as of today, against what happened.
+
+The thread (2023-03-19) bet that both "L"s of LLM go within about two years:
+
+* "Large" goes: GPT-3.5-level MMLU (0.70) at 7B parameters or fewer, and GPT-3-175B-level MMLU
+  (its reported 5-shot score, 0.439) at 1B or fewer, both by 2025-03-19;
+* "Language" goes: more than half of new notable language-model releases are multimodal.
+
+For each claim: the engine's forecast with the data and techniques known on 2023-03-19 ("then"),
+the forecast with everything in the registry ("now"), and the registry's record ("happened"):
+the first qualifying release (judged like the backtest: median of a model's admissible scores)
+or, for multimodality, the share of multimodal models among releases in the year to the deadline.
+The multimodal share forecast comes from the fitted adoption curve
+A(t) = amax * logistic(speed * (t - t_mid)) of the `multimodal` indicator.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecast.inputs.dates import decimal_year, year_to_date
+
+THREAD_DATE = date(2023, 3, 19)
+DEADLINE = date(2025, 3, 19)
+GPT3_MMLU = 0.439  # Hendrycks et al. 2021 (arXiv:2009.03300), Table 1: GPT-3 175B few-shot 43.9%
+
+CLAIMS = (
+    {"id": "large_gpt35_at_7b", "claim": "GPT-3.5-level MMLU (0.70) at 7B parameters or fewer by 2025-03-19",
+     "target": "mmlu=0.70", "params": 7e9},
+    {"id": "large_gpt3_at_1b", "claim": "GPT-3-175B-level MMLU (0.439) at 1B parameters or fewer by 2025-03-19",
+     "target": f"mmlu={GPT3_MMLU}", "params": 1e9},
+)
+
+
+def _summary(samples: np.ndarray, as_of: date) -> dict[str, Any]:
+    q = np.quantile(samples, [0.1, 0.5, 0.9], method="inverted_cdf")
+    fmt = [year_to_date(float(x)).isoformat() if np.isfinite(x) else None for x in q]
+    return {
+        "as_of": as_of.isoformat(),
+        "median": fmt[1],
+        "interval80": [fmt[0], fmt[2]],
+        "p_by_deadline": float(np.mean(samples <= decimal_year(DEADLINE))),
+    }
+
+
+def _happened_scores(registry: Any, benchmark: str, threshold: float, max_params: float) -> dict[str, Any]:
+    from forecast.evaluation.backtest import ScoreRule
+
+    per_model = ScoreRule().model_scores(registry.scores, benchmark)
+    models = registry.models.set_index("model_id")
+    ok = [m for m, v in per_model.items() if v >= threshold and m in models.index
+          and 0 < models.at[m, "params_total"] <= max_params]
+    if not ok:
+        return {"reached": False, "date": None, "models": []}
+    cand = models.loc[ok].sort_values("release_date")
+    first_date = pd.Timestamp(cand["release_date"].iloc[0]).date()
+    by_deadline = cand[cand["release_date"] <= pd.Timestamp(DEADLINE)]
+    return {
+        "reached": True,
+        "date": first_date.isoformat(),
+        "by_deadline": bool(first_date <= DEADLINE),
+        "models": [
+            {"model_id": str(i), "name": str(r["name"]), "date": pd.Timestamp(r["release_date"]).date().isoformat(),
+             "params_total": float(r["params_total"]), "score": float(per_model[i])}
+            for i, r in (by_deadline if len(by_deadline) else cand).head(5).iterrows()
+        ],
+    }
+
+
+def _multimodal_forecast(draws: Any, as_of: date) -> dict[str, Any]:
+    if "multimodal" not in draws.adoption_tech:
+        return {"as_of": as_of.isoformat(), "median": None, "interval80": [None, None],
+                "p_by_deadline": None, "note": "multimodal not yet a known technique at this date"}
+    a = draws.adoption_tech.index("multimodal")
+    amax, speed, mid = draws.adoption_max[:, a], draws.adoption_speed[:, a], draws.adoption_mid[:, a]
+    t_dead = decimal_year(DEADLINE) - draws.t_ref
+    share = amax / (1 + np.exp(-speed * (t_dead - mid)))
+    # date the share passes one half (never if amax <= 1/2): t = mid + logit(0.5 / amax) / speed
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = 0.5 / amax
+        cross = np.where(amax > 0.5, draws.t_ref + mid + np.log(x / (1 - x)) / speed, np.inf)
+    out = _summary(cross, as_of)
+    out["p_by_deadline"] = float(np.mean(share > 0.5))
+    out["share_at_deadline"] = [float(v) for v in np.quantile(share, [0.1, 0.5, 0.9])]
+    return out
+
+
+def _multimodal_happened(registry: Any) -> dict[str, Any]:
+    m = registry.models
+    window = m[(m["release_date"] > pd.Timestamp(DEADLINE) - pd.DateOffset(years=1))
+               & (m["release_date"] <= pd.Timestamp(DEADLINE)) & m["multimodal"].notna()]
+    share = float(window["multimodal"].mean()) if len(window) else float("nan")
+    latest = m[m["multimodal"].notna()]
+    last_year = latest[latest["release_date"] > latest["release_date"].max() - pd.DateOffset(years=1)]
+    return {
+        "reached": bool(share > 0.5),
+        "share_in_year_to_deadline": share,
+        "n_releases": int(len(window)),
+        "share_in_last_year_of_data": float(last_year["multimodal"].mean()) if len(last_year) else None,
+        "models": [str(x) for x in window.loc[window["multimodal"] == 1, "name"].head(8)],
+    }
+
+
+def _verdict(happened: dict[str, Any], then: dict[str, Any]) -> str:
+    p = then.get("p_by_deadline")
+    ptxt = f"{p:.0%}" if p is not None else "n/a"
+    if "share_in_year_to_deadline" in happened:
+        s = happened["share_in_year_to_deadline"]
+        return (f"Not by the deadline: {s:.0%} of {happened['n_releases']} releases in the year to "
+                f"2025-03-19 were multimodal (forecast then: P = {ptxt})." if not happened["reached"]
+                else f"Happened: {s:.0%} multimodal (forecast then: P = {ptxt}).")
+    if happened["reached"] and happened.get("by_deadline"):
+        first = happened["models"][0]
+        return (f"Happened on {happened['date']} ({first['name']}, {first['params_total'] / 1e9:.3g}B, "
+                f"{first['score']:.3f}); the forecast then gave P = {ptxt} of it by the deadline.")
+    if happened["reached"]:
+        return f"Happened late, on {happened['date']} (forecast then: P = {ptxt} by the deadline)."
+    return f"Not reached in the registry (forecast then: P = {ptxt} by the deadline)."
+
+
+def seed_check(engine_now: Any, engine_then: Any) -> dict[str, Any]:
+    """Forecasts as of the thread's date and as of now, against the registry's record."""
+    from forecast.projection.future_draws import sample_future_draws
+    from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
+
+    registry = engine_now.registry
+    claims = []
+    for spec in CLAIMS:
+        bench, value = spec["target"].split("=")
+        target = Target(spec["target"], ((bench, float(value)),))
+        budget = Budget("params_total", spec["params"])
+        forecasts = {}
+        for key, eng in (("then", engine_then), ("now", engine_now)):
+            draws = eng.posterior_draws
+            reached = eng.already_reached(target, budget)
+            if reached is not None:
+                day = decimal_year(date.fromisoformat(reached["date"]))
+                forecasts[key] = _summary(np.array([day]), eng.as_of) | {"already_reached_by": reached}
+                continue
+            samples = crossing_times(
+                draws, sample_future_draws(eng.priors, draws.n, eng.as_of, seed=eng.seed), target, budget,
+                ProjectionSettings(horizon=2040.0, paths_per_draw=eng.paths_per_draw, seed=eng.seed,
+                                   start=decimal_year(eng.as_of) if key == "then" else None),
+            )
+            forecasts[key] = _summary(samples, eng.as_of)
+        happened = _happened_scores(registry, bench, float(value), spec["params"])
+        claims.append({"id": spec["id"], "claim": spec["claim"], "deadline": DEADLINE.isoformat(),
+                       "then": forecasts["then"], "now": forecasts["now"], "happened": happened,
+                       "verdict": _verdict(happened, forecasts["then"])})
+    then_mm = _multimodal_forecast(engine_then.posterior_draws, engine_then.as_of)
+    now_mm = _multimodal_forecast(engine_now.posterior_draws, engine_now.as_of)
+    happened_mm = _multimodal_happened(registry)
+    claims.append({"id": "language_multimodal_majority",
+                   "claim": "More than half of new notable language-model releases multimodal by 2025-03-19",
+                   "deadline": DEADLINE.isoformat(), "then": then_mm, "now": now_mm,
+                   "happened": happened_mm, "verdict": _verdict(happened_mm, then_mm)})
+    return {
+        "thread_date": THREAD_DATE.isoformat(),
+        "claims": claims,
+        "diagnostics": {"then": engine_then.fit().diagnostics.to_dict(),
+                        "now": engine_now.fit().diagnostics.to_dict()},
+    }

@@ -1,0 +1,267 @@
+"""Posterior draws as plain NumPy arrays: what the projection needs, nothing PyMC.
+
+`PosteriorDraws.from_fit` flattens the chains of a fitted (or prior-sampled) model into one
+draw axis of length n. All times are decimal years; capabilities are log10 baseline-equivalent
+parameters (see `forecast.model.graph`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from forecast.inputs.scaling_law import ChinchillaLaw, LossLaw
+
+
+class LazyDraws:
+    """An (n, ...) array of draws computed on first use (`np.asarray`, indexing, `.shape`).
+
+    The per-model capabilities theta are most of a fit file and only `model:` targets and the
+    latent already-reached check need them; `PosteriorDraws.subset` keeps them unread.
+    """
+
+    def __init__(self, load: Any, index: np.ndarray | None = None) -> None:
+        self._load, self._index, self._value = load, index, None
+
+    def value(self) -> np.ndarray:
+        if self._value is None:
+            full = np.asarray(self._load())
+            self._value = full if self._index is None else full[self._index]
+        return self._value
+
+    def take(self, idx: np.ndarray) -> LazyDraws:
+        """The draws at positions `idx`, still unread."""
+        if self._value is not None:
+            return LazyDraws(lambda v=self._value[idx]: v)
+        index = np.asarray(idx) if self._index is None else self._index[idx]
+        return LazyDraws(self._load, index)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        value = self.value()
+        return value if dtype is None else value.astype(dtype)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.value()[key]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value().shape
+
+
+def _flat(post: xr.Dataset, name: str, dim: str | None = None) -> np.ndarray:
+    da = post[name].stack(sample=("chain", "draw"))
+    if dim is None:
+        return np.asarray(da.values, dtype=float).reshape(-1)
+    return np.asarray(da.transpose("sample", dim).values, dtype=float)
+
+
+@dataclass
+class PosteriorDraws:
+    """Per-draw parameters (arrays with leading axis n) and the constants they refer to."""
+
+    n: int
+    t_ref: float
+    as_of: float
+    data_end: float
+    techniques: list[str]
+    beta: np.ndarray  # (n, K) log10 multipliers of binary techniques
+    adoption_tech: list[str]
+    adoption_mid: np.ndarray  # (n, A) years since t_ref
+    adoption_speed: np.ndarray  # (n, A) per year
+    adoption_max: np.ndarray  # (n, A)
+    kappa: np.ndarray | None  # (n,) MoE elasticity
+    moe_sparsity: float  # typical total/active of recent MoE releases
+    gamma: np.ndarray | None  # (n,) token-effect scale
+    tpp_intercept: np.ndarray
+    tpp_trend: np.ndarray
+    tpp_sd: np.ndarray
+    drift_level: np.ndarray  # (n,) D at data_end
+    drift_rate: np.ndarray  # (n,) drift slope in the segment holding data_end
+    drift_walk_sd: np.ndarray  # (n,) yearly innovation sd of the slope (random walk or AR(1))
+    quality_sd: np.ndarray
+    org_sd: np.ndarray
+    benchmarks: list[str]
+    chance: np.ndarray  # (B,)
+    slope: np.ndarray  # (n, B)
+    gumbel: np.ndarray  # (B,) bool: Gumbel-CDF link (else logistic)
+    midpoint: np.ndarray  # (n, B)
+    ceiling_loss: np.ndarray  # (n, B)
+    noise: np.ndarray  # (n, B) measurement noise of independent evaluations (score units)
+    benchmark_spread: np.ndarray  # (n, B) logit-scale model-by-benchmark deviation sd
+    release_log_rate: np.ndarray
+    release_growth: np.ndarray
+    release_size_slope: np.ndarray
+    release_size_curve: np.ndarray
+    pop_mean: np.ndarray  # (n,) mean log10 multiplier of a future technique (NaN: from priors)
+    pop_spread: np.ndarray  # (n,) its sd across techniques
+    model_ids: list[str] = field(default_factory=list)
+    theta: np.ndarray | LazyDraws | None = None  # (n, J) latent capability of registry models
+    # the loss law behind gamma's f(log10 r) (`PriorSet.token_law` of the fit's priors)
+    token_law: LossLaw = field(default_factory=ChinchillaLaw)
+    # AR(1) drift: the long-run slope the yearly slopes revert to and their year-to-year
+    # persistence phi; None (fits made before the AR(1) drift, hand-made draws): the slope
+    # continues from `drift_rate` as a random walk (phi = 1)
+    drift_long_run: np.ndarray | None = None  # (n,) log10 params per year
+    drift_persistence: np.ndarray | None = None  # (n,) per year, 0 < phi < 1
+    # the links' upper slope ratios r_b (`forecast.model.graph.link_stretch`); None: plain links (r = 1)
+    upper_slope_ratio: np.ndarray | None = None  # (n, B)
+
+    def benchmark_index(self, name: str) -> int:
+        return self.benchmarks.index(name)
+
+    def upper(self, b: int, rows: Any = slice(None)) -> np.ndarray | None:
+        """r_b of the draws `rows` (all by default), or None for plain links."""
+        return None if self.upper_slope_ratio is None else self.upper_slope_ratio[rows, b]
+
+    def subset(self, idx: np.ndarray) -> PosteriorDraws:
+        """The draws at positions `idx` (for thinning or resampling)."""
+        out = {}
+        for k, v in self.__dict__.items():
+            if isinstance(v, LazyDraws):
+                out[k] = v.take(idx)
+            elif isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == self.n and k not in ("chance", "gumbel"):
+                out[k] = v[idx]
+            else:
+                out[k] = v
+        out["n"] = len(idx)
+        return PosteriorDraws(**out)
+
+    @classmethod
+    def from_fit(cls, fit: Any) -> PosteriorDraws:
+        post: xr.Dataset = fit.posterior
+        inp: xr.Dataset = fit.inputs
+        from forecast.inputs.dates import decimal_year
+
+        t_ref = float(inp.attrs["t_ref"])
+        data_end = decimal_year(np.datetime64(inp.attrs["data_end"]))
+        as_of = decimal_year(np.datetime64(inp.attrs["as_of"]))
+        n = int(post.sizes["chain"] * post.sizes["draw"])
+        techniques = list(inp["technique"].values) if "beta" in post else []
+        beta = _flat(post, "beta", "technique") if "beta" in post else np.zeros((n, 0))
+        adoption_tech = json.loads(inp.attrs["adoption_tech"])
+        if "adoption_mid" in post:
+            a_mid = _flat(post, "adoption_mid", "adopted")
+            a_speed = _flat(post, "adoption_speed", "adopted")
+            a_max = _flat(post, "adoption_max", "adopted")
+        else:
+            a_mid = a_speed = a_max = np.zeros((n, 0))
+        knots = inp["year_knots"].values
+        slopes = _flat(post, "drift_slopes", "segment")
+        ar1 = "drift_persistence" in post
+        long_run = _flat(post, "drift_rate") if ar1 else None
+        persistence = _flat(post, "drift_persistence") if ar1 else None
+        level, rate = drift_at(knots, slopes, t_ref, data_end, long_run, persistence)
+        sparsity = 10 ** inp["log10_sparsity"].values
+        recent = (inp["release_t"].values + t_ref >= data_end - 2.0) & (sparsity > 1)
+        moe_sparsity = float(np.median(sparsity[recent])) if recent.any() else (
+            float(np.median(sparsity[sparsity > 1])) if (sparsity > 1).any() else 8.0)
+        return cls(
+            n=n,
+            t_ref=t_ref,
+            as_of=as_of,
+            data_end=data_end,
+            techniques=techniques,
+            beta=beta,
+            adoption_tech=adoption_tech,
+            adoption_mid=a_mid,
+            adoption_speed=a_speed,
+            adoption_max=a_max,
+            kappa=_flat(post, "kappa") if "kappa" in post else None,
+            moe_sparsity=moe_sparsity,
+            gamma=_flat(post, "gamma_tokens") if "gamma_tokens" in post else None,
+            tpp_intercept=_flat(post, "tpp_intercept"),
+            tpp_trend=_flat(post, "tpp_trend"),
+            tpp_sd=_flat(post, "tpp_sd"),
+            drift_level=level,
+            drift_rate=rate,
+            drift_walk_sd=_flat(post, "drift_walk_sd"),
+            quality_sd=_flat(post, "quality_sd"),
+            org_sd=_flat(post, "org_sd"),
+            benchmarks=list(inp["benchmark"].values),
+            chance=inp["chance"].values.astype(float),
+            slope=_flat(post, "slope", "benchmark"),
+            gumbel=inp["gumbel"].values.astype(bool),
+            midpoint=_flat(post, "midpoint", "benchmark"),
+            ceiling_loss=_flat(post, "ceiling_loss", "benchmark"),
+            noise=post["noise_sd"].sel(source="independent").stack(sample=("chain", "draw"))
+            .transpose("sample", "benchmark").values.astype(float),
+            benchmark_spread=_flat(post, "benchmark_spread", "benchmark"),
+            release_log_rate=_flat(post, "release_log_rate"),
+            release_growth=_flat(post, "release_growth"),
+            release_size_slope=_flat(post, "release_size_slope"),
+            release_size_curve=_flat(post, "release_size_curve"),
+            pop_mean=beta.mean(axis=1) if beta.shape[1] >= 3 else np.full(n, np.nan),
+            pop_spread=beta.std(axis=1, ddof=1) if beta.shape[1] >= 3 else np.full(n, np.nan),
+            model_ids=list(inp["model"].values),
+            theta=LazyDraws(lambda: _flat(post, "theta", "model")) if "theta" in post else None,
+            drift_long_run=long_run,
+            drift_persistence=persistence,
+            upper_slope_ratio=(_flat(post, "upper_slope_ratio", "benchmark")
+                               if "upper_slope_ratio" in post else None),
+        )
+
+
+def drift_at(
+    knots: np.ndarray, slopes: np.ndarray, t_ref: float, when: float,
+    long_run: np.ndarray | None = None, persistence: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drift level D(when) (with D(t_ref) = 0) and the slope in force at `when`, per draw.
+
+    `knots` are the calendar years bounding the segments, `slopes` is (n, segments). Beyond the
+    last knot the slope follows its expected path: with `long_run` rho_bar and `persistence` phi
+    (AR(1) drift) rho(t) = rho_bar + (rho_last - rho_bar) phi^(t - knot), so the level gains
+    rho_bar dt + (rho_last - rho_bar) (1 - phi^dt) / ln(1/phi); without them the last slope
+    continues.
+    """
+    n_seg = len(knots) - 1
+    lo = knots[:-1]
+    hi = knots[1:]
+    a, b = min(t_ref, when), max(t_ref, when)
+    overlap = np.clip(np.minimum(b, hi) - np.maximum(a, lo), 0.0, None)
+    sign = 1.0 if when >= t_ref else -1.0
+    level = sign * slopes @ overlap
+    seg = int(np.clip(np.searchsorted(knots, when, side="right") - 1, 0, n_seg - 1))
+    rate = slopes[:, seg]
+    past = max(when - knots[-1], 0.0)  # beyond the last knot (t_ref lies inside the knots)
+    last = slopes[:, -1]
+    if past > 0 and long_run is not None and persistence is not None:
+        gap, rate = ar1_mean_path(last, long_run, persistence, past)
+        level = level + gap
+    else:
+        level = level + last * past
+    return level, rate
+
+
+def ar1_mean_path(start: np.ndarray, long_run: np.ndarray, persistence: np.ndarray,
+                  dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Expected rise over `dt` years and the expected slope at its end, for a slope starting at
+    `start` that reverts to `long_run` as phi^t: rise = rho_bar dt + (r0 - rho_bar)(1 - phi^dt)/k
+    with k = -ln phi (-> dt as phi -> 1), slope = rho_bar + (r0 - rho_bar) phi^dt."""
+    k = -np.log(np.clip(persistence, 1e-12, 1.0))
+    decay = np.exp(-k * dt)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        integral = np.where(k > 1e-9, -np.expm1(-k * dt) / np.where(k > 1e-9, k, 1.0), dt)
+    return long_run * dt + (start - long_run) * integral, long_run + (start - long_run) * decay
+
+
+def ar1_transition_sd(innovation_sd: np.ndarray, persistence: np.ndarray, dt: float) -> np.ndarray:
+    """Sd of the slope's change over `dt` years given its start, for the yearly AR(1) of
+    innovation sd s_y and persistence phi in continuous time: s_y sqrt((1 - phi^(2 dt)) / (1 - phi^2))
+    (-> s_y sqrt(dt), a random walk, as phi -> 1)."""
+    return innovation_sd * np.sqrt((1.0 - persistence ** (2 * dt)) / (1.0 - persistence**2))
+
+
+def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
+    """The draws of `fit` completed from `priors` (the set known at the fit's as-of date) for
+    projecting: the size distribution of future techniques where the fit has too few fitted ones
+    (`forecast.model.priors.with_population`), and the loss law through which the fit read gamma
+    (`PriorSet.token_law`: the token effect is gamma f(log10 r) with f = log10 of that law's
+    parameter multiplier), so the projection reads it the same way."""
+    from forecast.projection.future_draws import with_population
+
+    draws = with_population(PosteriorDraws.from_fit(fit), priors, seed=seed)
+    return replace(draws, token_law=priors.token_law())
