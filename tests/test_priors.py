@@ -15,7 +15,8 @@ import pytest
 
 from forecast.core.errors import UserError
 from forecast.core.paths import default_priors_dir
-from forecast.inputs.priors import DISTRIBUTIONS, Dist, PriorSet, load_priors, params_axis_summary
+from forecast.api.prior_summary import params_axis_summary
+from forecast.inputs.priors import DISTRIBUTIONS, Dist, PriorSet, load_priors
 
 SHIPPED = default_priors_dir()
 EXPECTED = {  # id: (indicator, axis) as the registry and the model expect them

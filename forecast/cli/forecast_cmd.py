@@ -147,7 +147,7 @@ def diagnostics_table(diag: dict[str, Any]) -> Any:
 
 
 def multipliers_table(table: Any) -> Any:
-    """The Rich table of `forecast.model.fit.technique_table`'s rows (prior and posterior median with
+    """The Rich table of `forecast.api.fit_summary.technique_table`'s rows (prior and posterior median with
     90% interval, and how much the data narrowed the interval), no wider than 80 columns."""
     t = compact_table("Technique multipliers: x fewer parameters needed, median (90% interval)",
                       f"{AXIS_NOTE}; narrowed: how much narrower the data made the 90% interval")
@@ -184,7 +184,7 @@ def fit_command(
         "--out", help="Also write the fitted posterior with its provenance to this NetCDF file (.nc).")] = None,
 ) -> None:
     """Fit the efficiency model; print technique multipliers (prior vs posterior) and diagnostics."""
-    from forecast.model.fit import technique_table
+    from forecast.api.fit_summary import technique_table
     from forecast.core.io import output_file
     from forecast.projection.posterior import PosteriorDraws
 

@@ -171,7 +171,7 @@ def summary(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Product of the technique medians on the total-parameter axis, next to historical rates."""
-    from forecast.inputs.priors import params_axis_summary
+    from forecast.api.prior_summary import params_axis_summary
 
     try:
         by_date = date.fromisoformat(by)

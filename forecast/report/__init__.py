@@ -123,7 +123,7 @@ def build_report(
     lap("attribution")
 
     from forecast.api.data_summary import summarize
-    from forecast.model.fit import technique_table
+    from forecast.api.fit_summary import technique_table
 
     tech_table = technique_table(fit, engine.priors)
     samples = C.technique_samples(engine)
