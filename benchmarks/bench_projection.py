@@ -1,12 +1,12 @@
 """Projection throughput, `smallest_size`, and the engine against squigglepy.
 
-1. ``forecast.projection.project.crossing_times`` on posterior draws of the default fit (loaded from the
+1. ``forecast.projection.crossing.crossing_times`` on posterior draws of the default fit (loaded from the
    fit cache, or fitted first), for draws x paths_per_draw x horizon; throughput in
    path-months per second = draws * paths_per_draw * months / seconds (best of ``--repeat``),
    counting the full month grid the answer covers; ``crossing_times`` stops each simulated
    future once it has crossed, so it evaluates fewer months than that.
    The query is ``mmlu=0.70`` within 1B parameters, release frontier, future arrivals on.
-2. ``forecast.projection.project.smallest_size`` as ``Engine.size`` calls it (1 path per draw, the default
+2. ``forecast.projection.frontier.smallest_size`` as ``Engine.size`` calls it (1 path per draw, the default
    51-size grid), for 3 dates; throughput counts draws x months to the last date x sizes.
 3. Where the time of one ``crossing_times`` call goes (cProfile, top functions by own time).
 4. The priors-only questions of ``devtools.crosscheck`` (without and with future
@@ -74,7 +74,9 @@ def resample(draws, n: int, seed: int = 0):
 def throughput(post, priors, as_of, configs, repeat: int) -> list[dict]:
     from forecast.inputs.dates import decimal_year
     from forecast.projection.future_draws import sample_future_draws
-    from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
+    from forecast.projection.crossing import crossing_times
+    from forecast.projection.question import Budget, Target
+    from forecast.projection.settings import ProjectionSettings
 
     target = Target("mmlu=0.70", (("mmlu", 0.70),))
     budget = Budget("params_total", 1e9)
@@ -98,7 +100,9 @@ def throughput(post, priors, as_of, configs, repeat: int) -> list[dict]:
 def size_timing(post, priors, as_of, n: int, repeat: int) -> dict:
     from forecast.inputs.dates import decimal_year
     from forecast.projection.future_draws import sample_future_draws
-    from forecast.projection.project import ProjectionSettings, Target, smallest_size
+    from forecast.projection.frontier import smallest_size
+    from forecast.projection.question import Target
+    from forecast.projection.settings import ProjectionSettings
 
     d = resample(post, n)
     e = sample_future_draws(priors, n, as_of, seed=1)
@@ -117,7 +121,9 @@ def size_timing(post, priors, as_of, n: int, repeat: int) -> dict:
 
 def profile_one(post, priors, as_of, n: int, ppd: int) -> str:
     from forecast.projection.future_draws import sample_future_draws
-    from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
+    from forecast.projection.crossing import crossing_times
+    from forecast.projection.question import Budget, Target
+    from forecast.projection.settings import ProjectionSettings
 
     d = resample(post, n)
     e = sample_future_draws(priors, n, as_of, seed=1)

@@ -45,20 +45,20 @@ OTHER_QUERIES = ("size --target mmlu=0.70 --date 2026-01-01 --date 2028-01-01",
                  "capability --benchmark mmlu --params 3B --date 2027-01-01")
 # parts of each step reported from its profile: label -> (file, function)
 ENGINE_PARTS = {
-    "load registry": ("forecast/registry.py", "load_registry"),
-    "load priors": ("forecast/priors.py", "load_priors"),
+    "load registry": ("forecast/inputs/registry.py", "load_registry"),
+    "load priors": ("forecast/inputs/priors/prior_set.py", "load_priors"),
 }
 FIT_PARTS = {
-    "cache key (hashes of sources, package versions)": ("forecast/fit.py", "cache_key"),
-    "NetCDF load (h5netcdf)": ("forecast/diagnostics.py", "load_posterior"),
+    "cache key (hashes of sources, package versions)": ("forecast/model/store.py", "cache_key"),
+    "NetCDF load (h5netcdf)": ("forecast/model/diagnostics.py", "load_posterior"),
 }
 WHEN_PARTS = {
-    "posterior draws (flatten to NumPy)": ("forecast/posterior.py", "from_fit"),
-    "already-reached check": ("forecast/api.py", "already_reached"),
-    "engine draws (arrival rate, lags, retention)": ("forecast/model_priors.py", "sample_future_draws"),
-    "projection: set up futures (random draws)": ("forecast/project.py", "__init__"),
-    "projection: paths, block by block": ("forecast/project.py", "block"),
-    "projection: hazard and crossing dates": ("forecast/project.py", "_hazard"),
+    "posterior draws (flatten to NumPy)": ("forecast/projection/posterior.py", "from_fit"),
+    "already-reached check": ("forecast/api/engine.py", "already_reached"),
+    "future draws (arrival rate, lags, retention)": ("forecast/projection/future_draws.py", "sample_future_draws"),
+    "projection: set up futures (random draws)": ("forecast/projection/simulator.py", "__init__"),
+    "projection: paths, block by block": ("forecast/projection/simulator.py", "block"),
+    "projection: hazard and crossing dates": ("forecast/projection/crossing.py", "_hazard"),
 }
 HEAVY = ("pymc", "pytensor", "arviz", "numba", "nutpie", "scipy", "matplotlib", "xarray",
          "h5netcdf", "h5py", "pandas", "preliz", "squigglepy", "jax")

@@ -74,7 +74,8 @@ def _worker(name: str, draws: int, tune: int | None, chains: int, jax_cache: str
     from forecast.model.diagnostics import diagnose
     from forecast.model.fit import (FitSettings, compile_key, exact_float_arithmetic, nutpie_call,
                               target_accept_for, tune_for)
-    from forecast.model.graph import build_model, monitored_vars, prepare_inputs
+    from forecast.model.data import prepare_inputs
+    from forecast.model.graph import build_model, monitored_vars
     from forecast.model.priors import model_priors_from
     from forecast.inputs.priors import load_priors
     from forecast.inputs.registry import load_registry

@@ -35,7 +35,7 @@ the boundary before (the engine's mean-frontier convention; T* = S if theta(S) >
 Two independent computations of the distribution of T*:
 
 * `engine_crossing_times`: the package's own samplers (`PriorSet.sample_multipliers`,
-  `Dist.sample`) feed a hand-built `PosteriorDraws` into `forecast.projection.project.crossing_times`
+  `Dist.sample`) feed a hand-built `PosteriorDraws` into `forecast.projection.crossing.crossing_times`
   with `frontier="mean"` and future arrivals as the question says (a monthly grid, linear
   within a month);
 * `squigglepy_crossing_times`: the same distributions written as squigglepy distributions
@@ -58,11 +58,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 
-from forecast.projection.future_draws import with_population
+from forecast.projection.crossing import crossing_times
+from forecast.projection.future_draws import FutureDraws, with_population
 from forecast.projection.posterior import PosteriorDraws
-from forecast.projection.future_draws import FutureDraws
-from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
+from forecast.projection.question import Budget, Target
+from forecast.projection.settings import ProjectionSettings
 
 QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -119,7 +121,7 @@ EXAMPLE_ARRIVALS_QUESTION = replace(EXAMPLE_QUESTION, arrivals=True, saturation=
 
 def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, seed: int = 0,
                           compiled: bool = False) -> np.ndarray:
-    """T* for `n` prior draws through `forecast.projection.project.crossing_times` (decimal years, inf =
+    """T* for `n` prior draws through `forecast.projection.crossing.crossing_times` (decimal years, inf =
     never), marched in NumPy blocks or, with `compiled`, by the compiled kernel."""
     rng = np.random.default_rng(seed)
     ids = question.technique_ids(priors)
@@ -180,19 +182,19 @@ def engine_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, see
         pop_spread=pop,
     )
     draws = with_population(draws, priors, seed=seed)  # the engine's own draw at early as-of dates
-    engine = FutureDraws(arrival_rate=arrival_rate, adoption_lag=lag, saturation=gain_ceiling,
+    future = FutureDraws(arrival_rate=arrival_rate, adoption_lag=lag, saturation=gain_ceiling,
                          new_technique_speed=question.new_technique_speed)
     settings = ProjectionSettings(horizon=question.horizon, paths_per_draw=1, seed=seed,
                                   frontier="mean", start=question.start, arrivals=question.arrivals,
                                   max_paths=None,  # every sample, no thinning
                                   compiled=compiled)
     target = Target(f"{question.benchmark}={question.score:g}", ((question.benchmark, question.score),))
-    return crossing_times(draws, engine, target, Budget("params_total", question.params), settings)
+    return crossing_times(draws, future, target, Budget("params_total", question.params), settings)
 
 
 def _squigglepy_dist(dist: Any) -> Any:
     """A prior `forecast.inputs.priors.Dist` as the squigglepy distribution with the same parameters."""
-    import squigglepy as sq
+    import squigglepy as sq  # deferred: squigglepy is a test dependency only
 
     p = dist.params
     match dist.distribution:
@@ -216,7 +218,7 @@ def _squigglepy_dist(dist: Any) -> Any:
 def squigglepy_crossing_times(priors: Any, question: PriorsOnlyQuestion, n: int, seed: int = 0) -> np.ndarray:
     """T* for `n` samples drawn with squigglepy (decimal years, inf = never): in closed form, or
     with arrivals or saturation sample by sample on the month boundaries (module docstring)."""
-    import squigglepy as sq
+    import squigglepy as sq  # deferred: squigglepy is a test dependency only
 
     sq.set_seed(seed)
     ids = question.technique_ids(priors)
@@ -252,8 +254,7 @@ def _squigglepy_paths(priors: Any, question: PriorsOnlyQuestion, theta0: np.ndar
                       theta_star: np.ndarray, r: np.ndarray, amax: float) -> np.ndarray:
     """T* per sample with future arrivals and/or saturation: each sample's arrivals drawn by
     squigglepy and its capability evaluated at the month boundaries (module docstring)."""
-    import squigglepy as sq
-    from scipy.special import expit
+    import squigglepy as sq  # deferred: squigglepy is a test dependency only
 
     n, eng = len(theta0), priors.engine
     S, H = question.start, question.horizon

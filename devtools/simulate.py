@@ -16,7 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from forecast.model.graph import ModelInputs, ModelPriors, build_model, monitored_vars
+from forecast.model.data import ModelInputs
+from forecast.model.diagnostics import diagnose
+from forecast.model.graph import build_model, monitored_vars
+from forecast.model.priors import ModelPriors
+from forecast.model.sampling import sample_model
+from forecast.model.settings import FitSettings
 
 # parameters whose recovery is checked (scalars and small vectors, not per-model terms)
 RECOVERED = (
@@ -45,8 +50,24 @@ class RecoveryResult:
 
 
 def simulate(inp: ModelInputs, mp: ModelPriors, seed: int) -> tuple[ModelInputs, dict[str, np.ndarray]]:
-    """One prior-predictive draw: (inputs with simulated outcomes, true parameter values)."""
-    import pymc as pm
+    """One prior-predictive draw of the generative model.
+
+    Parameters
+    ----------
+    inp : ModelInputs
+        The registry-shaped data whose outcomes are replaced.
+    mp : ModelPriors
+        The priors to draw from.
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    tuple
+        (inputs with simulated scores, release counts, adoption and token ratios; the true value
+        of every prior variable).
+    """
+    import pymc as pm  # deferred: PyMC takes about 2 s to import
 
     model = build_model(inp, mp, generative=True)
     with model:
@@ -72,10 +93,23 @@ def recover(
     inp: ModelInputs, mp: ModelPriors, seed: int, draws: int = 500, tune: int = 500,
     chains: int = 4, cores: int = 2, progress: bool = False,
 ) -> RecoveryResult:
-    """Simulate with `seed`, refit, and count true values inside the 50% / 90% intervals."""
-    from forecast.model.diagnostics import diagnose
-    from forecast.model.fit import FitSettings, sample_model
+    """Simulate with `seed`, refit, and count true values inside the 50% / 90% intervals.
 
+    Parameters
+    ----------
+    inp, mp
+        As for `simulate`.
+    seed : int
+        Seed of the simulation; the refit uses `seed + 1`.
+    draws, tune, chains, cores : int
+        The refit's sampler settings (target acceptance 0.9).
+    progress : bool, default False
+        Show a progress bar per chain.
+
+    Returns
+    -------
+    RecoveryResult
+    """
     sim, truth = simulate(inp, mp, seed)
     model = build_model(sim, mp)
     settings = FitSettings(as_of=sim.as_of, draws=draws, tune=tune, chains=chains, cores=cores,

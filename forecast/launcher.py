@@ -1,13 +1,12 @@
 """The `forecast` console script: the CLI in an interpreter whose string hashes are unsalted.
 
 A fit samples reproducibly only in an interpreter started with PYTHONHASHSEED=0
-(`forecast.model.fit.sample_reproducibly`); any other interpreter samples in a child process started
-for the purpose, which imports PyMC, PyTensor and nutpie a second time (measured: `forecast fit
---no-cache` took 86.7 s that way and 80.6 s with PYTHONHASHSEED=0 set, same draws). So when
-PYTHONHASHSEED is not set, the console script replaces itself, before importing anything heavy,
-with the same command under PYTHONHASHSEED=0 (`os.execve`: same process id, same standard
-streams, about 0.15 s for the new interpreter). Where that is not possible (not POSIX, or the
-script's path is unknown) or PYTHONHASHSEED is set to anything, the command runs as it is.
+(`forecast.core.processes`); any other interpreter samples in a child process started for the
+purpose, which imports PyMC, PyTensor and nutpie a second time. So when PYTHONHASHSEED is not
+set, the console script replaces itself, before importing anything heavy, with the same command
+under PYTHONHASHSEED=0 (`os.execve`: same process id, same standard streams). Where that is not
+possible (not POSIX, or the script's path is unknown) or PYTHONHASHSEED is set to anything, the
+command runs as it is.
 """
 
 from __future__ import annotations
@@ -29,6 +28,6 @@ def main() -> None:
             os.execve(sys.executable, [sys.executable, *sys.argv], env)
         except OSError:
             pass  # run here; a fit then samples in a child process
-    from forecast.cli import main as cli_main
+    from forecast.cli import main as cli_main  # deferred: imported after the restart, not before
 
     cli_main()

@@ -77,7 +77,7 @@ class SwappedEngine:
         return f"engine, {self.group} from priors"
 
     def sample_crossings(self, models, scores, cutoff: date, events, n_samples: int, seed: int) -> np.ndarray:
-        from forecast.evaluation.backtest import derive_seed
+        from forecast.evaluation.method_protocol import derive_seed
         from forecast.evaluation.methods import EngineMethod
 
         engine = EngineMethod()

@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from forecast.model.fit import CORE_BENCHMARKS
-    from forecast.model.graph import prepare_inputs
+    from forecast.model.data import prepare_inputs
     from forecast.model.priors import model_priors_from
     from forecast.inputs.priors import load_priors
     from forecast.inputs.registry import load_registry

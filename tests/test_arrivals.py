@@ -8,7 +8,8 @@ from scipy import stats
 
 from conftest import make_draws, make_engine
 from forecast.projection.arrivals import arrival_key, next_dates, standard_normals, uniforms
-from forecast.projection.project import PathSimulator, ProjectionSettings
+from forecast.projection.settings import ProjectionSettings
+from forecast.projection.simulator import PathSimulator
 
 
 def test_the_kernels_uniforms_are_numpys_bit_for_bit():

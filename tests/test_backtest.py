@@ -11,20 +11,14 @@ import pandas as pd
 import pytest
 import scoringrules as sr
 
-from forecast.evaluation.backtest import (
-    SCORE_FIELDS,
-    Event,
-    Method,
-    ScoreRule,
-    decimal_year,
-    default_events,
-    parse_cutoffs,
-    realised,
-    run_backtest,
-    sample_quantiles,
-    score_samples,
-    summarise,
-)
+from forecast.evaluation.backtest import run_backtest
+from forecast.evaluation.cutoffs import parse_cutoffs
+from forecast.evaluation.events import Event, default_events, realised
+from forecast.evaluation.method_protocol import Method
+from forecast.evaluation.score_rule import ScoreRule
+from forecast.evaluation.scoring import SCORE_FIELDS, sample_quantiles, score_samples
+from forecast.evaluation.summary import summarise
+from forecast.inputs.dates import decimal_year
 from forecast.core.errors import UserError
 
 

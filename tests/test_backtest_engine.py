@@ -9,7 +9,8 @@ import pytest
 @pytest.mark.slow
 def test_two_cutoff_miniature(tmp_path, monkeypatch):
     monkeypatch.setenv("FORECAST_CACHE_DIR", str(tmp_path / "cache"))
-    from forecast.evaluation.backtest import Event, run_backtest
+    from forecast.evaluation.backtest import run_backtest
+    from forecast.evaluation.events import Event
     from forecast.evaluation.methods import EngineMethod
     from forecast.evaluation.baselines import NaivePooled
     from forecast.inputs.registry import load_registry

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.evaluation.backtest import default_events, realised, run_backtest
+from forecast.evaluation.backtest import run_backtest
+from forecast.evaluation.events import default_events, realised
 from forecast.inputs.dates import decimal_year
 from forecast.evaluation.baselines import DensingLaw, NaivePooled
 from forecast.core.paths import default_data_dir

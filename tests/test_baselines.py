@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
-from forecast.evaluation.backtest import Event, Method, default_events, run_backtest
+from forecast.evaluation.backtest import run_backtest
+from forecast.evaluation.events import Event, default_events
+from forecast.evaluation.method_protocol import Method
 from forecast.inputs.dates import decimal_year
 from forecast.evaluation.baselines import DensingLaw, NaivePooled, sample_after, score_logit
 from forecast.core.errors import UserError

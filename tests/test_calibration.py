@@ -73,7 +73,7 @@ def test_location_scale_in_chunks_equals_one_pass(monkeypatch, stretched):
     both sources, with and without an upper slope ratio), whatever the chunk size and for any
     selection of draws."""
     from forecast.model import calibration
-    from forecast.model.graph import link_values
+    from forecast.model.links import link_values
 
     rng = np.random.default_rng(3)
     n_chain, n_draw, n_model, n_obs = 2, 7, 5, 12

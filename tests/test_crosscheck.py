@@ -1,6 +1,6 @@
 """The projection against an independent squigglepy Monte Carlo on a priors-only question.
 
-The engine (`forecast.projection.project.crossing_times`, mean frontier) and squigglepy (the same prior
+The engine (`forecast.projection.crossing.crossing_times`, mean frontier) and squigglepy (the same prior
 distributions; the crossing date in closed form, or with future techniques arriving and a
 saturating gain, sample by sample on the month boundaries) draw independent samples of
 n = 10,000 each. Their quantiles must agree within 4 bootstrap standard errors of the

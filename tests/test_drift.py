@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecast.model.graph import drift_ar1_matrix
+from forecast.model.drift import drift_ar1_matrix
 
 
 @pytest.mark.parametrize("phi", [0.05, 0.5, 0.95])
@@ -38,7 +38,7 @@ def test_mixed_parameterisation_has_the_ar1_density(centred):
     import pymc as pm
     from scipy import stats
 
-    from forecast.model.graph import drift_deviations
+    from forecast.model.drift import drift_deviations
 
     rate, spread, phi = 0.04, 0.15, 0.6
     innovation = spread * np.sqrt(1 - phi**2)

@@ -13,7 +13,7 @@ def test_as_of_ignores_every_later_registry_row(tmp_path, monkeypatch):
     import pandas as pd
 
     from forecast.model.fit import FitSettings, cache_key
-    from forecast.model.graph import prepare_inputs
+    from forecast.model.data import prepare_inputs
     from forecast.model.priors import model_priors_from
     from forecast.inputs.priors import load_priors
     from forecast.inputs.registry import load_registry

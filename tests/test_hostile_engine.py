@@ -6,7 +6,9 @@ import signal
 
 from conftest import make_draws, make_engine
 from forecast.core.errors import UserError
-from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
+from forecast.projection.crossing import crossing_times
+from forecast.projection.question import Budget, Target
+from forecast.projection.settings import ProjectionSettings
 
 
 class TookTooLong(Exception):

@@ -123,7 +123,7 @@ def scenario_documents(draw, prior_ids):
 
 def load_and_apply(path: Path, prior_set, future_draws) -> None:
     """Everything a command does with a scenario before projecting; only UserError may escape."""
-    from forecast.projection.project import ProjectionSettings
+    from forecast.projection.settings import ProjectionSettings
 
     try:
         scenario = load_scenario(path)

@@ -69,3 +69,45 @@ def test_a_planted_upward_import_or_circle_breaks_a_contract(tmp_path, module, l
     out = lint(root)
     assert out.returncode != 0
     assert words in out.stdout, out.stdout
+
+
+def imports_inside_functions(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every import statement inside a function of the module at `path`."""
+    import ast
+
+    text = path.read_text()
+    lines = text.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                    found.append((inner.lineno, lines[inner.lineno - 1]))
+    return sorted(set(found))
+
+
+def test_every_import_inside_a_function_says_why_it_is_deferred():
+    """Imports sit at the top of a module unless deferring them keeps start-up fast; those say so."""
+    unmarked = [f"{path.relative_to(ROOT)}:{line}: {text.strip()}"
+                for path in sorted((ROOT / "forecast").rglob("*.py"))
+                for line, text in imports_inside_functions(path) if "# deferred:" not in text]
+    assert not unmarked, "\n".join(unmarked)
+
+
+def test_the_marker_check_sees_an_unmarked_import(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("import os\n\ndef f():\n    import json\n    import numpy  # deferred: slow\n")
+    assert [line for line, text in imports_inside_functions(module) if "# deferred:" not in text] == [4]
+
+
+def test_the_architecture_page_states_the_same_layers():
+    """docs/architecture.md gives the order as one line `a -> b -> ...`; it must be the contract's."""
+    import re
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    chains = [line.strip() for line in text.splitlines() if re.fullmatch(r"\s*\w+( -> \w+)+\s*", line)]
+    assert chains, "no layer line in docs/architecture.md"
+    assert chains[0].split(" -> ") == LAYERS
+    for layer in LAYERS[1:]:
+        if layer != "launcher":
+            assert f"| `{layer}` |" in text, f"docs/architecture.md has no row for {layer}"

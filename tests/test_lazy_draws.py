@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from forecast.projection.posterior import LazyDraws
-from forecast.projection.project import Target, required_theta
+from forecast.projection.question import Target, required_theta
 from tests.conftest import make_draws
 
 

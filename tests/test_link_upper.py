@@ -9,9 +9,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from forecast.model.graph import (
-    build_model, link_cdf, link_cdf_density, link_density, link_inverse, link_stretch, prepare_inputs,
-)
+from forecast.model.data import prepare_inputs
+from forecast.model.graph import build_model
+from forecast.model.links import link_cdf, link_cdf_density, link_density, link_inverse, link_stretch
 
 AS_OF = date(2025, 12, 31)
 
@@ -138,7 +138,7 @@ def test_a_ratio_prior_makes_it_a_parameter_with_its_prior_and_jacobian(shipped)
 
 def test_projection_requires_the_capability_the_stretched_link_needs():
     """theta* solves c + (1 - c - e) F(h(a (theta* - mu))) = y."""
-    from forecast.projection.project import Target, required_theta
+    from forecast.projection.question import Target, required_theta
     from conftest import make_draws
 
     draws = make_draws(n=50, gumbel=True, ceiling=0.05, slope=2.5, midpoint=10.4, jitter=0.05)

@@ -14,8 +14,9 @@ from scipy import stats
 from forecast.model.fit import (LONG_STEP_MIN_MODELS, LONG_TUNE, SHORT_TUNE, FitSettings, sample_model,
                           target_accept_for, tune_for)
 from forecast.inputs.dates import decimal_year
-from forecast.model.graph import (link_cdf, link_cdf_density, link_density, negative_binomial_logp,
-                            prepare_inputs)
+from forecast.model.data import prepare_inputs
+from forecast.model.densities import negative_binomial_logp
+from forecast.model.links import link_cdf, link_cdf_density, link_density
 
 AS_OF = date(2025, 12, 31)
 

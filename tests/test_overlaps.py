@@ -12,7 +12,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def setup():
-    from forecast.model.graph import prepare_inputs
+    from forecast.model.data import prepare_inputs
     from forecast.model.priors import model_priors_from
     from forecast.inputs.priors import load_priors
     from forecast.inputs.registry import load_registry

@@ -5,14 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecast.projection.project import (
-    Budget,
-    ProjectionSettings,
-    Target,
-    crossing_times,
-    required_theta,
-    smallest_size,
-)
+from forecast.projection.crossing import crossing_times
+from forecast.projection.frontier import smallest_size
+from forecast.projection.question import Budget, Target, required_theta
+from forecast.projection.settings import ProjectionSettings
 from forecast.inputs.scaling_law import ChinchillaLaw
 from tests.conftest import make_draws, make_engine
 
@@ -133,7 +129,8 @@ def test_early_exit_march_equals_the_full_grid(rate, walk, saturation, axis, fro
     walks each path month by month and gives them to rounding."""
     from dataclasses import replace
 
-    from forecast.projection.project import first_crossing, simulate_paths
+    from forecast.projection.crossing import first_crossing
+    from forecast.projection.simulator import simulate_paths
 
     d = make_draws(n=300, beta=0.3, drift_rate=0.15, walk_sd=walk, jitter=0.3,
                    release_log_rate=-2.0, quality_sd=0.3, seed=4)
@@ -157,7 +154,7 @@ def test_early_exit_march_equals_the_full_grid(rate, walk, saturation, axis, fro
 
 
 def test_path_blocks_must_run_in_time_order():
-    from forecast.projection.project import PathSimulator
+    from forecast.projection.simulator import PathSimulator
 
     sim = PathSimulator(make_draws(n=5), make_engine(n=5), "params_total",
                         ProjectionSettings(horizon=2030.0, paths_per_draw=1))
@@ -219,7 +216,7 @@ def test_mean_reverting_drift_has_the_ou_mean_and_variance():
     with X0 = r0 - rho_bar, k = -ln phi, sigma^2 = 2 k s^2 / (1 - phi^2),
     E = rho_bar T + X0 (1 - e^{-kT}) / k,
     Var = sigma^2 / k^2 [T - 2 (1 - e^{-kT}) / k + (1 - e^{-2kT}) / (2k)]."""
-    from forecast.projection.project import simulate_paths
+    from forecast.projection.simulator import simulate_paths
 
     r0, rho_bar, phi, s_y, T = 1.2, 1.0, 0.6, 0.08, 5.0
     d = make_draws(n=20000, beta=0.0, drift_rate=r0, drift_level=0.0, data_end=2024.0,
@@ -240,7 +237,8 @@ def test_mean_reverting_drift_has_the_ou_mean_and_variance():
 def test_mean_reverting_drift_blocks_equal_the_full_grid():
     """The early-exit marches carry the AR(1) state from block to block (NumPy) and month to
     month (compiled): the same answer as evaluating every month at once."""
-    from forecast.projection.project import PathSimulator, first_crossing, march_crossings, march_crossings_compiled
+    from forecast.projection.crossing import first_crossing, march_crossings, march_crossings_compiled
+    from forecast.projection.simulator import PathSimulator
 
     d = make_draws(n=300, beta=0.3, drift_rate=0.3, walk_sd=0.1, long_run=0.1, persistence=0.5,
                    jitter=0.2, release_log_rate=0.5, seed=4)
@@ -267,7 +265,8 @@ def test_the_compiled_march_equals_the_grid_with_every_term(frontier, axis):
     ceiling and quantization retention; the compiled march and the NumPy grid agree."""
     from dataclasses import replace
 
-    from forecast.projection.project import PathSimulator, first_crossing, march_crossings_compiled
+    from forecast.projection.crossing import first_crossing, march_crossings_compiled
+    from forecast.projection.simulator import PathSimulator
 
     n = 200
     rng = np.random.default_rng(5)
@@ -311,7 +310,9 @@ def test_paths_whose_target_is_above_the_ceiling_answer_as_on_the_grid(frontier)
     (`can_cross`); both marches still give the full grid's dates, bit for bit (NumPy) and to
     1e-9 years (compiled), including thresholds of exactly 0, which the grid reaches at the
     start."""
-    from forecast.projection.project import PathSimulator, can_cross, first_crossing, march_crossings, march_crossings_compiled
+    from forecast.projection.crossing import first_crossing, march_crossings, march_crossings_compiled
+    from forecast.projection.question import can_cross
+    from forecast.projection.simulator import PathSimulator
 
     from dataclasses import replace
 
@@ -343,7 +344,7 @@ def test_the_compiled_march_does_not_depend_on_its_chunks_or_threads():
     import numba
 
     from forecast.projection.crossing_kernel import march
-    from forecast.projection.project import PathSimulator
+    from forecast.projection.simulator import PathSimulator
 
     d = make_draws(n=150, beta=0.3, drift_rate=0.2, walk_sd=0.15, jitter=0.2,
                    release_log_rate=-0.5, seed=11)
@@ -368,25 +369,26 @@ def test_the_compiled_march_asks_again_when_a_path_needs_more_room(monkeypatch):
     """A path with more future techniques by its crossing than the kernel has room for is
     marked NaN and the question is asked again with twice the room: starting from room for one
     gives the same dates as the default room."""
-    import forecast.projection.project as project
+    import forecast.projection.crossing as crossing
+    from forecast.projection.simulator import PathSimulator
 
     d = make_draws(n=100, beta=0.3, drift_rate=0.2, walk_sd=0.1, jitter=0.2, release_log_rate=-0.5, seed=3)
     e = make_engine(n=100, rate=4.0)
     s = ProjectionSettings(horizon=2040.0, paths_per_draw=2, seed=6, frontier="release")
     theta_star, noise = required_theta(d, Target("mmlu=0.8", (("mmlu", 0.8),)))
     E = np.random.default_rng(1).exponential(size=200)
-    default = project.march_crossings_compiled(project.PathSimulator(d, e, "params_total", s), 9.3,
-                                               theta_star, noise, s, E)
+    default = crossing.march_crossings_compiled(PathSimulator(d, e, "params_total", s), 9.3,
+                                                theta_star, noise, s, E)
     calls = []
-    original = project.arrival_capacity
+    original = crossing.arrival_capacity
 
     def one(sim):
         calls.append(original(sim))
         return 1
 
-    monkeypatch.setattr(project, "arrival_capacity", one)
-    retried = project.march_crossings_compiled(project.PathSimulator(d, e, "params_total", s), 9.3,
-                                               theta_star, noise, s, E)
+    monkeypatch.setattr(crossing, "arrival_capacity", one)
+    retried = crossing.march_crossings_compiled(PathSimulator(d, e, "params_total", s), 9.3,
+                                                theta_star, noise, s, E)
     assert calls and np.isfinite(default).mean() > 0.2
     assert not np.isnan(retried).any()
     assert np.array_equal(default, retried)
@@ -395,7 +397,7 @@ def test_the_compiled_march_asks_again_when_a_path_needs_more_room(monkeypatch):
 def test_paths_until_a_date_are_the_full_grids_first_months():
     """`simulate_paths(until=...)` stops at the first month edge at or after the date and its
     values are the full grid's there, bit for bit (the futures are drawn for the horizon)."""
-    from forecast.projection.project import simulate_paths
+    from forecast.projection.simulator import simulate_paths
 
     d = make_draws(n=40, beta=0.3, drift_rate=0.15, walk_sd=0.2, jitter=0.3, seed=2)
     e = make_engine(n=40, rate=2.0)
@@ -413,7 +415,7 @@ def test_paths_until_a_date_are_the_full_grids_first_months():
 def test_size_and_capability_evaluate_only_the_months_they_need(query, stochastic, monkeypatch):
     """`smallest_size` and `best_score` evaluate the paths only up to their last date; the
     answers equal those computed on the grid to the horizon."""
-    import forecast.projection.project as project
+    import forecast.projection.frontier as frontier
 
     d, e = stochastic
     s = ProjectionSettings(horizon=2040.0, paths_per_draw=1, seed=5)
@@ -421,20 +423,20 @@ def test_size_and_capability_evaluate_only_the_months_they_need(query, stochasti
 
     def ask():
         if query == "size":
-            return project.smallest_size(d, e, Target("mmlu=0.7", (("mmlu", 0.7),)), dates, s)
-        return project.best_score(d, e, Budget("params_total", 3e9), "mmlu", dates, s)
+            return frontier.smallest_size(d, e, Target("mmlu=0.7", (("mmlu", 0.7),)), dates, s)
+        return frontier.best_score(d, e, Budget("params_total", 3e9), "mmlu", dates, s)
 
     seen = []
-    real = project.simulate_paths
+    real = frontier.simulate_paths
 
     def spy(*args, **kwargs):
         paths = real(*args, **kwargs)
         seen.append(paths.edges[-1])
         return paths
 
-    monkeypatch.setattr(project, "simulate_paths", spy)
+    monkeypatch.setattr(frontier, "simulate_paths", spy)
     short = ask()
-    monkeypatch.setattr(project, "simulate_paths",
+    monkeypatch.setattr(frontier, "simulate_paths",
                         lambda *a, until=None, **k: spy(*a, **k))  # the grid to the horizon
     full = ask()
     assert seen[0] < 2029.2 and seen[1] == pytest.approx(2040.0, abs=1 / 12)

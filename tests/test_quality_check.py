@@ -93,7 +93,8 @@ def test_expected_capability_is_the_prior_mean_of_theta():
     import pymc as pm
 
     from forecast.model.fit import FitSettings
-    from forecast.model.graph import build_model, prepare_inputs
+    from forecast.model.data import prepare_inputs
+    from forecast.model.graph import build_model
     from forecast.model.priors import model_priors_from
     from forecast.inputs.priors import load_priors
     from forecast.inputs.registry import load_registry
@@ -126,7 +127,7 @@ def test_every_fit_carries_the_check_and_fit_json_reports_it(small_engine, capsy
     main(["fit", "--draws", "150", "--tune", "150", "--seed", "11", "--json"])  # the cached fit
     assert json.loads(capsys.readouterr().out)["quality_tails"] == tails
     from forecast.model.fit import FitSettings
-    from forecast.model.graph import prepare_inputs
+    from forecast.model.data import prepare_inputs
     from forecast.model.priors import model_priors_from
 
     reg = small_engine.registry

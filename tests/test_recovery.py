@@ -11,7 +11,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def inputs():
-    from forecast.model.graph import prepare_inputs
+    from forecast.model.data import prepare_inputs
     from forecast.model.priors import model_priors_from
     from forecast.inputs.priors import load_priors
     from forecast.inputs.registry import load_registry
@@ -43,7 +43,7 @@ def test_true_values_inside_posterior_intervals(inputs):
     # Seed 1 draws a typical truth (drift spread 0.078, near its prior median 0.1). Seed 7, used
     # before, draws a spread of 0.003 (its prior's 2nd percentile): there the centred drift
     # slopes form a funnel with the spread and the fit had 56 divergences and R-hat 1.13 (a
-    # known limit of the centred form, stated in the README), while coverage still passed.
+    # known limit of the centred form, stated in docs/decisions/drift-year-centring.md), while coverage still passed.
     res = recover(inp, mp, seed=1, draws=400, tune=400)
     # nominal 0.9; with ~40 correlated values from one seed a broken model falls far below
     assert res.n_values >= 30

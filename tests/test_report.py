@@ -141,7 +141,8 @@ def test_failed_first_write_creates_no_file(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def baseline_backtest():
     """A real backtest of the two data-only baselines on the shipped registry (small grid)."""
-    from forecast.evaluation.backtest import default_events, run_backtest
+    from forecast.evaluation.backtest import run_backtest
+    from forecast.evaluation.events import default_events
     from forecast.evaluation.baselines import DensingLaw, NaivePooled
     from forecast.inputs.registry import load_registry
 
@@ -333,12 +334,12 @@ def test_headline_equals_engine_when(small_engine):
     """The report's shared-futures projection (compiled march) gives what `Engine.when` gives
     (NumPy blocks): the same dates to 1e-9 years, the same quantile dates."""
     from forecast.report.content import HORIZON
-    from forecast.report.projector import Projector, when_result
 
-    projector = Projector.for_engine(small_engine, HORIZON)
+    projector = small_engine.shared_futures(HORIZON)
     for target, budget in (("mmlu=0.864", "1B"), ("mmlu_pro=0.60", "3B"), ("mmlu=0.864", "memory=4GiB,bits=4")):
         spec = parse_budget(budget)
-        mine = when_result(small_engine, projector, target, spec.budget)
+        mine = small_engine.when(target, params=spec.params, memory=spec.memory, bits=spec.bits,
+                                 futures=projector)
         theirs = small_engine.when(target, params=spec.params, memory=spec.memory, bits=spec.bits)
         np.testing.assert_array_equal(np.isfinite(mine.samples), np.isfinite(theirs.samples))
         np.testing.assert_allclose(mine.samples, theirs.samples, rtol=0, atol=1e-9)
@@ -350,9 +351,8 @@ def test_tornado_removing_a_technique_only_moves_its_share(small_engine):
     """With beta_k = 0 for a technique adopted by the frontier, the crossing comes no earlier;
     removing nothing changes nothing."""
     from forecast.report.content import HORIZON, without
-    from forecast.report.projector import Projector
 
-    base = Projector.for_engine(small_engine, HORIZON, max_draws=100)
+    base = small_engine.shared_futures(HORIZON, max_draws=100)
     tgt = small_engine.target("mmlu=0.864")
     budget = parse_budget("1B").budget
     ref = base.crossing_times(tgt, budget)

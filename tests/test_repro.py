@@ -132,7 +132,7 @@ def test_an_edit_to_the_code_behind_a_fit_changes_the_key_and_other_code_does_no
         "import forecast.model.fit as f\n"
         "assert Path(f.__file__).resolve().parents[1] == Path(sys.argv[1], 'forecast').resolve()\n"
         "keys = {}\n"
-        "for name in ['', 'inputs/priors.py', 'inputs/registry.py', 'model/graph.py', 'model/new_term.py',\n"
+        "for name in ['', 'inputs/priors/prior_set.py', 'inputs/registry.py', 'model/graph.py', 'model/new_term.py',\n"
         "             'api/targets.py', 'projection/project.py', 'report/content.py', 'core/progress.py']:\n"
         "    if name:\n"
         "        p = Path(sys.argv[1], 'forecast', name)\n"
@@ -144,7 +144,7 @@ def test_an_edit_to_the_code_behind_a_fit_changes_the_key_and_other_code_does_no
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
                          check=True, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
     keys = json.loads(out.stdout.strip().splitlines()[-1])
-    shaping = ["none", "inputs/priors.py", "inputs/registry.py", "model/graph.py", "model/new_term.py"]
+    shaping = ["none", "inputs/priors/prior_set.py", "inputs/registry.py", "model/graph.py", "model/new_term.py"]
     assert len({keys[k] for k in shaping}) == len(shaping)
     for later in ("api/targets.py", "projection/project.py", "report/content.py", "core/progress.py"):
         assert keys[later] == keys["model/new_term.py"], later

@@ -27,7 +27,7 @@ def test_happened_is_the_first_qualifying_release_in_the_registry(registry):
     assert models.at[first["model_id"], "params_total"] == first["params_total"]
     assert first["date"] == res["date"]
     # no release of 1B or fewer scored at the threshold before that date
-    from forecast.evaluation.backtest import ScoreRule
+    from forecast.evaluation.score_rule import ScoreRule
 
     per_model = ScoreRule().model_scores(registry.scores, "mmlu")
     earlier = [m for m, v in per_model.items() if v >= GPT3_MMLU and m in models.index

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from forecast.core.errors import UserError
-from forecast.projection.project import Budget, Target
+from forecast.projection.question import Budget, Target
 from forecast.api.targets import (
     MAX_PARAMS,
     MIN_PARAMS,

@@ -6,160 +6,52 @@
 >>> result.quantiles["0.5"], result.p_not_before_horizon  # doctest: +SKIP
 
 `Engine.fit` samples the posterior once (or loads it from the cache); `when`, `size` and
-`capability` project it forward with `forecast.projection.project`. Every result carries the diagnostics
-of the fit it used and converts to a dict (`to_dict`, the CLI's JSON) or a DataFrame
-(`to_frame`).
+`capability` project it forward (`forecast.projection`). Every result
+(`forecast.api.results`) carries the diagnostics of the fit it used and converts to a dict
+(`to_dict`, the CLI's JSON) or a DataFrame (`to_frame`).
 """
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from forecast.api.results import CapabilityResult, SizeResult, WhenResult
+from forecast.api.targets import make_budget, parse_target
 from forecast.core.errors import UserError
 from forecast.inputs.dates import decimal_year, parse_date, year_to_date
-from forecast.projection.project import Budget, ProjectionSettings, Target
+from forecast.inputs.priors import load_priors
+from forecast.inputs.registry import load_registry
+from forecast.inputs.scenarios import check_scenario_priors, load_scenario
+from forecast.projection.question import Budget, Target, required_theta
+from forecast.projection.settings import ProjectionSettings
 
-QUANTILE_LEVELS = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+if TYPE_CHECKING:
+    from forecast.projection.shared_futures import Projector
+
 DEFAULT_HORIZON = date(2040, 1, 1)
 
 
-def _quantile_dates(samples: np.ndarray) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for q in QUANTILE_LEVELS:
-        v = np.quantile(samples, q, method="inverted_cdf")
-        out[f"{q:g}"] = year_to_date(float(v)).isoformat() if np.isfinite(v) else None
-    return out
-
-
-@dataclass
-class WhenResult:
-    """Distribution of the first date a release within the budget meets the target."""
-
-    target: str
-    budget: Budget
-    as_of: date
-    start: date
-    horizon: date
-    samples: np.ndarray  # decimal years; inf = not before the horizon
-    already_reached_by: dict[str, Any] | None
-    diagnostics: dict[str, Any]
-    p_by_dates: list[date] = field(default_factory=list)
-    scenario: str | None = None
-    ceiling: list[dict[str, Any]] = field(default_factory=list)  # `Engine.ceiling_check`
-
-    @property
-    def quantiles(self) -> dict[str, str | None]:
-        return _quantile_dates(self.samples)
-
-    def p_by(self, when: date) -> float:
-        return float(np.mean(self.samples <= decimal_year(when)))
-
-    @property
-    def p_not_before_horizon(self) -> float:
-        return float(np.mean(~(self.samples <= decimal_year(self.horizon))))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "budget": {"axis": self.budget.axis, "value": self.budget.value,
-                       "bits": self.budget.bits, "description": self.budget.describe()},
-            "as_of": self.as_of.isoformat(),
-            "data_end": self.start.isoformat(),
-            "horizon": self.horizon.isoformat(),
-            "quantiles": self.quantiles,
-            "p_by": {d.isoformat(): self.p_by(d) for d in self.p_by_dates},
-            "p_not_before_horizon": self.p_not_before_horizon,
-            "already_reached_by": self.already_reached_by,
-            "n_samples": int(len(self.samples)),
-            "scenario": self.scenario,
-            "ceiling": self.ceiling,
-            "diagnostics": self.diagnostics,
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy CDF: one row per p_by date."""
-        return pd.DataFrame(
-            {"date": [d for d in self.p_by_dates], "p_by": [self.p_by(d) for d in self.p_by_dates]}
-        )
-
-
-@dataclass
-class SizeResult:
-    """Smallest parameter count meeting the target by each date (quantiles over futures)."""
-
-    target: str
-    dates: list[date]
-    log10_params: np.ndarray  # (paths, dates); inf = larger than the grid
-    diagnostics: dict[str, Any]
-    scenario: str | None = None
-    ceiling: list[dict[str, Any]] = field(default_factory=list)  # `Engine.ceiling_check`
-
-    def to_frame(self) -> pd.DataFrame:
-        rows = []
-        for i, d in enumerate(self.dates):
-            col = self.log10_params[:, i]
-            row: dict[str, Any] = {"date": d}
-            for q in QUANTILE_LEVELS:
-                v = np.quantile(col, q, method="inverted_cdf")
-                row[f"{q:g}"] = float(10**v) if np.isfinite(v) else None
-            row["p_within_grid"] = float(np.mean(np.isfinite(col)))
-            rows.append(row)
-        return pd.DataFrame(rows)
-
-    def to_dict(self) -> dict[str, Any]:
-        frame = self.to_frame()
-        return {
-            "target": self.target,
-            "dates": [d.isoformat() for d in self.dates],
-            "quantiles": [
-                {"date": r["date"].isoformat(), **{f"{q:g}": r[f"{q:g}"] for q in QUANTILE_LEVELS}}
-                for _, r in frame.iterrows()
-            ],
-            "scenario": self.scenario,
-            "ceiling": self.ceiling,
-            "diagnostics": self.diagnostics,
-        }
-
-
-@dataclass
-class CapabilityResult:
-    """Score of the best release within the budget over the year up to each date."""
-
-    benchmark: str
-    budget: Budget
-    dates: list[date]
-    scores: np.ndarray  # (paths, dates)
-    diagnostics: dict[str, Any]
-    scenario: str | None = None
-
-    def to_frame(self) -> pd.DataFrame:
-        rows = []
-        for i, d in enumerate(self.dates):
-            row: dict[str, Any] = {"date": d}
-            for q in QUANTILE_LEVELS:
-                row[f"{q:g}"] = float(np.quantile(self.scores[:, i], q))
-            rows.append(row)
-        return pd.DataFrame(rows)
-
-    def to_dict(self) -> dict[str, Any]:
-        frame = self.to_frame()
-        return {
-            "benchmark": self.benchmark,
-            "budget": {"axis": self.budget.axis, "value": self.budget.value, "bits": self.budget.bits},
-            "quantiles": [
-                {"date": r["date"].isoformat(), **{f"{q:g}": r[f"{q:g}"] for q in QUANTILE_LEVELS}}
-                for _, r in frame.iterrows()
-            ],
-            "scenario": self.scenario,
-            "diagnostics": self.diagnostics,
-        }
+def _earliest_model(models: pd.DataFrame, model_ids: list[str], judged_by: str) -> dict[str, Any] | None:
+    """The earliest released of `model_ids` (the smaller first on the same day) as the
+    `already_reached_by` record, or None when there are none."""
+    if not model_ids:
+        return None
+    cand = models.loc[model_ids].sort_values(["release_date", "params_total"])
+    first = cand.iloc[0]
+    return {
+        "model_id": str(cand.index[0]),
+        "name": str(first.get("name", cand.index[0])),
+        "date": pd.Timestamp(first["release_date"]).date().isoformat(),
+        "params_total": float(first["params_total"]),
+        "judged_by": judged_by,
+    }
 
 
 class Engine:
@@ -167,13 +59,30 @@ class Engine:
 
     Parameters
     ----------
-    data, priors : folders with a user registry / prior set (default: the shipped ones).
-    scenario : a scenario TOML file overriding priors and projection settings.
-    as_of : fit only on what was known by this date (default: the registry's last release).
-    seed : seeds the sampler and the projection; the same seed gives the same numbers.
-    draws : posterior draws per chain (4 chains).
-    tune : tuning steps per chain (None: 400 from 300 informative models, else 1000;
+    data : str or Path or None
+        Folder of a user registry (default: the shipped one).
+    priors : str or Path or None
+        Folder of a user prior set (default: the shipped one).
+    scenario : str or Path or None
+        A scenario TOML file (or a shipped preset's name) overriding priors and projection
+        settings.
+    as_of : date or str or None
+        Fit only on what was known by this date (default: the registry's last release).
+    seed : int
+        Seeds the sampler and the projection; the same seed gives the same numbers.
+    draws : int
+        Posterior draws per chain (4 chains).
+    tune : int or None
+        Tuning steps per chain (None: 400 from 300 informative models, else 1000;
         `forecast.model.fit.tune_for`).
+    variant : str
+        The model variant (`forecast.model.fit.FitSettings.variant`).
+    paths_per_draw : int
+        Simulated futures per posterior draw for `when`.
+    progress : bool
+        Show the sampler's progress.
+    use_cache : bool
+        Load and store fits in the fit cache.
 
     >>> engine = Engine(seed=7)                               # doctest: +SKIP
     >>> engine.when("model:gpt-3-175b", params="1B").quantiles  # doctest: +SKIP
@@ -193,16 +102,10 @@ class Engine:
         progress: bool = False,
         use_cache: bool = True,
     ) -> None:
-        from forecast.inputs.priors import load_priors
-        from forecast.inputs.registry import load_registry
-        from forecast.inputs.scenarios import load_scenario
-
         self.registry = load_registry(data)
         self.scenario = load_scenario(scenario) if scenario is not None else None
         prior_set = load_priors(priors)
         if self.scenario is not None:
-            from forecast.inputs.scenarios import check_scenario_priors
-
             check_scenario_priors(self.scenario, prior_set)
             prior_set = self.scenario.apply_priors(prior_set)
         self.priors = prior_set
@@ -221,55 +124,142 @@ class Engine:
 
     # ------------------------------------------------------------------ fitting
     def settings(self) -> Any:
-        from forecast.model.fit import FitSettings
+        """The fit's settings.
+
+        Returns
+        -------
+        forecast.model.fit.FitSettings
+        """
+        from forecast.model.fit import FitSettings  # deferred: imports xarray and SciPy
 
         return FitSettings(as_of=self.as_of, draws=self.draws, tune=self.tune,
                            seed=self.seed, variant=self.variant)
 
     def fit(self, strict: bool = False) -> Any:
-        """Sample (or load from the cache) the posterior; returns a `forecast.model.fit.Fit`."""
+        """Sample (or load from the cache) the posterior.
+
+        Parameters
+        ----------
+        strict : bool
+            Raise `forecast.core.errors.DiagnosticsFailed` when the fit fails its diagnostics.
+
+        Returns
+        -------
+        forecast.model.fit.Fit
+        """
         if self._fit is None:
-            from forecast.model.fit import fit_model
+            from forecast.model.fit import fit_model  # deferred: imports xarray and SciPy
 
             self._fit = fit_model(self.registry, self.priors, self.settings(),
                                   progress=self.progress, use_cache=self.use_cache, strict=strict)
         elif strict:
-            from forecast.model.fit import require_converged
+            from forecast.model.fit import require_converged  # deferred: imports xarray and SciPy
 
             require_converged(self._fit.diagnostics, strict)
         return self._fit
 
     @property
     def posterior_draws(self) -> Any:
+        """The fit's posterior as the projection's arrays
+        (`forecast.projection.posterior.PosteriorDraws`)."""
         if self._draws is None:
-            from forecast.projection.posterior import projection_draws
+            from forecast.projection.posterior import projection_draws  # deferred: imports xarray
 
             self._draws = projection_draws(self.fit(), self.priors.introduced_by(self.as_of), seed=self.seed)
         return self._draws
 
     def future_draws(self) -> Any:
-        from forecast.projection.future_draws import sample_future_draws, tokens_score
+        """The prior-only draws paired with `posterior_draws`, with the scenario's changes.
 
-        known = self.priors.introduced_by(self.as_of)
-        draws = sample_future_draws(self.priors, self.posterior_draws.n, self.as_of, seed=self.seed,
-                              tokens_z=tokens_score(known, self.posterior_draws.gamma))
-        return self.scenario.apply_engine(draws) if self.scenario is not None else draws
+        Returns
+        -------
+        forecast.projection.future_draws.FutureDraws
+        """
+        from forecast.projection.future_draws import paired_future_draws  # deferred: imports SciPy
+
+        return paired_future_draws(self.priors, self.posterior_draws, self.as_of, self.seed,
+                                   scenario=self.scenario)
 
     def projection_settings(self, horizon: date, **overrides: Any) -> ProjectionSettings:
+        """The projection's settings for `horizon`, with the scenario's changes.
+
+        Parameters
+        ----------
+        horizon : date
+            The last date simulated.
+        **overrides
+            Fields of `ProjectionSettings` to replace.
+
+        Returns
+        -------
+        ProjectionSettings
+        """
         s = ProjectionSettings(horizon=decimal_year(horizon), paths_per_draw=self.paths_per_draw,
                                seed=self.seed)
         if self.scenario is not None:
             s = self.scenario.apply_projection(s)
         return replace(s, **overrides) if overrides else s
 
+    def shared_futures(self, horizon: date, max_draws: int | None = None, compiled: bool = True,
+                       **overrides: Any) -> Projector:
+        """Simulated futures that many `when` questions share (`when(..., futures=...)`).
+
+        Parameters
+        ----------
+        horizon : date
+            The last date simulated.
+        max_draws : int or None
+            Thin the posterior evenly to at most this many draws (with their prior-only draws).
+        compiled : bool
+            March with the compiled kernel, sharing the futures (`Projector`).
+        **overrides
+            Fields of `ProjectionSettings` to replace (e.g. ``start``).
+
+        Returns
+        -------
+        forecast.projection.shared_futures.Projector
+        """
+        from forecast.projection.shared_futures import (  # deferred: imports xarray
+            Projector, subset_future_draws, thin_indices)
+
+        draws = self.posterior_draws
+        future = self.future_draws()
+        idx = thin_indices(draws.n, max_draws)
+        if len(idx) < draws.n:
+            draws = draws.subset(idx)
+            future = subset_future_draws(future, idx)
+        return Projector(draws, future, self.projection_settings(horizon, **overrides), compiled=compiled)
+
     def save(self, path: str | Path) -> Path:
-        """Write the fitted posterior (with provenance) to a NetCDF file."""
+        """Write the fitted posterior (with provenance) to a NetCDF file.
+
+        Parameters
+        ----------
+        path : str or Path
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
         return self.fit().save(path)
 
     @classmethod
     def load(cls, path: str | Path, **kwargs: Any) -> Engine:
-        """An engine around a saved fit (registry and priors still load for targets)."""
-        from forecast.model.fit import Fit
+        """An engine around a saved fit (registry and priors still load for targets).
+
+        Parameters
+        ----------
+        path : str or Path
+            A file written by `save`.
+        **kwargs
+            Further `Engine` arguments (not `as_of`, which the fit fixes).
+
+        Returns
+        -------
+        Engine
+        """
+        from forecast.model.fit import Fit  # deferred: imports xarray and SciPy
 
         fit = Fit.load(path)
         engine = cls(as_of=fit.as_of, **kwargs)
@@ -279,12 +269,18 @@ class Engine:
     # ------------------------------------------------------------------ queries
     def fit_scope(self) -> tuple[list[str], list[str]]:
         """The benchmarks and model ids the fit holds (or will hold), found without sampling:
-        the model's own input preparation on the registry as of the as-of date."""
+        the model's own input preparation on the registry as of the as-of date.
+
+        Returns
+        -------
+        benchmarks : list of str
+        model_ids : list of str
+        """
         if self._fit is not None:
             return list(self.fit().inputs["benchmark"].values), [str(x) for x in self.fit().inputs["model"].values]
         if self._scope is None:
-            from forecast.model.graph import prepare_inputs
-            from forecast.model.priors import model_priors_from
+            from forecast.model.data import prepare_inputs  # deferred: imports SciPy
+            from forecast.model.priors import model_priors_from  # deferred: imports SciPy
 
             settings, reg = self.settings(), self.registry
             mp = model_priors_from(self.priors.introduced_by(settings.as_of), reg.benchmarks)
@@ -295,9 +291,17 @@ class Engine:
         return self._scope
 
     def target(self, text: str) -> Target:
-        """Parse a target against the fitted benchmarks and models (no sampling needed)."""
-        from forecast.api.targets import parse_target
+        """Parse a target against the fitted benchmarks and models (no sampling needed).
 
+        Parameters
+        ----------
+        text : str
+            ``benchmark=score[,benchmark=score...]`` or ``model:<model_id>``.
+
+        Returns
+        -------
+        Target
+        """
         benchmarks, model_ids = self.fit_scope()
         return parse_target(text, benchmarks, model_ids)
 
@@ -320,41 +324,82 @@ class Engine:
         bits: float | None = None,
         horizon: date | str | None = None,
         p_by: list[date | str] | None = None,
+        futures: Projector | None = None,
     ) -> WhenResult:
         """When does a release within the budget first meet `target`?
 
+        A target that a registry model released by the as-of date already meets within the
+        budget (`already_reached`) gets that model's release date in every sample.
+
+        Parameters
+        ----------
+        target : str
+            ``benchmark=score[,...]`` or ``model:<model_id>``.
+        params, active_params, memory : str or float or None
+            The budget: total parameters, active parameters, or bytes of weights (one of them).
+        bits : float or None
+            Bits per weight of a memory budget.
+        horizon : date or str or None
+            The last date simulated (default 2040-01-01, or the horizon of `futures`).
+        p_by : list of date or str
+            Dates to report P(reached by) for, besides each 1 January from the year after the
+            as-of date to the horizon.
+        futures : Projector or None
+            Simulated futures to answer on (`shared_futures`), shared with other questions;
+            None: the engine's own, drawn for this question.
+
+        Returns
+        -------
+        WhenResult
+
         >>> Engine().when("mmlu=0.70", params="7B").quantiles["0.5"]  # doctest: +SKIP
         """
-        from forecast.projection.project import crossing_times
-        from forecast.api.targets import make_budget
-
         budget = make_budget(params, active_params, memory, bits)
         tgt = self.target(target)
-        end = parse_date(horizon, "horizon", default=DEFAULT_HORIZON)
+        end = parse_date(horizon, "horizon", default=futures.horizon if futures is not None else DEFAULT_HORIZON)
         if end <= self.as_of:
             raise UserError(f"horizon {end} is not after the as-of date {self.as_of}", key="horizon")
+        if futures is not None and end != futures.horizon:
+            raise UserError(f"horizon {end} is not the shared futures' horizon {futures.horizon}",
+                            key="horizon")
         extra = [parse_date(x, "p_by") for x in (p_by or [])]
         draws = self.posterior_draws
-        start = year_to_date(draws.data_end)
         reached = self.already_reached(tgt, budget)
         if reached is not None:
-            samples = np.full(draws.n * self.paths_per_draw, decimal_year(date.fromisoformat(reached["date"])))
+            n = futures.n_paths if futures is not None else draws.n * self.paths_per_draw
+            samples = np.full(n, decimal_year(date.fromisoformat(reached["date"])))
+        elif futures is not None:
+            samples = futures.crossing_times(tgt, budget)
         else:
+            from forecast.projection.crossing import crossing_times  # deferred: imports xarray
+
             samples = crossing_times(draws, self.future_draws(), tgt, budget,
                                      self.projection_settings(end))
         years = [date(y, 1, 1) for y in range(self.as_of.year + 1, end.year + 1)]
         dates = sorted(set(years + extra))
         return WhenResult(
-            target=tgt.label, budget=budget, as_of=self.as_of, start=start, horizon=end,
-            samples=samples, already_reached_by=reached,
+            target=tgt.label, budget=budget, as_of=self.as_of, start=year_to_date(draws.data_end),
+            horizon=end, samples=samples, already_reached_by=reached,
             diagnostics=self.fit().diagnostics.to_dict(), p_by_dates=dates,
             scenario=self.scenario.name if self.scenario else None,
             ceiling=self.ceiling_check(tgt),
         )
 
     def size(self, target: str, dates: list[date | str]) -> SizeResult:
-        """Smallest parameter count that meets `target` by each date."""
-        from forecast.projection.project import smallest_size
+        """Smallest parameter count that meets `target` by each date.
+
+        Parameters
+        ----------
+        target : str
+            ``benchmark=score[,...]`` or ``model:<model_id>``.
+        dates : list of date or str
+            Dates after the as-of date.
+
+        Returns
+        -------
+        SizeResult
+        """
+        from forecast.projection.frontier import smallest_size  # deferred: imports xarray
 
         tgt = self.target(target)
         ds = self._future_dates(dates, "date")
@@ -373,9 +418,24 @@ class Engine:
         active_params: str | float | None = None, memory: str | float | None = None,
         bits: float | None = None,
     ) -> CapabilityResult:
-        """Score of the best release within the budget over the year up to each date."""
-        from forecast.projection.project import best_score
-        from forecast.api.targets import make_budget, parse_target
+        """Score of the best release within the budget over the year up to each date.
+
+        Parameters
+        ----------
+        benchmark : str
+            A fitted benchmark.
+        dates : list of date or str
+            Dates after the as-of date.
+        params, active_params, memory : str or float or None
+            The budget (one of them).
+        bits : float or None
+            Bits per weight of a memory budget.
+
+        Returns
+        -------
+        CapabilityResult
+        """
+        from forecast.projection.frontier import best_score  # deferred: imports xarray
 
         budget = make_budget(params, active_params, memory, bits)
         benchmarks, model_ids = self.fit_scope()
@@ -390,11 +450,24 @@ class Engine:
                                 scenario=self.scenario.name if self.scenario else None)
 
     def benchmark_ceilings(self, benchmarks: list[str]) -> dict[str, dict[str, Any]]:
-        """Per benchmark: the highest score its link can give, 1 - e_b (its ceiling loss e_b;
-        `forecast.model.graph`), as the posterior median `ceiling_median` and 90% interval
-        `ceiling_interval90`, the posterior draws of it (`draws`), and `best_observed`: the best
-        score on the benchmark in the registry by the as-of date (median of each model's reported
-        scores, from any model, including those of unknown size, which the fit leaves out)."""
+        """The highest score each benchmark's link can give, and the best score seen on it.
+
+        The highest score is 1 - e_b (its ceiling loss e_b; `forecast.model.links`).
+
+        Parameters
+        ----------
+        benchmarks : list of str
+            Fitted benchmarks.
+
+        Returns
+        -------
+        dict
+            Per benchmark: the posterior median `ceiling_median` and 90% interval
+            `ceiling_interval90` of 1 - e_b, its posterior draws (`draws`), and `best_observed`:
+            the best score on the benchmark in the registry by the as-of date (median of each
+            model's reported scores, from any model, including those of unknown size, which the
+            fit leaves out), or None.
+        """
         draws = self.posterior_draws
         reg = self.registry.as_of(self.as_of)
         models = reg.models.set_index("model_id")
@@ -420,9 +493,18 @@ class Engine:
 
         The link gives at most p = 1 - e_b whatever the capability, so in a posterior draw whose
         1 - e_b is at or below the threshold y no future release reaches it and the projection
-        answers "not before the horizon". Per threshold: `benchmark_ceilings` (without the draws)
-        and `share_at_or_above_ceiling`, the share of draws with y >= 1 - e_b. Empty for a model
-        target.
+        answers "not before the horizon".
+
+        Parameters
+        ----------
+        target : Target
+
+        Returns
+        -------
+        list of dict
+            Per threshold: `benchmark_ceilings` (without the draws) and
+            `share_at_or_above_ceiling`, the share of draws with y >= 1 - e_b. Empty for a model
+            target.
 
         >>> engine = Engine()
         >>> engine.ceiling_check(engine.target("mmlu=0.90"))[0]["share_at_or_above_ceiling"]  # doctest: +SKIP
@@ -443,35 +525,40 @@ class Engine:
     def _reached_latent(self, target: Target, budget: Budget, within: Any, models: Any) -> dict[str, Any] | None:
         """Registry models whose posterior-median capability (less the median quality loss of
         `budget.bits`-bit weights for memory budgets) meets the median required capability."""
-        from forecast.projection.project import required_theta
-
         d = self.posterior_draws
         if d.theta is None:
             return None
         theta = np.median(d.theta, axis=0)
         if budget.axis == "memory_bytes":
-            retention = self.future_draws().retention.get(float(budget.bits or 16))
+            retentions = self.future_draws().retention
+            retention = retentions.get(float(budget.bits or 16))
             if retention is None:
                 raise UserError(f"no quality-retention prior for {budget.bits:g}-bit weights "
-                                f"(known: {sorted(self.future_draws().retention)})", key="bits")
+                                f"(known: {sorted(retentions)})", key="bits")
             theta = theta + float(np.median(retention))
         need = float(np.median(required_theta(d, target)[0]))
         ok = [m for m, v in zip(d.model_ids, theta) if v >= need and m in within]
-        if not ok:
-            return None
-        cand = models.loc[ok].sort_values(["release_date", "params_total"])
-        first = cand.iloc[0]
-        return {
-            "model_id": str(cand.index[0]),
-            "name": str(first.get("name", cand.index[0])),
-            "date": pd.Timestamp(first["release_date"]).date().isoformat(),
-            "params_total": float(first["params_total"]),
-            "judged_by": "posterior median capability",
-        }
+        return _earliest_model(models, ok, "posterior median capability")
 
     def already_reached(self, target: Target, budget: Budget) -> dict[str, Any] | None:
         """The earliest registry model (released by the as-of date) that meets the target
-        within the budget, judged by the median of its scores on each benchmark."""
+        within the budget.
+
+        A score target on a parameter budget is judged by the median of the model's reported
+        scores on each benchmark; a model target, or a memory budget (a quantized model keeps
+        only part of its quality), by the posterior-median fitted capability.
+
+        Parameters
+        ----------
+        target : Target
+        budget : Budget
+
+        Returns
+        -------
+        dict or None
+            ``model_id``, ``name``, ``date`` (ISO), ``params_total`` and ``judged_by``; None when
+            no model qualifies.
+        """
         reg = self.registry.as_of(self.as_of)
         models = reg.models.set_index("model_id")
         if budget.axis == "params_active":
@@ -485,31 +572,29 @@ class Engine:
             limit = budget.value
         within = size[(size > 0) & (size <= limit)].index
         if target.model_id is not None or budget.axis == "memory_bytes":
-            # judged on fitted capabilities: a quantized model keeps only part of its quality
             return self._reached_latent(target, budget, within, models)
-        else:
-            scores = reg.scores[reg.scores["model_id"].isin(within)]
-            per = scores.groupby(["model_id", "benchmark"])["score"].median().unstack()
-            mask = pd.Series(True, index=per.index)
-            for bench, y in target.thresholds:
-                col = per[bench] if bench in per else pd.Series(np.nan, index=per.index)
-                mask &= col >= y
-            ok = list(per.index[mask])
-        if not ok:
-            return None
-        cand = models.loc[ok].sort_values(["release_date", "params_total"])
-        first = cand.iloc[0]
-        return {
-            "model_id": str(cand.index[0]),
-            "name": str(first.get("name", cand.index[0])),
-            "date": pd.Timestamp(first["release_date"]).date().isoformat(),
-            "params_total": float(first["params_total"]),
-            "judged_by": "median of its reported scores",
-        }
+        scores = reg.scores[reg.scores["model_id"].isin(within)]
+        per = scores.groupby(["model_id", "benchmark"])["score"].median().unstack()
+        mask = pd.Series(True, index=per.index)
+        for bench, y in target.thresholds:
+            col = per[bench] if bench in per else pd.Series(np.nan, index=per.index)
+            mask &= col >= y
+        return _earliest_model(models, list(per.index[mask]), "median of its reported scores")
 
 
 def when(target: str, **kwargs: Any) -> WhenResult:
     """`Engine(...).when(target, ...)` in one call; engine keywords are passed through.
+
+    Parameters
+    ----------
+    target : str
+        The target (`Engine.when`).
+    **kwargs
+        `Engine` arguments and `Engine.when` arguments.
+
+    Returns
+    -------
+    WhenResult
 
     >>> forecast.when("mmlu=0.70", params="7B").quantiles  # doctest: +SKIP
     """
@@ -519,12 +604,40 @@ def when(target: str, **kwargs: Any) -> WhenResult:
 
 
 def size(target: str, dates: list[date | str], **kwargs: Any) -> SizeResult:
-    """`Engine(...).size(target, dates)` in one call."""
+    """`Engine(...).size(target, dates)` in one call.
+
+    Parameters
+    ----------
+    target : str
+        The target (`Engine.size`).
+    dates : list of date or str
+        Dates after the as-of date.
+    **kwargs
+        `Engine` arguments.
+
+    Returns
+    -------
+    SizeResult
+    """
     return Engine(**kwargs).size(target, dates)
 
 
 def capability(benchmark: str, dates: list[date | str], **kwargs: Any) -> CapabilityResult:
-    """`Engine(...).capability(benchmark, dates, params=...)` in one call."""
+    """`Engine(...).capability(benchmark, dates, params=...)` in one call.
+
+    Parameters
+    ----------
+    benchmark : str
+        A fitted benchmark.
+    dates : list of date or str
+        Dates after the as-of date.
+    **kwargs
+        `Engine` arguments and the budget (``params``, ``active_params``, ``memory``, ``bits``).
+
+    Returns
+    -------
+    CapabilityResult
+    """
     budget_keys = {"params", "active_params", "memory", "bits"}
     bkw = {k: kwargs.pop(k) for k in list(kwargs) if k in budget_keys}
     return Engine(**kwargs).capability(benchmark, dates, **bkw)

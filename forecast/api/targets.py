@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from forecast.core.errors import UserError
-from forecast.projection.project import Budget, Target
+from forecast.projection.question import Budget, Target
 
 _SIZE_UNITS = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 _BYTE_UNITS = {

@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import typer
+from rich.text import Text
 from typer.exceptions import TyperException
 
+from forecast.cli.output import err_console, one_line
 from forecast.core.errors import DiagnosticsFailed, UserError
 
 app = typer.Typer(
@@ -72,10 +74,6 @@ def _signals_raise() -> Iterator[None]:
 
 
 def _print_error(label: str, message: str, hint: str = "") -> None:
-    from rich.text import Text
-
-    from forecast.cli.output import err_console, one_line
-
     err_console.print(Text.assemble((label, "bold red"), " ", one_line(message), hint),
                       soft_wrap=True, highlight=False)
 

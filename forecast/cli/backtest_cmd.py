@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
+import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+import forecast
 from forecast.cli import app
-from forecast.cli.forecast_cmd import DEFAULT_SEED, DataOpt, JsonOpt, PriorsOpt, SeedOpt, warn_diagnostics
+from forecast.cli.forecast_cmd import make_engine, warn_diagnostics
+from forecast.cli.options import (DEFAULT_SEED, BenchmarkOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt, SeedOpt,
+                                  StrictOpt)
 from forecast.cli.output import compact_table, console, emit_json
+from forecast.core.errors import DiagnosticsFailed, UserError
+from forecast.evaluation.cutoffs import parse_cutoffs
+from forecast.evaluation.events import default_events
+from forecast.evaluation.method_protocol import derive_seed
+from forecast.evaluation.seedcheck import THREAD_DATE, seed_check
+from forecast.inputs.registry import load_registry
 
 DEFAULT_OUT = Path("reports/backtest")
 
 
 def _floats(values: list[str] | None, key: str, parse) -> list[float] | None:
-    from forecast.core.errors import UserError
-
     if not values:
         return None
     out = []
@@ -33,8 +43,6 @@ def _floats(values: list[str] | None, key: str, parse) -> list[float] | None:
 
 
 def _threshold(text: str) -> float:
-    from forecast.core.errors import UserError
-
     v = float(text)
     if not 0 < v < 1:
         raise UserError(f"threshold {text} must lie strictly between 0 and 1", key="thresholds")
@@ -44,12 +52,40 @@ def _threshold(text: str) -> float:
 def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, benchmark: str,
         methods: list[str] | None, jobs: int, draws: int, seed: int, data: Path | None,
         priors: Path | None, progress: bool, out: Path | None = None) -> Any:
-    """Run the backtest and attach the diagnostics of every engine fit to the summary."""
-    from forecast.evaluation.backtest import default_events, parse_cutoffs, run_backtest
-    from forecast.evaluation.methods import EngineMethod, default_methods
-    from forecast.core.errors import UserError
-    from forecast.inputs.registry import load_registry
-    from forecast.api.targets import parse_count
+    """Run the backtest and attach the diagnostics of every engine fit to the summary.
+
+    Parameters
+    ----------
+    cutoffs : str
+        FIRST:LAST:STEP or dates joined by ','.
+    thresholds, sizes : list of str or None
+        Score thresholds and parameter budgets of the events (each item may join several with
+        ','); None for the defaults.
+    benchmark : str
+        The benchmark of the events.
+    methods : list of str or None
+        The methods to run; None for all.
+    jobs : int
+        Cutoffs run in parallel processes.
+    draws : int
+        Draws and tuning steps per chain of each fit.
+    seed : int
+        The backtest's seed; each fit's seed derives from it.
+    data, priors : Path or None
+        Registry and priors folders; None for the shipped ones.
+    progress : bool
+        Show progress.
+    out : Path or None
+        Save the scores here before the fits' diagnostics are gathered.
+
+    Returns
+    -------
+    forecast.evaluation.result.BacktestResult
+        The scored rows and the summary, with `fit_diagnostics`, `fits_ok` and `provenance`.
+    """
+    from forecast.api.targets import parse_count  # deferred: about 10 ms to import
+    from forecast.evaluation.backtest import run_backtest  # deferred: loads multiprocessing (about 20 ms)
+    from forecast.evaluation.methods import EngineMethod, default_methods  # deferred: about 0.1 s to import
 
     registry = load_registry(data)
     if benchmark not in set(registry.scores["benchmark"]):
@@ -75,8 +111,6 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     fits: dict[str, Any] = {}
     for m in available:
         if isinstance(m, EngineMethod) and m.variant != "priors_only":
-            from forecast.evaluation.backtest import derive_seed
-
             per = {}
             for c in cut:
                 reg = registry.as_of(c)
@@ -91,14 +125,29 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
 
 def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed: int,
                         cutoffs: str, events: list[str]) -> dict[str, Any]:
-    """What a backtest result depends on, so a report can tell whether it is current."""
-    import hashlib
-    import sys
-    from datetime import datetime, timezone
+    """What a backtest result depends on, so a report can tell whether it is current.
 
-    import forecast
-    from forecast.model.fit import source_hash, versions
-    from forecast.inputs.priors import load_priors
+    Parameters
+    ----------
+    registry : forecast.inputs.registry.Registry
+        The registry the backtest ran on.
+    priors_dir : Path or None
+        The priors folder; None for the shipped one.
+    draws, seed : int
+        Draws (and tuning steps) per chain and the seed of the backtest.
+    cutoffs : str
+        The `--cutoffs` specification.
+    events : list of str
+        The keys of the scored events.
+
+    Returns
+    -------
+    dict
+        The hashes of the registry, the priors and the code behind the fits and the scoring,
+        the settings, the library versions, the time and the command line.
+    """
+    from forecast.inputs.priors import load_priors  # deferred: about 0.1 s to import
+    from forecast.model.fit import source_hash, versions  # deferred: imports xarray and SciPy
 
     here = Path(forecast.__file__).parent
     code = hashlib.sha256(source_hash().encode())
@@ -120,17 +169,15 @@ def backtest_command(
     cutoffs: Annotated[str, typer.Option("--cutoffs", help="FIRST:LAST:STEP (e.g. 2021-07-01:2025-01-01:6M) or dates joined by ','.")] = "2021-07-01:2025-01-01:6M",
     thresholds: Annotated[list[str] | None, typer.Option("--thresholds", help="Score thresholds (default 0.45 .. 0.80).")] = None,
     sizes: Annotated[list[str] | None, typer.Option("--sizes", help="Parameter budgets (default 0.5B .. 70B).")] = None,
-    benchmark: Annotated[str, typer.Option("--benchmark")] = "mmlu",
+    benchmark: BenchmarkOpt = "mmlu",
     methods: Annotated[list[str] | None, typer.Option("--methods", help="Subset of engine, drift_only, priors_only, densing, naive_pooled.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Cutoffs run in parallel processes.")] = 1,
     draws: Annotated[int, typer.Option("--draws", min=100, max=5000, help="Draws (and tuning steps) per chain of each fit.")] = 1500,
     out: Annotated[Path, typer.Option("--out", help="Folder for backtest_rows.csv and backtest_summary.json.")] = DEFAULT_OUT,
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None, json: JsonOpt = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if any engine fit fails its diagnostics.")] = False,
+    strict: StrictOpt = False,
 ) -> None:
     """Fit as of past dates, forecast every crossing event not yet reached, score against what happened."""
-    from forecast.core.errors import DiagnosticsFailed, UserError
-
     if out.exists() and not out.is_dir():
         raise UserError("--out must be a folder", file=out)
     result = run(cutoffs, thresholds, sizes, benchmark, methods, jobs, draws, seed, data, priors,
@@ -173,13 +220,9 @@ def backtest_table(s: dict[str, Any]) -> Any:
 @app.command("seedcheck")
 def seedcheck_command(
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None,
-    draws: Annotated[int, typer.Option("--draws", min=100, max=20000)] = 2000, json: JsonOpt = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 if either fit fails its diagnostics.")] = False,
+    draws: DrawsOpt = 2000, json: JsonOpt = False, strict: StrictOpt = False,
 ) -> None:
     """The seed thread's claims (2023-03-19): the forecast then, the forecast now, what happened."""
-    from forecast.cli.forecast_cmd import make_engine
-    from forecast.evaluation.seedcheck import THREAD_DATE, seed_check
-
     now = make_engine(data, priors, None, seed, draws, progress=not json)
     then = make_engine(data, priors, THREAD_DATE.isoformat(), seed, draws, progress=not json)
     result = seed_check(now, then)
@@ -190,13 +233,23 @@ def seedcheck_command(
     for d in result["diagnostics"].values():
         warn_diagnostics(d)
     if strict and not all(d.get("ok", False) for d in result["diagnostics"].values()):
-        from forecast.core.errors import DiagnosticsFailed
-
         raise DiagnosticsFailed("a seed-check fit failed its diagnostics")
 
 
 def print_seedcheck(result: dict[str, Any]) -> None:
-    from rich.table import Table
+    """The seed check as a table: each claim of the thread, the forecast then and now, and what
+    happened.
+
+    Parameters
+    ----------
+    result : dict
+        `forecast.evaluation.seedcheck.seed_check`'s result.
+
+    Returns
+    -------
+    None
+    """
+    from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
     t = Table(title=f"The thread's claims ({result['thread_date']}): forecast then, forecast now, what happened")
     for col in ("claim", "then: median [80%], P(by deadline)", "now", "happened"):

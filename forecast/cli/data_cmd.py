@@ -14,27 +14,22 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 
-from forecast.cli import app
 from forecast.api.data_summary import summarize
+from forecast.cli import app
+from forecast.cli.options import DataOpt, JsonOpt
 from forecast.cli.output import compact_table, console, emit_json
+from forecast.core.errors import UserError
+from forecast.inputs.registry import as_timestamp, check_files, load_registry
 
 data_app = typer.Typer(name="data", help="Inspect and check the model registry.",
                        no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-DataOption = Annotated[Path | None, typer.Option("--data", help="Registry folder (models.csv, "
-                                                 "scores.csv[, benchmarks.csv]); default: shipped.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-
-def _load(data: Path | None):
-    from forecast.inputs.registry import load_registry
-
-    return load_registry(data)
-
 
 def _print_mapping(title: str, mapping: dict[str, Any]) -> None:
-    from rich.table import Table
+    from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
     table = Table(title=title, show_header=False)
     for key, value in mapping.items():
@@ -43,16 +38,16 @@ def _print_mapping(title: str, mapping: dict[str, Any]) -> None:
 
 
 @data_app.command("summary")
-def summary_command(data: DataOption = None, json: JsonOption = False) -> None:
+def summary_command(data: DataOpt = None, json: JsonOpt = False) -> None:
     """Counts per year, benchmark, source, technique; missing values; coverage."""
-    registry = _load(data)
+    registry = load_registry(data)
     result = summarize(registry.models, registry.scores)
     result["source"] = str(registry.source)
     result["sha256"] = registry.sha256
     if json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
     console.print(f"[bold]{result['models']}[/] models, [bold]{result['scores']}[/] score "
                   f"observations from {registry.source}")
@@ -79,8 +74,6 @@ def summary_command(data: DataOption = None, json: JsonOption = False) -> None:
 def _filter_models(models: pd.DataFrame, scores: pd.DataFrame, name: str | None,
                    family: str | None, benchmark: str | None, since: str | None,
                    until: str | None) -> pd.DataFrame:
-    from forecast.inputs.registry import as_timestamp
-
     keep = pd.Series(True, index=models.index)
     if name:
         needle = name.lower()
@@ -109,8 +102,8 @@ def _fmt_count(value: float) -> str:
 
 @data_app.command("show")
 def show_command(
-    data: DataOption = None,
-    json: JsonOption = False,
+    data: DataOpt = None,
+    json: JsonOpt = False,
     name: Annotated[str | None, typer.Option("--name", help="Substring of name or id.")] = None,
     family: Annotated[str | None, typer.Option("--family", help="Family id, e.g. llama-2.")] = None,
     benchmark: Annotated[str | None, typer.Option(
@@ -119,9 +112,7 @@ def show_command(
     until: Annotated[str | None, typer.Option("--until", help="Released on/before YYYY-MM-DD.")] = None,
 ) -> None:
     """List models (and their scores) matching the filters."""
-    from forecast.core.errors import UserError
-
-    registry = _load(data)
+    registry = load_registry(data)
     if benchmark and benchmark not in set(registry.benchmarks["benchmark"]):
         raise UserError(f"unknown benchmark (known: {', '.join(registry.benchmarks['benchmark'])})",
                         key="--benchmark")
@@ -156,9 +147,24 @@ def _fmt_params(total: float, active: float) -> str:
 def models_table(models: pd.DataFrame, best: pd.Series | None, benchmark: str | None, width: int) -> Any:
     """The Rich table of `forecast data show`: one row per model, its best `benchmark` score when
     given. Long ids and names fold rather than push the short columns out; below `NARROW`
-    columns the org and arch columns are left out (`--json` has every field)."""
-    from rich.markup import escape
+    columns the org and arch columns are left out (`--json` has every field).
 
+    Parameters
+    ----------
+    models : pandas.DataFrame
+        Rows of the registry's models table.
+    best : pandas.Series or None
+        The best `benchmark` score per model id; None without a benchmark.
+    benchmark : str or None
+        The benchmark of the `best` column.
+    width : int
+        The console's width in columns.
+
+    Returns
+    -------
+    rich.table.Table
+        The table, ready to print.
+    """
     narrow = width < NARROW
     caption = "params: total, /active where they differ (mixtures of experts)"
     if narrow:
@@ -188,12 +194,10 @@ def models_table(models: pd.DataFrame, best: pd.Series | None, benchmark: str | 
 @data_app.command("check")
 def check_command(
     files: Annotated[list[Path], typer.Argument(help="CSV files in the registry schema.")],
-    data: DataOption = None,
-    json: JsonOption = False,
+    data: DataOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Validate CSV files (models, scores, benchmarks); exit 2 on the first problem."""
-    from forecast.inputs.registry import check_files
-
     results = check_files(files, reference_dir=data)
     if json:
         emit_json({"ok": True, "files": results})

@@ -6,38 +6,70 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
+from rich.markup import escape
 
 from forecast.cli import app
+from forecast.cli.options import (DEFAULT_SEED, ActiveParamsOpt, AsOfOpt, BenchmarkOpt, BitsOpt, DataOpt,
+                                  DatesOpt, DrawsOpt, HorizonOpt, JsonOpt, MemoryOpt, ParamsOpt, PriorsOpt,
+                                  ScenarioOpt, SeedOpt, StrictOpt, TuneOpt)
 from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_json, err_console
 from forecast.core.errors import UserError
+from forecast.core.io import output_file
+from forecast.inputs.dates import parse_date
 
-DataOpt = Annotated[Path | None, typer.Option("--data", help="Folder with a user registry (models.csv, scores.csv).")]
-PriorsOpt = Annotated[Path | None, typer.Option("--priors", help="Folder with user priors (TOML files).")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only what was known by this date (YYYY-MM-DD).")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the sampler and the projection.")]
-DrawsOpt = Annotated[int, typer.Option("--draws", min=100, max=20000, help="Posterior draws per chain (4 chains).")]
-TuneOpt = Annotated[int | None, typer.Option("--tune", min=100, max=20000, help="Tuning steps per chain before the draws (default: 400 from 300 informative models, else 1000).")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit with code 3 if the fit fails its diagnostics.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
-ScenarioOpt = Annotated[str | None, typer.Option("--scenario", help="Scenario file or preset name (conservative, central, aggressive).")]
-HorizonOpt = Annotated[str, typer.Option("--horizon", help="Last date forecast (YYYY-MM-DD).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Refit even if a cached fit matches.")]
-
-DEFAULT_SEED = 20230319
 
 
 def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed: int,
                 draws: int = 2000, scenario: str | None = None, progress: bool = True,
                 use_cache: bool = True, tune: int | None = None) -> Any:
-    from forecast.api.engine import Engine
+    """The `forecast.api.engine.Engine` a command asks its questions of.
+
+    Parameters
+    ----------
+    data, priors : Path or None
+        Registry and priors folders; None for the shipped ones.
+    as_of : str or None
+        Use only what was known by this date (YYYY-MM-DD); None for today.
+    seed : int
+        Seed of the sampler and the projection.
+    draws : int
+        Posterior draws per chain.
+    scenario : str or None
+        Scenario file or preset name; None for the engine's default.
+    progress : bool
+        Show the sampler's progress bar.
+    use_cache : bool
+        Reuse a cached fit with the same inputs.
+    tune : int or None
+        Tuning steps per chain; None for the fit's default.
+
+    Returns
+    -------
+    forecast.api.engine.Engine
+        The engine, not yet fitted: it fits (or loads its cached fit) on first use.
+    """
+    from forecast.api.engine import Engine  # deferred: about 0.1 s to import (the priors package)
 
     return Engine(data=data, priors=priors, scenario=scenario, as_of=as_of, seed=seed,
                   draws=draws, tune=tune, progress=progress, use_cache=use_cache)
 
 
 def fit_scope(engine: Any) -> tuple[list[str], list[str]]:
-    """The benchmarks and model ids the engine's fit will hold, found without sampling."""
+    """The benchmarks and model ids the engine's fit will hold, found without sampling.
+
+    Parameters
+    ----------
+    engine : forecast.api.engine.Engine
+        The engine of the query.
+
+    Returns
+    -------
+    tuple of (list of str, list of str)
+        The fitted benchmarks and the model ids.
+    """
     return engine.fit_scope()
 
 
@@ -55,16 +87,39 @@ def check_query(
     """Check every part of a query (targets, budgets, dates, benchmark) before any fit starts.
 
     A bad value raises `UserError` naming the option, so a typo costs a second, not a fit.
-    `budgets` are keyword sets of `forecast.api.targets.make_budget`. With `future_dates`, every date
-    must lie after the as-of date (the projection starts there; the past is in the registry).
+
+    Parameters
+    ----------
+    engine : forecast.api.engine.Engine
+        The engine that will answer the query (not yet fitted).
+    targets : sequence of str
+        Target strings (`mmlu=0.70`, `model:<id>`, ...), checked against the fit's benchmarks and models.
+    budgets : sequence of dict
+        Keyword sets of `forecast.api.targets.make_budget`; a memory budget needs a retention prior
+        for its bits.
+    horizon : str or None
+        The last date forecast; must lie after the as-of date.
+    dates : sequence of str
+        Dates of the query, named `dates_key` in the messages.
+    dates_key : str
+        The option the dates came from.
+    future_dates : bool
+        Every date must lie after the as-of date (the projection starts there; the past is in
+        the registry).
+    benchmark : str or None
+        A benchmark that must be among the fitted ones.
+
+    Returns
+    -------
+    None
+        Raises `UserError` on the first bad value.
     """
-    from forecast.api.targets import make_budget, parse_target
-    from forecast.inputs.dates import parse_date
+    from forecast.api.targets import make_budget, parse_target  # deferred: about 10 ms to import
 
     for kwargs in budgets:
         budget = make_budget(**kwargs)
         if budget.axis == "memory_bytes":
-            from forecast.projection.future_draws import sample_future_draws
+            from forecast.projection.future_draws import sample_future_draws  # deferred: SciPy
 
             known = sorted(sample_future_draws(engine.priors, 1, engine.as_of).retention)
             if float(budget.bits or 16) not in known:
@@ -86,10 +141,20 @@ def check_query(
 
 
 def warn_diagnostics(diag: dict[str, Any], label: str = "the fit") -> None:
-    """A yellow warning on stderr (one line) when the fit behind an answer failed its checks."""
-    if not diag.get("ok", True):
-        from rich.markup import escape
+    """A yellow warning on stderr (one line) when the fit behind an answer failed its checks.
 
+    Parameters
+    ----------
+    diag : dict
+        A fit's `diagnostics` object (`ok`, `problems`, ...).
+    label : str
+        What failed, e.g. "the fit for scenario central".
+
+    Returns
+    -------
+    None
+    """
+    if not diag.get("ok", True):
         err_console.print(
             f"[bold yellow]warning: {escape(label)} failed its convergence checks: "
             + escape("; ".join(diag.get("problems", [])))
@@ -105,10 +170,19 @@ CEILING_NOTE_SHARE = 0.05
 def warn_ceiling(ceiling: list[dict[str, Any]], label: str = "") -> None:
     """A yellow note on stderr for each threshold at or above its benchmark's fitted ceiling in
     at least `CEILING_NOTE_SHARE` of the posterior draws: those draws never reach it, so that
-    part of the answer comes from the link's ceiling, not from the pace of progress. `label`
-    (e.g. the scenario) starts the note."""
-    from rich.markup import escape
+    part of the answer comes from the link's ceiling, not from the pace of progress.
 
+    Parameters
+    ----------
+    ceiling : list of dict
+        The `ceiling` entries of a `when` or `size` answer, one per threshold.
+    label : str
+        Starts each note, e.g. "scenario central: ".
+
+    Returns
+    -------
+    None
+    """
     for c in ceiling:
         if c["share_at_or_above_ceiling"] < CEILING_NOTE_SHARE:
             continue
@@ -184,9 +258,7 @@ def fit_command(
         "--out", help="Also write the fitted posterior with its provenance to this NetCDF file (.nc).")] = None,
 ) -> None:
     """Fit the efficiency model; print technique multipliers (prior vs posterior) and diagnostics."""
-    from forecast.api.fit_summary import technique_table
-    from forecast.core.io import output_file
-    from forecast.projection.posterior import PosteriorDraws
+    from forecast.api.fit_summary import technique_table  # deferred: imports xarray and SciPy (about 1 s)
 
     out_path = output_file(out, suffixes=(".nc",)) if out is not None else None
     engine = make_engine(data, priors, as_of, seed, draws, progress=not json, use_cache=not no_cache,
@@ -195,17 +267,7 @@ def fit_command(
     if out_path is not None:
         engine.save(out_path)
     table = technique_table(fit, engine.priors)
-    d = PosteriorDraws.from_fit(fit)
-    import numpy as np
-
-    drift = {
-        "rate_at_data_end": [float(x) for x in np.quantile(d.drift_rate, [0.05, 0.5, 0.95])],
-        "walk_sd": [float(x) for x in np.quantile(d.drift_walk_sd, [0.05, 0.5, 0.95])],  # innovation sd
-        **({"long_run_rate": [float(x) for x in np.quantile(d.drift_long_run, [0.05, 0.5, 0.95])],
-            "persistence": [float(x) for x in np.quantile(d.drift_persistence, [0.05, 0.5, 0.95])]}
-           if d.drift_long_run is not None and d.drift_persistence is not None else {}),
-        "units": "log10 baseline-equivalent parameters per year (5%, 50%, 95%)",
-    }
+    drift = _drift_summary(fit)
     diag = fit.diagnostics.to_dict()
     loo = fit.loo_coverage()
     if json:
@@ -232,34 +294,8 @@ def fit_command(
             + (" [dim](cached)[/]" if fit.from_cache else "")
         )
         console.print(multipliers_table(table))
-        lo, med, hi = drift["rate_at_data_end"]
-        console.print(
-            f"Drift of unnamed improvements at the data end: {med:.2f} log10 params/yr "
-            f"(90% {lo:.2f}..{hi:.2f}; x{10**med:.2f}/yr)"
-        )
-        if "long_run_rate" in drift:
-            lo, med, hi = drift["long_run_rate"]
-            plo, pmed, phi = drift["persistence"]
-            console.print(
-                f"Long-run drift it reverts to: {med:.2f} log10 params/yr (90% {lo:.2f}..{hi:.2f}); "
-                f"year-to-year persistence {pmed:.2f} (90% {plo:.2f}..{phi:.2f})"
-            )
-        pc = fit.predictive.get("overall", {})
-        if pc:
-            console.print(
-                f"Posterior predictive coverage of observed scores: 50% interval {pc['coverage_50']:.2f}, "
-                f"90% interval {pc['coverage_90']:.2f} (n = {pc['n']}; in-sample)"
-            )
-        lo = loo["overall"]
-        console.print(
-            f"Leave-one-out (PSIS-LOO-PIT): {lo['coverage_50']:.2f} in the central 50%, "
-            f"{lo['coverage_90']:.2f} in the central 90% (Pareto k-hat > 0.7 for "
-            f"{loo['khat_above']:.1%} of the scores)"
-        )
-        from forecast.model.quality_check import flagged, quality_tail_summary
-
-        console.print(quality_tail_summary(fit.quality_tails), highlight=False, markup=False,
-                      style="yellow" if flagged(fit.quality_tails) else "")
+        _print_drift(drift)
+        _print_fit_checks(fit, loo)
         console.print(diagnostics_table(diag))
         if out_path is not None:
             console.print(f"Posterior saved to {out_path}", highlight=False, markup=False)
@@ -267,13 +303,67 @@ def fit_command(
     engine.fit(strict=strict)
 
 
+def _drift_summary(fit: Any) -> dict[str, Any]:
+    """The 5%, 50% and 95% quantiles of the fit's drift of unnamed improvements: its rate at the
+    data end and the sd of its random walk's innovations, and, when the drift reverts to a long-run rate,
+    that rate and the year-to-year persistence."""
+    from forecast.projection.posterior import PosteriorDraws  # deferred: imports xarray and SciPy
+
+    d = PosteriorDraws.from_fit(fit)
+    return {
+        "rate_at_data_end": [float(x) for x in np.quantile(d.drift_rate, [0.05, 0.5, 0.95])],
+        "walk_sd": [float(x) for x in np.quantile(d.drift_walk_sd, [0.05, 0.5, 0.95])],  # innovation sd
+        **({"long_run_rate": [float(x) for x in np.quantile(d.drift_long_run, [0.05, 0.5, 0.95])],
+            "persistence": [float(x) for x in np.quantile(d.drift_persistence, [0.05, 0.5, 0.95])]}
+           if d.drift_long_run is not None and d.drift_persistence is not None else {}),
+        "units": "log10 baseline-equivalent parameters per year (5%, 50%, 95%)",
+    }
+
+
+def _print_drift(drift: dict[str, Any]) -> None:
+    """The lines of `forecast fit` on the drift (`_drift_summary`)."""
+    lo, med, hi = drift["rate_at_data_end"]
+    console.print(
+        f"Drift of unnamed improvements at the data end: {med:.2f} log10 params/yr "
+        f"(90% {lo:.2f}..{hi:.2f}; x{10**med:.2f}/yr)"
+    )
+    if "long_run_rate" in drift:
+        lo, med, hi = drift["long_run_rate"]
+        plo, pmed, phi = drift["persistence"]
+        console.print(
+            f"Long-run drift it reverts to: {med:.2f} log10 params/yr (90% {lo:.2f}..{hi:.2f}); "
+            f"year-to-year persistence {pmed:.2f} (90% {plo:.2f}..{phi:.2f})"
+        )
+
+
+def _print_fit_checks(fit: Any, loo: dict[str, Any]) -> None:
+    """The lines of `forecast fit` on how well the fit describes the scores: in-sample predictive
+    coverage, leave-one-out coverage and the quality tails."""
+    from forecast.model.quality_check import flagged, quality_tail_summary  # deferred: imports xarray
+
+    pc = fit.predictive.get("overall", {})
+    if pc:
+        console.print(
+            f"Posterior predictive coverage of observed scores: 50% interval {pc['coverage_50']:.2f}, "
+            f"90% interval {pc['coverage_90']:.2f} (n = {pc['n']}; in-sample)"
+        )
+    lo = loo["overall"]
+    console.print(
+        f"Leave-one-out (PSIS-LOO-PIT): {lo['coverage_50']:.2f} in the central 50%, "
+        f"{lo['coverage_90']:.2f} in the central 90% (Pareto k-hat > 0.7 for "
+        f"{loo['khat_above']:.1%} of the scores)"
+    )
+    console.print(quality_tail_summary(fit.quality_tails), highlight=False, markup=False,
+                  style="yellow" if flagged(fit.quality_tails) else "")
+
+
 @app.command("when")
 def when_command(
     target: Annotated[str, typer.Option("--target", help="mmlu=0.70, model:<id>, or several joined with ','.")],
-    params: Annotated[str | None, typer.Option("--params", help="Total parameter budget, e.g. 7B.")] = None,
-    active_params: Annotated[str | None, typer.Option("--active-params", help="Active parameter budget (MoE).")] = None,
-    memory: Annotated[str | None, typer.Option("--memory", help="Weight-memory budget, e.g. 4GiB.")] = None,
-    bits: Annotated[float | None, typer.Option("--bits", help="Weight precision for --memory.")] = None,
+    params: ParamsOpt = None,
+    active_params: ActiveParamsOpt = None,
+    memory: MemoryOpt = None,
+    bits: BitsOpt = None,
     p_by: Annotated[list[str] | None, typer.Option("--p-by", help="Extra date for P(by date); repeatable.")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
@@ -298,9 +388,19 @@ def when_command(
 
 
 def print_when(out: dict[str, Any]) -> None:
-    from rich.markup import escape  # names from user files and scenarios are text, not markup
-    from rich.table import Table
+    """The answer of `forecast when` as a heading and a table of quantiles and P(by date).
 
+    Names from user files and scenarios are escaped: they are text, not Rich markup.
+
+    Parameters
+    ----------
+    out : dict
+        `forecast.api.engine.WhenResult.to_dict()` of the answer.
+
+    Returns
+    -------
+    None
+    """
     console.print(
         f"[bold]{escape(out['target'])}[/] within {out['budget']['description']} "
         f"(as of {out['as_of']}; registry data end {out['data_end']})"
@@ -313,6 +413,8 @@ def print_when(out: dict[str, Any]) -> None:
             f"released {reached['date']}."
         )
         return
+    from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
+
     t = Table(title="First date within the budget")
     for col, justify in (("quantile", "right"), ("first date", "left"), ("by", "left"), ("P", "right")):
         t.add_column(col, justify=justify)
@@ -343,7 +445,7 @@ def _p_by_rows(p_by: dict[str, float], settled: float = 0.995) -> list[tuple[str
 @app.command("size")
 def size_command(
     target: Annotated[str, typer.Option("--target", help="mmlu=0.70 or model:<id>.")],
-    dates: Annotated[list[str], typer.Option("--date", help="Date(s) to answer for; repeatable.")],
+    dates: DatesOpt,
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
     draws: DrawsOpt = 2000, tune: TuneOpt = None, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
@@ -357,9 +459,7 @@ def size_command(
     if json:
         emit_json(out)
     else:
-        from rich.table import Table
-
-        from rich.markup import escape
+        from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
         t = Table(title=f"Smallest parameter count reaching {escape(out['target'])}")
         t.add_column("date")
@@ -375,19 +475,19 @@ def size_command(
 def _params(v: float | None) -> str:
     if v is None:
         return "> 3.5T"
-    from forecast.api.targets import format_count
+    from forecast.api.targets import format_count  # deferred: about 10 ms to import
 
     return format_count(v)
 
 
 @app.command("capability")
 def capability_command(
-    benchmark: Annotated[str, typer.Option("--benchmark", help="Benchmark id, e.g. mmlu.")],
-    dates: Annotated[list[str], typer.Option("--date", help="Date(s); repeatable.")],
-    params: Annotated[str | None, typer.Option("--params")] = None,
-    active_params: Annotated[str | None, typer.Option("--active-params")] = None,
-    memory: Annotated[str | None, typer.Option("--memory")] = None,
-    bits: Annotated[float | None, typer.Option("--bits")] = None,
+    benchmark: BenchmarkOpt,
+    dates: DatesOpt,
+    params: ParamsOpt = None,
+    active_params: ActiveParamsOpt = None,
+    memory: MemoryOpt = None,
+    bits: BitsOpt = None,
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
     draws: DrawsOpt = 2000, tune: TuneOpt = None, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
@@ -403,7 +503,7 @@ def capability_command(
     if json:
         emit_json(out)
     else:
-        from rich.table import Table
+        from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
         t = Table(title=f"Best {out['benchmark']} score within {result.budget.describe()}")
         t.add_column("date")
@@ -464,9 +564,20 @@ def compare_command(
 
 
 def print_compare(rows: list[dict[str, Any]], targets: list[str], budgets: list[str]) -> None:
-    """The `compare` rows as one table: a column per scenario, a row per target and budget."""
-    from rich.markup import escape
-    from rich.table import Table
+    """The `compare` rows as one table: a column per scenario, a row per target and budget.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One row per scenario, target and budget, as `compare_command` gathers them.
+    targets, budgets : list of str
+        The targets and the `--params` budgets, in the order of the table's rows.
+
+    Returns
+    -------
+    None
+    """
+    from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
     t = Table(title="Scenarios side by side: first date within the budget (median, 80% interval)")
     for col in ("target", "params", *dict.fromkeys(r["scenario"] for r in rows)):

@@ -9,18 +9,24 @@ needs a second fit, as of the thread's date, so the report reads their saved res
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 
 from forecast.cli import app
-from forecast.cli.forecast_cmd import (DEFAULT_SEED, AsOfOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt,
-                                       ScenarioOpt, SeedOpt, StrictOpt, TuneOpt, check_query, make_engine,
-                                       warn_diagnostics)
+from forecast.cli.forecast_cmd import check_query, make_engine, warn_diagnostics
+from forecast.cli.options import (DEFAULT_SEED, AsOfOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt, ScenarioOpt,
+                                  SeedOpt, StrictOpt, TuneOpt)
 from forecast.cli.output import console, emit_json, err_console
+from forecast.core.errors import UserError
+from forecast.evaluation.result import BacktestResult
+from forecast.evaluation.scoring import LEVELS
 
 DEFAULT_REPORT = Path("reports") / "forecast.pdf"
 DEFAULT_BACKTEST = Path("reports") / "backtest"
@@ -28,12 +34,18 @@ DEFAULT_SEED_CHECK = Path("reports") / "seedcheck.json"
 
 
 def load_backtest(folder: Path) -> Any:
-    """A `BacktestResult` from the `backtest_rows.csv` and `backtest_summary.json` in `folder`."""
-    import pandas as pd
+    """A `BacktestResult` from the `backtest_rows.csv` and `backtest_summary.json` in `folder`.
 
-    from forecast.evaluation.backtest import BacktestResult, LEVELS
-    from forecast.core.errors import UserError
+    Parameters
+    ----------
+    folder : Path
+        The folder `forecast backtest --out DIR` wrote.
 
+    Returns
+    -------
+    forecast.evaluation.result.BacktestResult
+        Its rows and summary (no realised outcomes); `UserError` if a file is missing or unreadable.
+    """
     summary_path, rows_path = folder / "backtest_summary.json", folder / "backtest_rows.csv"
     for p in (summary_path, rows_path):
         if not p.is_file():
@@ -61,9 +73,18 @@ def load_backtest(folder: Path) -> Any:
 
 
 def load_seed_check(path: Path) -> dict[str, Any]:
-    """The JSON object `forecast seedcheck --json` prints."""
-    from forecast.core.errors import UserError
+    """The JSON object `forecast seedcheck --json` prints.
 
+    Parameters
+    ----------
+    path : Path
+        The file holding it.
+
+    Returns
+    -------
+    dict
+        The seed check; `UserError` if the file is missing, unreadable or not a seed check.
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -131,50 +152,20 @@ def report_command(
 ) -> None:
     """Write the PDF report: headline answers, fan chart, tilting line, attribution, priors vs
     posteriors, adoption, backtest and seed check, diagnostics, data and provenance."""
-    from forecast.core.errors import UserError
-    from forecast.report import build_report
-    from forecast.report.content import parse_budget, target_spec
+    from forecast.report import build_report  # deferred: the report imports xarray, SciPy and Matplotlib
+    from forecast.report.content import DEFAULT_BUDGETS, parse_budget, target_spec  # deferred: xarray, SciPy
 
-    if no_backtest and (backtest is not None or seed_check is not None):
-        raise UserError("--no-backtest cannot be combined with --backtest or --seed-check", key="no-backtest")
-    if out.suffix.lower() != ".pdf":
-        raise UserError("the report is a PDF: give a file name ending in .pdf", key="out")
-    if out.exists() and out.is_dir():
-        raise UserError("--out is a folder; give a file name ending in .pdf", file=out)
+    _check_report_options(out, no_backtest, backtest, seed_check)
     budget_specs = [parse_budget(b) for b in budgets or []]  # bad budgets fail before any fitting
     targets = [target_spec(t).spec for t in targets] if targets else None
-
-    bt_result, bt_note, sc_result, sc_note = None, "", None, ""
-    bt_used: Path | None = None
-    sc_used: Path | None = None
     if no_backtest:
-        bt_note = "--no-backtest was given."
-        sc_note = "--no-backtest was given."
+        bt_result, bt_note, bt_used = None, "--no-backtest was given.", None
+        sc_result, sc_note, sc_used = None, "--no-backtest was given.", None
     else:
-        folder = backtest if backtest is not None else DEFAULT_BACKTEST
-        if backtest is not None or (folder / "backtest_summary.json").is_file():
-            bt_result, bt_used = load_backtest(folder), folder
-            from datetime import datetime, timezone
-
-            created = (bt_result.summary.get("provenance") or {}).get("created")
-            if not created:  # older summaries: the file's own time
-                stamp = (folder / "backtest_summary.json").stat().st_mtime
-                created = datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec="minutes")
-            bt_note = f"Results read from {folder} (made {created} by `forecast backtest`)."
-        else:
-            bt_note = (f"No backtest results were found in {folder}: run `forecast backtest --out {folder}` "
-                       "first (it refits the engine at every cutoff), or pass --backtest DIR.")
-        if seed_check is not None or DEFAULT_SEED_CHECK.is_file():
-            sc_used = seed_check or DEFAULT_SEED_CHECK
-            sc_result = load_seed_check(sc_used)
-        else:
-            sc_note = (f"No saved seed check at {DEFAULT_SEED_CHECK}: run `forecast seedcheck --json > "
-                       f"{DEFAULT_SEED_CHECK}` first (it fits the engine as of the thread's date), or "
-                       "pass --seed-check FILE.")
+        bt_result, bt_note, bt_used = _saved_backtest(backtest)
+        sc_result, sc_note, sc_used = _saved_seed_check(seed_check)
 
     engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json_out, tune=tune)
-    from forecast.report.content import DEFAULT_BUDGETS
-
     check_query(engine, targets=targets or [],
                 budgets=[{"params": b.params, "active_params": b.active_params, "memory": b.memory, "bits": b.bits}
                          for b in (budget_specs or [parse_budget(x) for x in DEFAULT_BUDGETS])])
@@ -183,26 +174,59 @@ def report_command(
         bt_note += _provenance_mismatch(bt_result.summary.get("provenance") or {}, engine.fit().provenance)
     command = _command_line(out, as_of, targets, budgets, data, priors, scenario, seed, draws, tune, strict,
                             no_backtest, bt_used, sc_used)
-    import contextlib
-
     with contextlib.nullcontext() if json_out else err_console.status("writing the report"):
         result = build_report(engine, out, targets=targets, budgets=budgets, backtest=bt_result,
                               seed_check=sc_result, backtest_note=bt_note, seed_check_note=sc_note,
                               command=command)
-    summary = {
-        "path": str(result.path), "pages": result.pages, "sections": result.sections,
-        "seconds": result.seconds, "timings": result.timings, "fit_ok": result.fit_ok,
-        "diagnostics": engine.fit().diagnostics.to_dict(),
-        "backtest": bt_result is not None, "seed_check": sc_result is not None, "command": command,
-    }
     if json_out:
-        emit_json(summary)
+        emit_json({
+            "path": str(result.path), "pages": result.pages, "sections": result.sections,
+            "seconds": result.seconds, "timings": result.timings, "fit_ok": result.fit_ok,
+            "diagnostics": engine.fit().diagnostics.to_dict(),
+            "backtest": bt_result is not None, "seed_check": sc_result is not None, "command": command,
+        })
     else:
         console.print(f"Wrote {result.path} ({result.pages} pages, {result.bytes / 1024:.0f} KiB) "
                       f"in {result.seconds:.1f} s")
         for title, page in result.sections.items():
             console.print(f"  p.{page:>2}  {title}", highlight=False)
     warn_diagnostics(engine.fit().diagnostics.to_dict())
+
+
+def _check_report_options(out: Path, no_backtest: bool, backtest: Path | None, seed_check: Path | None) -> None:
+    """`UserError` for options that cannot go together and for an `--out` that is not a PDF file."""
+    if no_backtest and (backtest is not None or seed_check is not None):
+        raise UserError("--no-backtest cannot be combined with --backtest or --seed-check", key="no-backtest")
+    if out.suffix.lower() != ".pdf":
+        raise UserError("the report is a PDF: give a file name ending in .pdf", key="out")
+    if out.exists() and out.is_dir():
+        raise UserError("--out is a folder; give a file name ending in .pdf", file=out)
+
+
+def _saved_backtest(backtest: Path | None) -> tuple[Any, str, Path | None]:
+    """The saved backtest the report shows: (result or None, the note page 7 prints, the folder
+    read or None). Without `--backtest`, `DEFAULT_BACKTEST` is read when it holds a summary."""
+    folder = backtest if backtest is not None else DEFAULT_BACKTEST
+    if backtest is None and not (folder / "backtest_summary.json").is_file():
+        return None, (f"No backtest results were found in {folder}: run `forecast backtest --out {folder}` "
+                      "first (it refits the engine at every cutoff), or pass --backtest DIR."), None
+    result = load_backtest(folder)
+    created = (result.summary.get("provenance") or {}).get("created")
+    if not created:  # a summary without provenance: the file's own time
+        stamp = (folder / "backtest_summary.json").stat().st_mtime
+        created = datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec="minutes")
+    return result, f"Results read from {folder} (made {created} by `forecast backtest`).", folder
+
+
+def _saved_seed_check(seed_check: Path | None) -> tuple[dict[str, Any] | None, str, Path | None]:
+    """The saved seed check the report shows: (result or None, the note page 7 prints when there
+    is none, the file read or None). Without `--seed-check`, `DEFAULT_SEED_CHECK` is read when present."""
+    if seed_check is None and not DEFAULT_SEED_CHECK.is_file():
+        return None, (f"No saved seed check at {DEFAULT_SEED_CHECK}: run `forecast seedcheck --json > "
+                      f"{DEFAULT_SEED_CHECK}` first (it fits the engine as of the thread's date), or "
+                      "pass --seed-check FILE."), None
+    path = seed_check or DEFAULT_SEED_CHECK
+    return load_seed_check(path), "", path
 
 
 def _provenance_mismatch(backtest: dict[str, Any], fit: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """The sampler's progress bars: PyMC's display of nutpie's chains, laid out for the terminal.
 
-Kept apart from `forecast.model.fit`, whose source is part of every fit's cache key: how progress is
-shown changes no draw, so changing it should not invalidate cached fits.
+How progress is shown changes no draw, so this lives in `forecast.core`, outside the layers whose
+code is hashed into a fit's cache key.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 # Narrower than this, PyMC's per-chain statistics columns (divergences, step size, gradient
-# evaluations) squeeze the elapsed and remaining times to "0:00…" (measured at 80 and 100 columns).
+# evaluations) squeeze the elapsed and remaining times to "0:00…".
 STATS_MIN_COLUMNS = 100
 
 
@@ -24,8 +24,8 @@ def sampler_progress(chains: int, draws: int, show: bool) -> Any:
     """PyMC's `NutpieProgressBarManager` for `chains` chains of `draws` draws (nutpie's
     `progress_callback` is its `update`), laid out by `progress_layout` for the width of the
     terminal it draws on (standard output); silent unless `show`."""
-    from pymc.progress_bar.progress import NutpieProgressBarManager
-    from rich.console import Console
+    from pymc.progress_bar.progress import NutpieProgressBarManager  # deferred: PyMC takes ~2 s to import
+    from rich.console import Console  # deferred: only a fit that shows progress needs it
 
     layout = progress_layout(Console().width) if show else False
     return NutpieProgressBarManager(chains=chains, draws=draws, progressbar=layout)

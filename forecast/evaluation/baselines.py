@@ -1,6 +1,6 @@
 """Two data-only baselines for the backtest: the Densing Law and a naive pooled frontier line.
 
-Both implement `forecast.evaluation.backtest.Method`: given the models released by a cutoff, they return
+Both implement `forecast.evaluation.method_protocol.Method`: given the models released by a cutoff, they return
 samples of each open event's crossing date in decimal years. Sizes are parameter counts on the
 event's axis, logarithms are base 10 unless written ln, time is in decimal years, and a score is
 reduced to one number per model by the same `ScoreRule` that decides the realised outcomes.
@@ -28,7 +28,8 @@ import pandas as pd
 from scipy.optimize import least_squares
 from scipy.special import expit, log_ndtr, logit, ndtri_exp
 
-from forecast.evaluation.backtest import Event, ScoreRule, population_frame
+from forecast.evaluation.events import Event, population_frame
+from forecast.evaluation.score_rule import ScoreRule
 from forecast.inputs.dates import decimal_year
 from forecast.core.errors import UserError
 
@@ -37,16 +38,43 @@ LN10 = float(np.log(10.0))
 
 
 def chance_floor(benchmark: str, floors: Mapping[str, float]) -> float:
-    """Chance-level score of `benchmark` (0 when the mapping does not name it)."""
+    """Chance-level score of `benchmark`.
+
+    Parameters
+    ----------
+    benchmark : str
+        Lower-case benchmark name.
+    floors : mapping of str to float
+        Chance floors by benchmark.
+
+    Returns
+    -------
+    float
+        The benchmark's floor, 0 when `floors` does not name it.
+    """
     return float(floors.get(benchmark, 0.0))
 
 
 def score_logit(score, chance: float) -> np.ndarray:
-    """g(s) = logit((s - c) / (1 - c)): the score above chance on the logit scale."""
+    """g(s) = logit((s - c) / (1 - c)): the score above chance on the logit scale.
+
+    Parameters
+    ----------
+    score : float or array_like
+        Scores s (fractions).
+    chance : float
+        The chance floor c.
+
+    Returns
+    -------
+    numpy.ndarray
+        g(s), elementwise.
+    """
     return logit((np.asarray(score, dtype=float) - chance) / (1.0 - chance))
 
 
 def _released_by(models: pd.DataFrame, scores: pd.DataFrame, cutoff: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The models released by `cutoff` and their score rows."""
     keep = pd.to_datetime(models["release_date"]) <= pd.Timestamp(cutoff)
     models = models[keep]
     return models, scores[scores["model_id"].isin(models["model_id"])]
@@ -64,10 +92,26 @@ def _record_mask(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
 
 
 def sample_after(mean: np.ndarray, sd: np.ndarray, lower: float, rng: np.random.Generator) -> np.ndarray:
-    """One draw per entry from Normal(mean, sd) truncated to (lower, inf), by inverting the upper
-    tail in log space: z = -ndtri_exp(ln u + ln Phi(-a)), a = (lower - mean) / sd, which stays
-    exact when the truncation point is far in the tail. Entries with a non-finite mean or sd give
-    +inf; entries with sd = 0 give max(mean, lower)."""
+    """One draw per entry from Normal(mean, sd) truncated to (lower, inf).
+
+    The draw inverts the upper tail in log space: z = -ndtri_exp(ln u + ln Phi(-a)),
+    a = (lower - mean) / sd, which stays exact when the truncation point is far in the tail.
+
+    Parameters
+    ----------
+    mean, sd : numpy.ndarray
+        Location and scale per entry (same shape).
+    lower : float
+        The truncation point.
+    rng : numpy.random.Generator
+        Draws one uniform per entry with a finite mean and positive finite sd.
+
+    Returns
+    -------
+    numpy.ndarray
+        Draws of the shape of `mean`: +inf where the mean or sd is not finite, max(mean, lower)
+        where sd = 0.
+    """
     mean = np.asarray(mean, dtype=float)
     sd = np.asarray(sd, dtype=float)
     finite = np.isfinite(mean) & np.isfinite(sd) & (sd > 0)
@@ -93,6 +137,7 @@ class _PerPopulation:
         self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: list[Event],
         n_samples: int, seed: int,
     ) -> np.ndarray:
+        """Samples of each event's crossing date, one fit per population (see `Method`)."""
         rng = np.random.default_rng(seed)
         groups: dict[tuple, list[int]] = defaultdict(list)
         for i, event in enumerate(events):
@@ -106,10 +151,29 @@ class _PerPopulation:
         return out
 
     def _sample_population(self, models, scores, cutoff, events, n_samples, rng) -> np.ndarray:
+        """Samples (len(events), n_samples) for events sharing one population; each baseline
+        defines it."""
         raise NotImplementedError
 
 
 # ----------------------------------------------------------------------------- Densing Law
+
+
+def _reference_curve(
+    log_n: np.ndarray, dt: np.ndarray, s: np.ndarray, c: float, with_trend: bool
+) -> tuple[float, float, float]:
+    """Least-squares (k, m, r) of s = c + (1 - c) * expit(k * (log10 N + r * dt - m)), with
+    dt = t - t_ref and r fixed at 0 unless `with_trend`."""
+
+    def residual(p: np.ndarray) -> np.ndarray:
+        k, m, r = p if with_trend else (*p, 0.0)
+        return c + (1 - c) * expit(k * (log_n + r * dt - m)) - s
+
+    start = [2.0, float(np.median(log_n))] + ([0.3] if with_trend else [])
+    lower = [0.05, 5.0] + ([-5.0] if with_trend else [])
+    upper = [50.0, 15.0] + ([5.0] if with_trend else [])
+    sol = least_squares(residual, start, bounds=(lower, upper))
+    return sol.x if with_trend else (*sol.x, 0.0)
 
 
 @dataclass(frozen=True)
@@ -144,13 +208,29 @@ class DensingFit:
 
     @property
     def doubling_time_years(self) -> float:
+        """ln 2 / A, the doubling time of the maximum density in years (+inf unless A > 0)."""
         return float(np.log(2.0) / self.A) if self.A > 0 else np.inf
 
     def log10_effective_params(self, score) -> np.ndarray:
+        """log10 N_eff(s) = m + g(s) / k, elementwise over `score`."""
         return self.m + score_logit(score, self.chance) / self.k
 
     def crossing_mean_sd(self, threshold: float, size: float) -> tuple[float, float]:
-        """Mean and sd (years) of the date at which ln rho_max reaches N_eff(threshold) / size."""
+        """When ln rho_max reaches N_eff(threshold) / size.
+
+        Parameters
+        ----------
+        threshold : float
+            The score to reach.
+        size : float
+            The parameter budget.
+
+        Returns
+        -------
+        tuple of float
+            Mean and sd of the crossing date (decimal years, sd in years); (+inf, +inf) unless
+            the density grows (A > 0).
+        """
         if self.A <= 0:
             return np.inf, np.inf
         ln_rho_needed = LN10 * (float(self.log10_effective_params(threshold)) - np.log10(size))
@@ -176,6 +256,25 @@ class DensingLaw(_PerPopulation):
     of a usable model (the maximum density "at each date"); `"records"` fits only the dates where
     the running maximum rose. The first never has fewer points than release dates, which keeps
     the fit defined when one early model holds the record for long.
+
+    Parameters
+    ----------
+    name : str
+        The method's name in the backtest.
+    rule : ScoreRule
+        How a model's score rows become its score.
+    chance_floors : mapping of str to float
+        Chance floor by benchmark.
+    reference_time_trend : bool
+        Fit the time term r of the reference curve (False: r = 0).
+    margin : float
+        Models within this of chance or of 1 stay out of the density fit.
+    frontier : {"dates", "records"}
+        Which running-maximum points the exponential is fitted to.
+    min_points : int
+        Fewest frontier points to fit.
+    horizon_years : float
+        Draws later than this after the cutoff become +inf.
     """
 
     name: str = "densing"
@@ -188,7 +287,28 @@ class DensingLaw(_PerPopulation):
     horizon_years: float = 30.0
 
     def fit(self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, event: Event) -> DensingFit:
-        """Fit the reference curve and the density exponential on the event's population."""
+        """Fit the reference curve and the density exponential on the event's population.
+
+        Parameters
+        ----------
+        models, scores : pandas.DataFrame
+            Model and score tables; only models released by `cutoff` are used.
+        cutoff : datetime.date
+            The date as of which to fit.
+        event : Event
+            Any event of the population to fit (threshold and size are not used).
+
+        Returns
+        -------
+        DensingFit
+            The fitted curve and exponential.
+
+        Raises
+        ------
+        UserError
+            With fewer than 4 scored models, or fewer than `min_points` points on the density
+            frontier or points on only one date.
+        """
         models, scores = _released_by(models, scores, cutoff)
         frame = population_frame(models, scores, event, self.rule)
         c = chance_floor(event.benchmark, self.chance_floors)
@@ -199,28 +319,12 @@ class DensingLaw(_PerPopulation):
         t = frame["t"].to_numpy(float)
         s = frame["score"].to_numpy(float)
         t_ref = float(t.mean())
-        with_trend = self.reference_time_trend
-
-        def residual(p: np.ndarray) -> np.ndarray:
-            k, m, r = p if with_trend else (*p, 0.0)
-            return c + (1 - c) * expit(k * (log_n + r * (t - t_ref) - m)) - s
-
-        start = [2.0, float(np.median(log_n))] + ([0.3] if with_trend else [])
-        lower = [0.05, 5.0] + ([-5.0] if with_trend else [])
-        upper = [50.0, 15.0] + ([5.0] if with_trend else [])
-        sol = least_squares(residual, start, bounds=(lower, upper))
-        k, m, r = sol.x if with_trend else (*sol.x, 0.0)
+        k, m, r = _reference_curve(log_n, t - t_ref, s, c, self.reference_time_trend)
 
         usable = (s > c + self.margin) & (s < 1 - self.margin)
         ln_rho = LN10 * (m + score_logit(s[usable], c) / k - log_n[usable])
-        t_use = t[usable]
         records = _record_mask(ln_rho, higher_is_better=True)
-        if self.frontier == "records":
-            t_pts, y_pts = t_use[records], ln_rho[records]
-        else:
-            running = np.maximum.accumulate(ln_rho) if len(ln_rho) else ln_rho
-            t_pts, first = np.unique(t_use[::-1], return_index=True)  # last model of each date
-            y_pts = running[::-1][first]
+        t_pts, y_pts = self._frontier_points(t[usable], ln_rho, records)
         if len(t_pts) < self.min_points or np.unique(t_pts).size < 2:
             raise UserError(
                 f"{where}: {len(t_pts)} points on the density frontier ({self.frontier}), "
@@ -237,6 +341,17 @@ class DensingLaw(_PerPopulation):
             record_ids=tuple(frame["model_id"].to_numpy()[usable][records].astype(str)),
         )
 
+    def _frontier_points(
+        self, t: np.ndarray, ln_rho: np.ndarray, records: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The (date, ln rho_max) points the exponential is fitted to, per `frontier`, from the
+        usable models in time order and the mask of those that set a record."""
+        if self.frontier == "records":
+            return t[records], ln_rho[records]
+        running = np.maximum.accumulate(ln_rho) if len(ln_rho) else ln_rho
+        t_pts, first = np.unique(t[::-1], return_index=True)  # last model of each date
+        return t_pts, running[::-1][first]
+
     def _sample_population(self, models, scores, cutoff, events, n_samples, rng) -> np.ndarray:
         fit = self.fit(models, scores, cutoff, events[0])
         cutoff_year = float(decimal_year(pd.Timestamp(cutoff)))
@@ -248,6 +363,26 @@ class DensingLaw(_PerPopulation):
 
 
 # ----------------------------------------------------------------------------- naive pooled line
+
+
+def _threshold_records(
+    t: np.ndarray, log_n: np.ndarray, s: np.ndarray, grid: list[float]
+) -> tuple[list[float], list, list, list[int]]:
+    """For every grid threshold some model reaches, the models that set a new smallest size
+    reaching it at their release: the reached thresholds and the points' dates, log10 sizes and
+    threshold indices."""
+    thresholds, pts_t, pts_y, pts_k = [], [], [], []
+    for thr in grid:
+        hit = s >= thr - 1e-9
+        if not hit.any():
+            continue
+        rec = _record_mask(log_n[hit], higher_is_better=False)
+        k = len(thresholds)
+        thresholds.append(thr)
+        pts_t.extend(t[hit][rec])
+        pts_y.extend(log_n[hit][rec])
+        pts_k.extend([k] * int(rec.sum()))
+    return thresholds, pts_t, pts_y, pts_k
 
 
 @dataclass(frozen=True)
@@ -281,12 +416,25 @@ class NaiveFit:
 
     @property
     def slope(self) -> float:
+        """b, the fitted slope (log10 parameters per year)."""
         return float(self.coef[-1])
 
     def draw(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Joint posterior draws under a flat prior (Gelman et al., BDA3 sec. 14.2):
         sigma^2 = df * s^2 / chi2(df), coef ~ Normal(coef_hat, sigma^2 (X'X)^-1).
-        Returns coef draws (n, len(coef)) and sigma draws (n,)."""
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        rng : numpy.random.Generator
+            Source of the draws.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            coef draws, shape (n, len(coef)), and sigma draws, shape (n,).
+        """
         sigma2 = self.df * self.sigma**2 / rng.chisquare(self.df, size=n)
         chol = np.linalg.cholesky(self.xtx_inv)
         z = rng.standard_normal((n, len(self.coef)))
@@ -300,6 +448,20 @@ class NaiveFit:
         a_k = c0 + c1 * g(s_k) + eta (least squares), and the new intercept is drawn from that
         regression's predictive distribution, Student t with K - 2 degrees of freedom and scale
         s_eta * sqrt(1 + x'(G'G)^-1 x). That needs K >= 3, which `NaivePooled.fit` ensures.
+
+        Parameters
+        ----------
+        threshold : float
+            The event's threshold.
+        coef_draws : numpy.ndarray
+            Draws of `coef`, shape (n, len(coef)), from `draw`.
+        rng : numpy.random.Generator
+            Draws the Student t term for an unreached threshold.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n,).
         """
         g_new = float(score_logit(threshold, self.chance))
         if self.intercept_model == "link":
@@ -338,6 +500,21 @@ class NaivePooled(_PerPopulation):
     threshold), or "auto" (default): per_threshold when it leaves at least 2 residual degrees
     of freedom and, if some event threshold is unreached, at least 3 reached thresholds; link
     otherwise (sparse early data).
+
+    Parameters
+    ----------
+    name : str
+        The method's name in the backtest.
+    rule : ScoreRule
+        How a model's score rows become its score.
+    chance_floors : mapping of str to float
+        Chance floor by benchmark.
+    fit_thresholds : tuple of float, optional
+        The grid the line is fitted on (with the events' thresholds); None for 0.30..0.90.
+    intercepts : {"auto", "per_threshold", "link"}
+        The intercept model.
+    horizon_years : float
+        Draws later than this after the cutoff become +inf.
     """
 
     name: str = "naive_pooled"
@@ -352,40 +529,57 @@ class NaivePooled(_PerPopulation):
         grid = {round(float(x), 6) for x in base} | {round(e.threshold, 6) for e in events}
         return sorted(x for x in grid if chance + 0.02 < x < 1.0)
 
-    def fit(
-        self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: Sequence[Event]
-    ) -> NaiveFit:
-        """Fit the pooled line on the population of `events` (which must share one population)."""
-        models, scores = _released_by(models, scores, cutoff)
-        frame = population_frame(models, scores, events[0], self.rule)
-        c = chance_floor(events[0].benchmark, self.chance_floors)
-        t, log_n, s = frame["t"].to_numpy(float), np.log10(frame["size"].to_numpy(float)), frame["score"].to_numpy(float)
-        thresholds, pts_t, pts_y, pts_k = [], [], [], []
-        for thr in self._grid(events, c):
-            hit = s >= thr - 1e-9
-            if not hit.any():
-                continue
-            rec = _record_mask(log_n[hit], higher_is_better=False)
-            k = len(thresholds)
-            thresholds.append(thr)
-            pts_t.extend(t[hit][rec])
-            pts_y.extend(log_n[hit][rec])
-            pts_k.extend([k] * int(rec.sum()))
-        n, n_k = len(pts_t), len(thresholds)
-        unreached = any(round(e.threshold, 6) not in thresholds for e in events)
+    def _intercept_model(self, n: int, n_k: int, n_k_with_points: int, unreached: bool, where: str) -> str:
+        """The intercept model for `n` record points on `n_k` reached thresholds (`intercepts`,
+        "auto" resolved); `UserError` when the points are too few for it."""
         per_threshold_ok = n - n_k - 1 >= 2 and (n_k >= 3 or not unreached)
         model = self.intercepts
         if model == "auto":
             model = "per_threshold" if per_threshold_ok else "link"
-        where = f"naive_pooled fit at {cutoff} on {events[0].benchmark}"
         if model == "per_threshold" and not per_threshold_ok:
             raise UserError(
                 f"{where}: {n} record points on {n_k} reached thresholds, too few for one "
                 "intercept per threshold (try intercepts='link')",
                 key="cutoff",
             )
-        if model == "link" and (n < 5 or len(set(pts_k)) < 2):
+        if model == "link" and (n < 5 or n_k_with_points < 2):
             raise UserError(f"{where}: {n} record points on {n_k} thresholds, need 5 on 2", key="cutoff")
+        return model
+
+    def fit(
+        self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: Sequence[Event]
+    ) -> NaiveFit:
+        """Fit the pooled line on the population of `events`.
+
+        Parameters
+        ----------
+        models, scores : pandas.DataFrame
+            Model and score tables; only models released by `cutoff` are used.
+        cutoff : datetime.date
+            The date as of which to fit.
+        events : sequence of Event
+            Events sharing one population; their thresholds join the fit grid (`fit_thresholds`).
+
+        Returns
+        -------
+        NaiveFit
+            The fitted line.
+
+        Raises
+        ------
+        UserError
+            When the record points are too few for the intercept model or do not determine the
+            line.
+        """
+        models, scores = _released_by(models, scores, cutoff)
+        frame = population_frame(models, scores, events[0], self.rule)
+        c = chance_floor(events[0].benchmark, self.chance_floors)
+        t, log_n, s = frame["t"].to_numpy(float), np.log10(frame["size"].to_numpy(float)), frame["score"].to_numpy(float)
+        thresholds, pts_t, pts_y, pts_k = _threshold_records(t, log_n, s, self._grid(events, c))
+        n, n_k = len(pts_t), len(thresholds)
+        where = f"naive_pooled fit at {cutoff} on {events[0].benchmark}"
+        unreached = any(round(e.threshold, 6) not in thresholds for e in events)
+        model = self._intercept_model(n, n_k, len(set(pts_k)), unreached, where)
         pts_t = np.asarray(pts_t)
         t0 = float(pts_t.mean())
         if model == "per_threshold":

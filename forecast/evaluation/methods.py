@@ -21,8 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecast.evaluation.backtest import Event
 from forecast.core.errors import UserError
+from forecast.evaluation.events import Event
+from forecast.inputs.dates import decimal_year
+from forecast.inputs.priors import load_priors
+from forecast.inputs.registry import Registry, load_registry
+from forecast.projection.question import Budget, Target
+from forecast.projection.settings import ProjectionSettings
 
 BACKTEST_HORIZON = 2040.0
 
@@ -36,7 +41,24 @@ def _frame_hash(models: pd.DataFrame, scores: pd.DataFrame) -> str:
 
 @dataclass(frozen=True)
 class EngineMethod:
-    """`forecast.evaluation.backtest.Method` backed by `forecast.model.fit.fit_model` + `forecast.projection.project`."""
+    """A backtest method (`forecast.evaluation.method_protocol.Method`) backed by
+    `forecast.model.fit.fit_model` and the projection's `forecast.projection.crossing.crossing_times`.
+
+    Parameters
+    ----------
+    name : str
+        The method's name in the backtest's tables.
+    variant : {"full", "drift_only", "priors_only"}
+        The model variant fitted (module docstring).
+    draws, tune : int
+        Posterior draws and tuning steps per chain.
+    paths_per_draw : int
+        Simulated futures per posterior draw.
+    priors_dir, data_dir : str or None
+        A user prior set and registry (default: the shipped ones).
+    use_cache : bool
+        Load and store fits in the fit cache.
+    """
 
     name: str = "engine"
     variant: str = "full"  # full | drift_only | priors_only
@@ -48,9 +70,7 @@ class EngineMethod:
     use_cache: bool = True
 
     def fit(self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, seed: int):
-        from forecast.model.fit import FitSettings, fit_model
-        from forecast.inputs.priors import load_priors
-        from forecast.inputs.registry import Registry, load_registry
+        from forecast.model.fit import FitSettings, fit_model  # deferred: imports xarray and SciPy
 
         shipped = load_registry(self.data_dir)
         registry = Registry(models=models, scores=scores, benchmarks=shipped.benchmarks,
@@ -75,20 +95,40 @@ class EngineMethod:
 
     def posterior_draws(self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, seed: int):
         """The projection's draws of the (cached) fit as of `cutoff`, and the prior set."""
-        from forecast.projection.posterior import projection_draws
+        from forecast.projection.posterior import projection_draws  # deferred: imports xarray
 
         fit, priors = self.fit(models, scores, cutoff, seed)
         return projection_draws(fit, priors.introduced_by(cutoff), seed=seed), priors
 
     def crossings_from(self, draws, priors, cutoff: date, events: list[Event], n_samples: int,
                        seed: int) -> np.ndarray:
-        """`n_samples` first-crossing dates per event (events x samples, decimal years) projected
-        from `draws`, starting at the cutoff."""
-        from forecast.inputs.dates import decimal_year
-        from forecast.projection.future_draws import sample_future_draws
-        from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
+        """First-crossing dates per event projected from `draws`, starting at the cutoff.
 
-        engine = sample_future_draws(priors.introduced_by(cutoff), draws.n, cutoff, seed=seed)
+        Parameters
+        ----------
+        draws : forecast.projection.posterior.PosteriorDraws
+            The posterior draws of the fit as of `cutoff`.
+        priors : forecast.inputs.priors.PriorSet
+            The full prior set (the techniques known at the cutoff are taken from it).
+        cutoff : date
+            The backtest's cutoff.
+        events : list of Event
+            The events to forecast.
+        n_samples : int
+            Samples per event, drawn from the simulated futures.
+        seed : int
+            Seeds the projection and the resampling.
+
+        Returns
+        -------
+        numpy.ndarray
+            (events, n_samples) decimal years; +inf = not before the horizon.
+        """
+        from forecast.projection.crossing import crossing_times  # deferred: imports xarray
+        from forecast.projection.future_draws import paired_future_draws  # deferred: imports SciPy
+
+        # the prior-only draws come from the prior set known at the cutoff
+        future = paired_future_draws(priors.introduced_by(cutoff), draws, cutoff, seed)
         settings = ProjectionSettings(
             horizon=BACKTEST_HORIZON, paths_per_draw=self.paths_per_draw, seed=seed,
             start=decimal_year(cutoff), arrivals=self.variant != "drift_only",
@@ -99,7 +139,7 @@ class EngineMethod:
             if ev.benchmark not in draws.benchmarks:
                 raise UserError(f"benchmark '{ev.benchmark}' has too few scores by {cutoff} to fit",
                                 key="benchmark")
-            t = crossing_times(draws, engine, Target(ev.key, ((ev.benchmark, ev.threshold),)),
+            t = crossing_times(draws, future, Target(ev.key, ((ev.benchmark, ev.threshold),)),
                                Budget("params_total", ev.max_params), settings)
             out[i] = rng.choice(t, size=n_samples, replace=len(t) < n_samples)
         return out
@@ -113,7 +153,7 @@ class EngineMethod:
 def default_methods(draws: int = 1500, tune: int = 1500, priors_dir: str | None = None,
                     data_dir: str | None = None) -> list:
     """The engine, its two ablations and the two data-only baselines, in ranking order."""
-    from forecast.evaluation.baselines import DensingLaw, NaivePooled
+    from forecast.evaluation.baselines import DensingLaw, NaivePooled  # deferred: imports SciPy
 
     base = EngineMethod(draws=draws, tune=tune, priors_dir=priors_dir, data_dir=data_dir)
     return [

@@ -22,10 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecast.evaluation.score_rule import ScoreRule
 from forecast.inputs.dates import decimal_year, year_to_date
 
 THREAD_DATE = date(2023, 3, 19)
 DEADLINE = date(2025, 3, 19)
+HORIZON = date(2040, 1, 1)
 GPT3_MMLU = 0.439  # Hendrycks et al. 2021 (arXiv:2009.03300), Table 1: GPT-3 175B few-shot 43.9%
 
 CLAIMS = (
@@ -48,8 +50,6 @@ def _summary(samples: np.ndarray, as_of: date) -> dict[str, Any]:
 
 
 def _happened_scores(registry: Any, benchmark: str, threshold: float, max_params: float) -> dict[str, Any]:
-    from forecast.evaluation.backtest import ScoreRule
-
     per_model = ScoreRule().model_scores(registry.scores, benchmark)
     models = registry.models.set_index("model_id")
     ok = [m for m, v in per_model.items() if v >= threshold and m in models.index
@@ -122,31 +122,46 @@ def _verdict(happened: dict[str, Any], then: dict[str, Any]) -> str:
     return f"Not reached in the registry (forecast then: P = {ptxt} by the deadline)."
 
 
-def seed_check(engine_now: Any, engine_then: Any) -> dict[str, Any]:
-    """Forecasts as of the thread's date and as of now, against the registry's record."""
-    from forecast.projection.future_draws import sample_future_draws
-    from forecast.projection.project import Budget, ProjectionSettings, Target, crossing_times
+def _claim_forecast(engine: Any, futures: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """`_summary` of `Engine.when` for a claim, with the registry model that already meets it
+    (`already_reached_by`) where there is one."""
+    result = engine.when(spec["target"], params=spec["params"], futures=futures)
+    out = _summary(result.samples, engine.as_of)
+    if result.already_reached_by is not None:
+        out["already_reached_by"] = result.already_reached_by
+    return out
 
+
+def seed_check(engine_now: Any, engine_then: Any) -> dict[str, Any]:
+    """Forecasts as of the thread's date and as of now, against the registry's record.
+
+    "Then" is projected from the thread's date (the registry is complete up to it), "now" from
+    the registry's data end, both to `HORIZON` with the engine's own futures
+    (`Engine.shared_futures`, marched in NumPy as `Engine.when` does).
+
+    Parameters
+    ----------
+    engine_now : forecast.api.engine.Engine
+        The engine on the whole registry.
+    engine_then : forecast.api.engine.Engine
+        The engine as of `THREAD_DATE`.
+
+    Returns
+    -------
+    dict
+        ``thread_date``, ``claims`` (per claim: ``id``, ``claim``, ``deadline``, ``then``,
+        ``now``, ``happened``, ``verdict``) and the two fits' ``diagnostics``.
+    """
     registry = engine_now.registry
+    futures = {
+        "then": engine_then.shared_futures(HORIZON, compiled=False, start=decimal_year(engine_then.as_of)),
+        "now": engine_now.shared_futures(HORIZON, compiled=False),
+    }
     claims = []
     for spec in CLAIMS:
         bench, value = spec["target"].split("=")
-        target = Target(spec["target"], ((bench, float(value)),))
-        budget = Budget("params_total", spec["params"])
-        forecasts = {}
-        for key, eng in (("then", engine_then), ("now", engine_now)):
-            draws = eng.posterior_draws
-            reached = eng.already_reached(target, budget)
-            if reached is not None:
-                day = decimal_year(date.fromisoformat(reached["date"]))
-                forecasts[key] = _summary(np.array([day]), eng.as_of) | {"already_reached_by": reached}
-                continue
-            samples = crossing_times(
-                draws, sample_future_draws(eng.priors, draws.n, eng.as_of, seed=eng.seed), target, budget,
-                ProjectionSettings(horizon=2040.0, paths_per_draw=eng.paths_per_draw, seed=eng.seed,
-                                   start=decimal_year(eng.as_of) if key == "then" else None),
-            )
-            forecasts[key] = _summary(samples, eng.as_of)
+        forecasts = {key: _claim_forecast(eng, futures[key], spec)
+                     for key, eng in (("then", engine_then), ("now", engine_now))}
         happened = _happened_scores(registry, bench, float(value), spec["params"])
         claims.append({"id": spec["id"], "claim": spec["claim"], "deadline": DEADLINE.isoformat(),
                        "then": forecasts["then"], "now": forecasts["now"], "happened": happened,

@@ -327,9 +327,25 @@ def validate_benchmarks(table: RawTable) -> pd.DataFrame:
 
 
 def validate_models(table: RawTable) -> pd.DataFrame:
-    """Validate a models table on its own and return it typed (see `require_scored_techniques`
-    for the rule that links it to the scores). Returned dtypes: release_date datetime64, numbers and technique columns float (NaN
-    unknown), open_weights int; plus the derived float column ``release_year``.
+    """Validate a models table on its own and return it typed.
+
+    The rule that links it to the scores is `require_scored_techniques`.
+
+    Parameters
+    ----------
+    table : RawTable
+        ``models.csv`` read as strings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The `MODEL_COLUMNS` with release_date datetime64, numbers and technique columns float
+        (NaN unknown) and open_weights int, plus the derived float column ``release_year``.
+
+    Raises
+    ------
+    UserError
+        Naming the file, row and column of the first problem found.
     """
     _require_columns(table, MODEL_COLUMNS)
     cells = _Cells(table)
@@ -341,39 +357,49 @@ def validate_models(table: RawTable) -> pd.DataFrame:
             raise cells.fail(row, "model_id",
                              f"duplicate model_id '{model_id}' (first seen in row {row_of[model_id]})")
         row_of[model_id] = row
-        open_weights = cells.flag(row, "open_weights", required=True)
-        params_total = cells.number(row, "params_total", required=False, positive=True,
-                                    high=MAX_PARAMS)
-        if math.isnan(params_total) and open_weights == 1:
-            raise cells.fail(row, "params_total",
-                             "value is missing (only closed models may omit the parameter count)")
-        params_active = cells.number(row, "params_active", required=False, positive=True,
-                                     high=MAX_PARAMS)
-        if not math.isnan(params_active) and not math.isnan(params_total) \
-                and params_active > params_total * (1 + 1e-9):
-            raise cells.fail(row, "params_active", "active parameters exceed total parameters")
-        record = {
-            "model_id": model_id,
-            "release_date": cells.iso_date(row, "release_date"),
-            "params_total": params_total,
-            "params_active": params_active,
-            "training_tokens": cells.number(row, "training_tokens", required=False,
-                                            positive=True, high=MAX_TOKENS),
-            "open_weights": int(open_weights),
-            "architecture": cells.choice(row, "architecture", ARCHITECTURES, required=True),
-            "base_or_tuned": cells.choice(row, "base_or_tuned", BASE_OR_TUNED, required=True),
-            "objective": cells.choice(row, "objective", OBJECTIVES, required=False),
-            "base_model": cells.slug(row, "base_model", required=False),
-        }
-        for column in _TEXT_COLUMNS_MODELS:
-            record[column] = cells.text(row, column, required=(column == "name"))
-        for column in TECHNIQUE_COLUMNS:
-            record[column] = cells.flag(row, column, required=False)
-        records.append(record)
+        records.append(_model_record(cells, row, model_id))
     for model_id, row in row_of.items():
         base = records[row - 1]["base_model"]
         if base and base not in row_of:
             raise cells.fail(row, "base_model", f"base model '{base}' is not in the models table")
+    return _typed_models_frame(records)
+
+
+def _model_record(cells: _Cells, row: int, model_id: str) -> dict[str, object]:
+    """One models row checked on its own (counts, categories, technique flags) as a dict."""
+    open_weights = cells.flag(row, "open_weights", required=True)
+    params_total = cells.number(row, "params_total", required=False, positive=True,
+                                high=MAX_PARAMS)
+    if math.isnan(params_total) and open_weights == 1:
+        raise cells.fail(row, "params_total",
+                         "value is missing (only closed models may omit the parameter count)")
+    params_active = cells.number(row, "params_active", required=False, positive=True,
+                                 high=MAX_PARAMS)
+    if not math.isnan(params_active) and not math.isnan(params_total) \
+            and params_active > params_total * (1 + 1e-9):
+        raise cells.fail(row, "params_active", "active parameters exceed total parameters")
+    record: dict[str, object] = {
+        "model_id": model_id,
+        "release_date": cells.iso_date(row, "release_date"),
+        "params_total": params_total,
+        "params_active": params_active,
+        "training_tokens": cells.number(row, "training_tokens", required=False,
+                                        positive=True, high=MAX_TOKENS),
+        "open_weights": int(open_weights),
+        "architecture": cells.choice(row, "architecture", ARCHITECTURES, required=True),
+        "base_or_tuned": cells.choice(row, "base_or_tuned", BASE_OR_TUNED, required=True),
+        "objective": cells.choice(row, "objective", OBJECTIVES, required=False),
+        "base_model": cells.slug(row, "base_model", required=False),
+    }
+    for column in _TEXT_COLUMNS_MODELS:
+        record[column] = cells.text(row, column, required=(column == "name"))
+    for column in TECHNIQUE_COLUMNS:
+        record[column] = cells.flag(row, column, required=False)
+    return record
+
+
+def _typed_models_frame(records: list[dict[str, object]]) -> pd.DataFrame:
+    """The checked models rows as a frame in `MODEL_COLUMNS` order with typed columns."""
     frame = pd.DataFrame.from_records(records)
     frame = frame[MODEL_COLUMNS] if len(frame) else pd.DataFrame(columns=MODEL_COLUMNS)
     frame["release_date"] = pd.to_datetime(frame["release_date"])

@@ -1,6 +1,6 @@
 """Leave-one-out predictive calibration of a fit (PSIS-LOO-PIT).
 
-The in-sample check (`forecast.model.fit.predictive_check`) replicates each score from a posterior that
+The in-sample check (`forecast.model.checks.predictive_check`) replicates each score from a posterior that
 has already seen it, so a model pinned by a single score is covered more often than nominal even
 when the model is right. LOO-PIT asks where each observed score falls in its predictive
 distribution given all the *other* scores, p(y_rep_i <= y_i | y_-i), by Pareto-smoothed importance
@@ -11,7 +11,7 @@ Per observation i and draw s the likelihood is the model's (`forecast.model.grap
     y_i ~ p_is + sd_is * T_5,   p_is = c_b + (1 - c_b - e_bs) F_b(h_bs(z_is)),
     z_is = a_bs (theta_js - mu_bs) + eta_gs,
     sd_is = sqrt(sigma_{b,src,s}^2 + (tau_bs (1 - c_b - e_bs) d F_b(h_bs(z_is)) / dz)^2),
-with h_bs the upper-slope stretch of `forecast.model.graph.link_stretch` (none for fits without it).
+with h_bs the upper-slope stretch of `forecast.model.links.link_stretch` (none for fits without it).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from forecast.model.diagnostics import loo_pit_values
-from forecast.model.graph import link_values
+from forecast.model.links import link_values
 
 KHAT_LIMIT = 0.7
 CHUNK_DRAWS = 200  # posterior draws per pass of `predictive_location_scale`
@@ -87,11 +87,27 @@ def coverage_by_group(in50: np.ndarray, in90: np.ndarray, inp: xr.Dataset) -> di
 
 
 def loo_coverage(post: xr.Dataset, inp: xr.Dataset, draws: int = 1000, seed: int = 0) -> dict[str, Any]:
-    """Share of LOO-PIT values in the central 50% and 90% bands, overall, per benchmark and per
-    source, in the layout of `predictive_check` (keys coverage_50, coverage_90, n), plus
-    `khat_above`: the share of observations with Pareto k-hat above `KHAT_LIMIT`. Uses `draws`
-    evenly thinned posterior draws; `seed` fixes the replicates."""
-    from scipy.stats import t as student_t
+    """Share of LOO-PIT values in the central 50% and 90% bands.
+
+    Parameters
+    ----------
+    post : xarray.Dataset
+        The posterior.
+    inp : xarray.Dataset
+        The fit's input arrays (`forecast.model.store.inputs_dataset`).
+    draws : int, default 1000
+        Evenly thinned posterior draws used.
+    seed : int, default 0
+        Seed of the replicates.
+
+    Returns
+    -------
+    dict
+        Overall, per benchmark and per source, in the layout of
+        `forecast.model.checks.predictive_check` (keys coverage_50, coverage_90, n), plus
+        `khat_above` (the share of observations with Pareto k-hat above `KHAT_LIMIT`) and `draws`.
+    """
+    from scipy.stats import t as student_t  # deferred: scipy.stats takes about 0.5 s to import
 
     n_all = int(post.sizes["chain"] * post.sizes["draw"])
     keep = np.linspace(0, n_all - 1, min(draws, n_all)).round().astype(int)

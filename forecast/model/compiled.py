@@ -3,22 +3,21 @@
 nutpie samples through two C callbacks that Numba compiles from the model's PyTensor graphs:
     logp(x)   -> (log p(x), d log p / dx)   over the n_dim unconstrained coordinates x,
     expand(x) -> every stored variable       (free variables untransformed, deterministics).
-Building them costs about 17 s per process on the shipped model (PyTensor's graph rewrites of the
-log density and its gradient about 6.5 s, Numba's code generation for the two callbacks, which
-links in the whole graph, about 7 s), and `nutpie.compile_pymc_model` does all of it again in
-every process: its callbacks are closures over the graph functions, which Numba cannot look up in
-its cache from another process.
+Building them is most of a fit's fixed cost (PyTensor's graph rewrites of the log density and its
+gradient, then Numba's code generation for the two callbacks, which links in the whole graph),
+and `nutpie.compile_pymc_model` does all of it again in every process: its callbacks are
+closures over the graph functions, which Numba cannot look up in its cache from another process.
 
 `compile_model(model, key)` writes the two callbacks as module-level functions of a small
 generated module, `<cache>/compiled/<key>/kernel.py`, compiled by Numba with `cache=True`. The
 next process that asks for the same key imports that module, Numba loads both callbacks' machine
 code from its cache next to it, and neither PyTensor's rewrites nor Numba's code generation run.
-The caller's `key` must change whenever the model's graph can: `forecast.model.fit.compile_key` hashes
-the data, the priors, the settings that shape the model, the model code and the library versions;
-this module adds its own source, Numba's and llvmlite's versions and the fastmath flag. Without a
-key, or when the cached form cannot be built (a model with shared data, or a nutpie whose internal
-helpers moved), the model is compiled by `nutpie.compile_pymc_model` as before; the draws are the
-same either way (`tests/test_compiled.py`).
+The caller's `key` must change whenever the model's graph can: `forecast.model.store.compile_key`
+hashes the data, the priors, the settings that shape the model, the model code and the library
+versions; this module adds its own source, Numba's and llvmlite's versions and the fastmath flag.
+Without a key, or when the cached form cannot be built (a model with shared data, or a nutpie
+whose internal helpers moved), the model is compiled by `nutpie.compile_pymc_model`; the draws
+are the same either way (`tests/test_compiled.py`).
 """
 
 from __future__ import annotations
@@ -94,7 +93,7 @@ def callback_signatures() -> tuple[Any, Any]:
     """The C signatures nutpie calls its callbacks with: logp(n_dim, x*, grad_out*, logp_out*,
     user_data*) and expand(n_dim, n_expanded, x*, out*, user_data*), each returning a status code
     (0 = success)."""
-    import numba
+    import numba  # deferred: Numba takes about a second to import
 
     t = numba.types
     logp = t.int64(t.uint64, t.CPointer(t.double), t.CPointer(t.double), t.CPointer(t.double), t.voidptr)
@@ -115,10 +114,21 @@ def _own_hash() -> str:
 
 def entry_key(key: str) -> str:
     """The cache entry's name: the caller's key with this module's source, Numba's and llvmlite's
-    versions and PyTensor's Numba fastmath flag."""
-    import llvmlite
-    import numba
-    import pytensor
+    versions and PyTensor's Numba fastmath flag.
+
+    Parameters
+    ----------
+    key : str
+        The caller's key.
+
+    Returns
+    -------
+    str
+        "k" and 24 hex digits.
+    """
+    import llvmlite  # deferred: loaded with Numba, only when a model is compiled
+    import numba  # deferred: Numba takes about a second to import
+    import pytensor  # deferred: PyTensor takes about a second to import
 
     payload = json.dumps({"key": key, "source": _own_hash(), "numba": numba.__version__,
                           "llvmlite": llvmlite.__version__,
@@ -131,15 +141,28 @@ def entry_dir(name: str) -> Path:
 
 
 def compile_model(model: Any, key: str | None) -> tuple[Any, bool]:
-    """(nutpie's compiled model, True when its callbacks came from the on-disk cache).
+    """Compile `model` for nutpie, through the on-disk cache entry of `key` when it can.
 
     With `key` None, or when the cached form cannot be built, this is
-    `nutpie.compile_pymc_model(model, backend="numba")` (module docstring)."""
+    `nutpie.compile_pymc_model(model, backend="numba")` (module docstring).
+
+    Parameters
+    ----------
+    model : pymc.Model
+        The model.
+    key : str or None
+        The caller's key of the model's graph (`forecast.model.store.compile_key`).
+
+    Returns
+    -------
+    tuple
+        (nutpie's compiled model, True when its callbacks came from the on-disk cache).
+    """
     if key is not None:
         cached = _compile_with_cache(model, key)
         if cached is not None:
             return cached
-    import nutpie
+    import nutpie  # deferred: nutpie loads PyMC and its compiled extension
 
     return nutpie.compile_pymc_model(model, backend="numba"), False
 
@@ -149,7 +172,7 @@ def _compile_with_cache(model: Any, key: str) -> tuple[Any, bool] | None:
     otherwise built and stored. None when nutpie's internal helpers are missing or changed, or
     the model has shared data (a model error then recurs in nutpie's own path)."""
     try:
-        from nutpie import compile_pymc as internals
+        from nutpie import compile_pymc as internals  # deferred: nutpie loads PyMC
     except ImportError:
         return None
     name = entry_key(key)
@@ -167,7 +190,7 @@ def _compile_with_cache(model: Any, key: str) -> tuple[Any, bool] | None:
 def _pymc_initial_point_fn(model: Any, internals: Any) -> Any:
     """nutpie's default start: PyMC's support points of the free variables with U(-1, 1) jitter,
     on the unconstrained scale, as a dict by value variable (seed -> dict)."""
-    from pymc.initial_point import make_initial_point_fn
+    from pymc.initial_point import make_initial_point_fn  # deferred: PyMC takes about 2 s to import
 
     fn = make_initial_point_fn(model=model, overrides=None, default_strategy="support_point",
                                jitter_rvs=set(model.free_RVs), return_transformed=True)
@@ -214,7 +237,7 @@ def _import_kernel(path: Path, name: str) -> Any:
     "<dynamic>" (`numba.core.utils._dynamic_module`); Numba resolves that name itself while it
     compiles, but loading from the cache goes through `importlib`, so the placeholder is put in
     `sys.modules` under that name first (the same object Numba gives those functions in-process)."""
-    from numba.core import utils as numba_utils
+    from numba.core import utils as numba_utils  # deferred: Numba takes about a second to import
 
     sys.modules.setdefault(numba_utils._dynamic_modname, numba_utils._dynamic_module)
     module_name = f"forecast_compiled_{name}"

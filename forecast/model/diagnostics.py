@@ -12,12 +12,15 @@ A fit passes when, over every monitored variable and element:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import xarray as xr
+
+from forecast.core.io import atomic_path
 
 RHAT_MAX = 1.01
 ESS_MIN = 400.0
@@ -78,8 +81,25 @@ def _worst(ds: xr.Dataset, largest: bool) -> tuple[float, str]:
 def diagnose(
     idata: Any, var_names: list[str], seconds: float, sampler: str = ""
 ) -> Diagnostics:
-    """R-hat, bulk/tail ESS, divergences and E-BFMI of `var_names` in `idata.posterior`."""
-    import arviz as az
+    """R-hat, bulk/tail ESS, divergences and E-BFMI of `var_names` in `idata.posterior`.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        The sampler's output (posterior, and sample_stats when there are any).
+    var_names : list of str
+        The monitored variables.
+    seconds : float
+        The sampling time, recorded.
+    sampler : str, default ""
+        The sampler's name, recorded.
+
+    Returns
+    -------
+    Diagnostics
+        With the failed checks in `problems`.
+    """
+    import arviz as az  # deferred: ArviZ loads slowly and only a new fit needs it
 
     post = idata["posterior"].to_dataset()[var_names]
     sub = xr.DataTree.from_dict({"posterior": post})
@@ -137,17 +157,18 @@ def _as_dataset(obj: Any) -> xr.Dataset:
     raise TypeError(f"unexpected ArviZ result {type(obj).__name__}")
 
 
-def summary_table(idata: Any, var_names: list[str], prob: float = 0.9) -> Any:
-    """ArviZ summary (mean, sd, equal-tailed interval, ESS, R-hat) as a pandas DataFrame."""
-    import arviz as az
-
-    return az.summary(idata, var_names=var_names, ci_prob=prob, ci_kind="eti", round_to="none")
-
-
 def save_posterior(tree: xr.DataTree, dest: Path) -> None:
-    """Write the groups of a DataTree to NetCDF (h5netcdf) atomically."""
-    from forecast.core.io import atomic_path
+    """Write the groups of a DataTree to NetCDF (h5netcdf) atomically.
 
+    Numeric variables of more than 64 elements are gzip-compressed.
+
+    Parameters
+    ----------
+    tree : xarray.DataTree
+        What to write.
+    dest : Path
+        The file; replaced only once the new one is complete.
+    """
     encoding = {}
     for node in tree.subtree:
         if node.has_data:
@@ -191,12 +212,23 @@ def load_posterior(path: Path, lazy_above: int | None = LAZY_ABOVE) -> xr.DataTr
 def loo_pit_values(y: np.ndarray, y_rep: np.ndarray, loglik: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """PSIS-LOO-PIT values p(y_rep_i <= y_i | y_-i) and Pareto k-hat per observation.
 
-    `y` is (n_obs,), `y_rep` and `loglik` are (n_draws, n_obs) replicates and pointwise log
-    likelihoods of the same draws (Vehtari, Gelman & Gabry 2017, arXiv:1507.04544).
-    """
-    import warnings
+    Vehtari, Gelman & Gabry 2017, arXiv:1507.04544.
 
-    import arviz_stats as azs
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Observations, (n_obs,).
+    y_rep : numpy.ndarray
+        Replicates, (n_draws, n_obs).
+    loglik : numpy.ndarray
+        Pointwise log likelihoods of the same draws, (n_draws, n_obs).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (LOO-PIT values, Pareto k-hat), each (n_obs,).
+    """
+    import arviz_stats as azs  # deferred: ArviZ loads slowly and only LOO needs it
 
     def group(values: np.ndarray) -> xr.Dataset:
         return xr.Dataset({"y": (("chain", "draw", "obs"), np.asarray(values, dtype=float)[None])})

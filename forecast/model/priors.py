@@ -13,34 +13,82 @@ moment-matched in log10 space otherwise). The technique kinds:
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from forecast.core.errors import UserError
 from forecast.inputs.dates import decimal_year
-from forecast.model.graph import ModelPriors, TechniqueSpec
+from forecast.inputs.scaling_law import ChinchillaLaw, LossLaw
 
 
-def _section(engine: Any, name: str) -> Any:
-    return engine[name] if isinstance(engine, dict) else getattr(engine, name)
+@dataclass(frozen=True)
+class TechniqueSpec:
+    """What the model needs of one technique prior (log10 units)."""
+
+    id: str
+    indicator: str
+    kind: Literal["binary", "moe", "tokens", "memory"]
+    log10_mean: float
+    log10_sd: float
+    introduced: float  # decimal year
+    reference: float = float("nan")  # s_ref for moe, r_ref (tokens/param) for tokens
 
 
-def _get(engine: Any, section: str, key: str) -> Any:
-    sec = _section(engine, section)
-    return sec[key] if isinstance(sec, dict) else getattr(sec, key)
+@dataclass
+class ModelPriors:
+    """Numeric priors for the model, extracted from a `PriorSet` by `model_priors_from`.
 
+    Engine distributions are objects with `.to_pymc(name)`, `.sample(rng, size)` and
+    `.median`; technique priors are normal in log10 space.
+    """
 
-def _has(engine: Any, section: str, key: str) -> bool:
-    try:
-        _get(engine, section, key)
-        return True
-    except (KeyError, AttributeError):
-        return False
+    techniques: list[TechniqueSpec]
+    correlation: np.ndarray  # over the binary techniques, then the tokens one, in that order
+    drift_rate: Any  # long-run rate of the yearly drift slopes
+    drift_spread: Any  # sd of a year's slope around the long-run rate
+    drift_persistence: Any  # year-to-year autocorrelation phi of the slopes
+    quality_sd: Any
+    org_sd: Any
+    noise_sd: Any
+    protocol_sd: Any
+    benchmark_spread: Any
+    link_slope: dict[str, Any]
+    link_midpoint: dict[str, Any]
+    link_ceiling: dict[str, Any]
+    link_family: dict[str, str]
+    release_log_rate: Any
+    release_growth: Any
+    tpp_trend: Any
+    law: LossLaw = field(default_factory=ChinchillaLaw)
+    link_upper: dict[str, Any] = field(default_factory=dict)  # upper slope ratio r_b or None
+
+    @property
+    def binary(self) -> list[TechniqueSpec]:
+        """The binary techniques, in the order of `techniques`."""
+        return [t for t in self.techniques if t.kind == "binary"]
+
+    def technique(self, kind: str) -> TechniqueSpec | None:
+        """The first technique of `kind` ("moe", "tokens", ...), or None."""
+        return next((t for t in self.techniques if t.kind == kind), None)
+
 
 
 def technique_kind(tech: Any) -> str:
+    """The model's kind of a technique prior.
+
+    Parameters
+    ----------
+    tech : forecast.inputs.priors.Technique
+        One technique file.
+
+    Returns
+    -------
+    str
+        "tokens" (read through the loss law), "moe" (on active parameters), "memory" (on weight
+        bytes) or "binary" (a 0/1 indicator on total parameters).
+    """
     if tech.indicator == "training_tokens":
         return "tokens"
     if tech.axis == "params_active":
@@ -51,6 +99,18 @@ def technique_kind(tech: Any) -> str:
 
 
 def technique_specs(priors: Any) -> list[TechniqueSpec]:
+    """The model's view of every technique of a prior set, in the set's order.
+
+    Parameters
+    ----------
+    priors : forecast.inputs.priors.PriorSet
+        The prior set.
+
+    Returns
+    -------
+    list of TechniqueSpec
+        Each technique's kind, log10 prior moments, introduction date and reference point.
+    """
     specs = []
     for tech in priors.techniques.values():
         kind = technique_kind(tech)
@@ -74,53 +134,64 @@ def technique_specs(priors: Any) -> list[TechniqueSpec]:
     return specs
 
 
-def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
-    """Numeric model priors from a prior set; link priors for every benchmark in the registry."""
-    specs = technique_specs(priors)
-    # the jointly distributed multipliers: binary techniques, then over-training (see model.py)
-    joint_ids = [s.id for s in specs if s.kind == "binary"] + [s.id for s in specs if s.kind == "tokens"]
-    corr = np.asarray(priors.correlation(joint_ids), dtype=float) if joint_ids else np.zeros((0, 0))
-    eng = priors.engine
-    links = _section(eng, "links")
+def _link_priors(links: Any, benchmarks: pd.DataFrame) -> tuple[dict[str, Any], ...]:
+    """(slope, midpoint, ceiling loss, family, upper slope ratio) by benchmark: each benchmark's
+    `[links.<benchmark>]` entry where it sets one, else the default link prior. The upper slope
+    ratio is optional: None keeps the plain link."""
     slope, mid, ceil, family, upper = {}, {}, {}, {}, {}
     for b in benchmarks["benchmark"]:
-        override = None
-        if isinstance(links, dict):
-            override = links.get(b)
-        else:
-            override = getattr(links, "benchmarks", {}).get(b) if hasattr(links, "benchmarks") else None
+        override = links.benchmarks.get(b)
 
         def pick(key: str, override: Any = override) -> Any:
-            if override is not None:
-                value = override.get(key) if isinstance(override, dict) else getattr(override, key, None)
-                if value is not None:
-                    return value
-            if key == "upper_slope_ratio":  # optional: None keeps the plain link
-                return links.get(key) if isinstance(links, dict) else getattr(links, key, None)
-            return links[key] if isinstance(links, dict) else getattr(links, key)
+            value = getattr(override, key, None)
+            return getattr(links, key) if value is None else value
 
         slope[b], mid[b], ceil[b] = pick("slope"), pick("midpoint"), pick("ceiling_loss")
         family[b] = pick("family")
         upper[b] = pick("upper_slope_ratio")
+    return slope, mid, ceil, family, upper
+
+
+def model_priors_from(priors: Any, benchmarks: pd.DataFrame) -> ModelPriors:
+    """Numeric model priors from a prior set.
+
+    Parameters
+    ----------
+    priors : forecast.inputs.priors.PriorSet
+        The prior set (usually `introduced_by` the fit's as-of date).
+    benchmarks : pandas.DataFrame
+        The registry's benchmark table; every benchmark in it gets link priors.
+
+    Returns
+    -------
+    ModelPriors
+    """
+    specs = technique_specs(priors)
+    # the jointly distributed multipliers: binary techniques, then over-training
+    # (`forecast.model.graph.build_model`)
+    joint_ids = [s.id for s in specs if s.kind == "binary"] + [s.id for s in specs if s.kind == "tokens"]
+    corr = np.asarray(priors.correlation(joint_ids), dtype=float) if joint_ids else np.zeros((0, 0))
+    engine_priors = priors.engine  # the file priors/_engine.toml
+    slope, mid, ceil, family, upper = _link_priors(engine_priors.links, benchmarks)
     law = priors.token_law()
     return ModelPriors(
         techniques=specs,
         correlation=corr,
-        drift_rate=_get(eng, "drift", "rate"),
-        drift_spread=_get(eng, "drift", "spread"),
-        drift_persistence=_get(eng, "drift", "persistence"),
-        quality_sd=_get(eng, "frontier", "quality_sd"),
-        org_sd=_get(eng, "frontier", "org_sd"),
-        noise_sd=_get(eng, "observation", "noise_sd"),
-        protocol_sd=_get(eng, "observation", "protocol_effect_sd"),
-        benchmark_spread=_get(eng, "observation", "benchmark_spread"),
+        drift_rate=engine_priors.drift.rate,
+        drift_spread=engine_priors.drift.spread,
+        drift_persistence=engine_priors.drift.persistence,
+        quality_sd=engine_priors.frontier.quality_sd,
+        org_sd=engine_priors.frontier.org_sd,
+        noise_sd=engine_priors.observation.noise_sd,
+        protocol_sd=engine_priors.observation.protocol_effect_sd,
+        benchmark_spread=engine_priors.observation.benchmark_spread,
         link_slope=slope,
         link_midpoint=mid,
         link_ceiling=ceil,
         link_family=family,
         link_upper=upper,
-        release_log_rate=_get(eng, "releases", "log_rate"),
-        release_growth=_get(eng, "releases", "growth_per_year"),
-        tpp_trend=_get(eng, "tokens", "impute_trend"),
+        release_log_rate=engine_priors.releases.log_rate,
+        release_growth=engine_priors.releases.growth_per_year,
+        tpp_trend=engine_priors.tokens.impute_trend,
         law=law,
     )

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from forecast.model.calibration import flat_draws
+
 NORMAL_BEYOND_3 = 0.0013499  # P(Z > 3) of a standard normal
 UPPER_Z = 2.5  # the upper-tail statistic counts residuals above this many sd
 MIN_MODELS = 20  # fewer pinned models say too little about a tail (kurtosis of 2 is fixed at -2)
@@ -43,16 +45,30 @@ def quality_tail_check(post: xr.Dataset, informative: np.ndarray, seed: int = 0,
     Also reported: the shares of z beyond +3 and below -3 (normal: 0.00135 each) and the
     `largest` models above and below what their inputs predict (posterior mean z). With fewer
     than `MIN_MODELS` pinned models the check is not run (`skipped` says why).
+
+    Parameters
+    ----------
+    post : xarray.Dataset
+        The posterior, with `theta`, `expected_capability` and `quality_sd`.
+    informative : numpy.ndarray of bool
+        The models the scores pin.
+    seed : int, default 0
+        Seed of the standard normal replicates.
+    largest : int, default 5
+        How many models to list above and below their inputs.
+
+    Returns
+    -------
+    dict
+        The statistics above, or `models` and `skipped`.
     """
-    from scipy.stats import kurtosis
+    from scipy.stats import kurtosis  # deferred: scipy.stats takes about 0.5 s to import
 
     informative = np.asarray(informative, dtype=bool)
     n = int(informative.sum())
     if n < MIN_MODELS:
         return {"models": n, "skipped": f"only {n} models are pinned by their scores "
                                         f"(the check needs {MIN_MODELS})"}
-    from forecast.model.calibration import flat_draws
-
     theta = flat_draws(post, "theta", slice(None), "model")[:, informative]
     expected = flat_draws(post, "expected_capability", slice(None), "model")[:, informative]
     scale = flat_draws(post, "quality_sd", slice(None))

@@ -17,11 +17,11 @@ c = p 2^24 + 4 k + stream:
     z = z ^ (z >> 31),   U = ((z >> 11) + 1) 2^-53  in (0, 1].
 
 So a path's techniques are the same numbers whenever, and in whatever order, they are drawn:
-`forecast.projection.project.PathSimulator` draws them block by block only as far as each path is
+`forecast.projection.simulator.PathSimulator` draws them block by block only as far as each path is
 evaluated, and `forecast.projection.crossing_kernel` one at a time inside its month loop (the same
 formulas; NumPy's and the C library's log and cos may differ in the last bit, which moves
 dates by about 1e-13 years). Paths beyond 2^40 or techniques beyond 2^22 per path would
-repeat counters; `forecast.projection.project.MAX_ARRIVALS_PER_PATH` keeps far below that.
+repeat counters; `forecast.projection.simulator.MAX_ARRIVALS_PER_PATH` keeps far below that.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """First-crossing dates path by path, compiled with Numba (`ProjectionSettings(compiled=True)`).
 
-`forecast.projection.project.PathSimulator` draws the drift's Brownian increments and the Exp(1)
+`forecast.projection.simulator.PathSimulator` draws the drift's Brownian increments and the Exp(1)
 thresholds up front; the future techniques' dates and sizes come from the counter-based
 generator of `forecast.projection.arrivals`, which gives a path's k-th technique the same numbers whenever
 it is drawn, so this kernel draws them itself, one at a time as each path reaches them (`_uniform`
-is `forecast.projection.arrivals.uniforms` for one counter). `forecast.projection.project.first_crossing` finds
+is `forecast.projection.arrivals.uniforms` for one counter). `forecast.projection.crossing.first_crossing` finds
 crossings on a grid of every month to the horizon.
-`march_crossings` does it in NumPy blocks of months with early exit. This kernel finds the same
+`forecast.projection.crossing.march_crossings` does it in NumPy blocks of months with early exit. This kernel finds the same
 crossings one path at a time, month by month, and leaves a path at the month it crosses: the
 work is the months before each crossing, not the whole grid, without NumPy's per-block
 overhead. The posterior draws are split into runs that Numba's threads take in turn; a draw's
@@ -15,7 +15,7 @@ uses it (many questions in one process); a single `forecast when` does not, sinc
 costs a new process about 0.4 s.
 
 For path p (posterior draw d) at month edge T_m = start + m/12 it forms, as the module docstring
-of `forecast.projection.project` states them,
+of `forecast.projection.simulator` states them,
 
     mu(T) - L = B(T_0) + D_0 + g(G(T)) (+ retention),   G(T) = B(T) - B(T_0) + R(T) + J(T),
     V(T)      = V_B(T) + quality_sd^2 + org_sd^2 + V_J(T),
@@ -61,38 +61,46 @@ def _uniform(key, p, k, stream):
     return np.float64((z >> np.uint64(11)) + np.uint64(1)) * 2.0**-53
 
 
-# reassociation (one thread 0.036 s against 0.050 s without, on 10,000 futures of the
-# squigglepy arrivals question), contraction into fused
-# multiply-adds and reciprocals, but no "no infinities" or "no NaNs" assumptions: +inf marks a
-# path that never crosses and an absent saturation ceiling
+# reassociation, contraction into fused multiply-adds and reciprocals, but no "no infinities" or
+# "no NaNs" assumptions: +inf marks a path that never crosses and an absent saturation ceiling
 FASTMATH = {"reassoc", "contract", "arcp", "nsz"}
 
 
 @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
-def march(
-    edges, draw_ptr, t_ref, L, release_frontier,
-    # known techniques and tokens (per draw)
-    beta, tech_adoption, ad_speed, ad_mid, ad_max, moe_adoption, moe_shift,
-    gamma, tpp_a, tpp_b, tpp_s, gh_z, gh_w, law_lo, law_step, law_y,
-    base_var,
-    # drift; dW has no columns when every walk sd is 0
-    mean_reverting, W0, dW, decay, step_scale, anchor, rate, walk_sd, drift_start,
-    # future techniques: the generator of `forecast.projection.arrivals` (key, start, horizon, rate and
-    # size distribution per draw)
-    arr_key, arr_start, arr_end, arr_rate, pop_mean, pop_spread, new_amax, new_speed, new_lag,
-    saturation, retention,
-    # target (with the paths that can cross at all, `forecast.projection.project.can_cross`) and release
-    # frontier
-    theta_star, noise, E, marchable, r0, rg, t_growth, c1, c2, xq, wq,
-    # how many runs of draws Numba's threads share; room for future techniques per path
-    n_chunks, capacity,
-):
-    """First-crossing year per path (module docstring); +inf when none by the last edge, NaN
-    for a path with more than `capacity` future techniques by its crossing.
+def march(grid, known, drift, arrivals, levels, release, question, n_chunks, capacity):
+    """First-crossing year per path (module docstring).
 
     Draw d's paths are draw_ptr[d]..draw_ptr[d + 1] - 1. The draws are split into `n_chunks`
     runs that Numba's threads take in turn; a path's date depends on its own draws alone, so
-    the answer does not depend on the chunks or the threads."""
+    the answer does not depend on the chunks or the threads.
+
+    Parameters
+    ----------
+    grid, known, drift, arrivals, levels, release, question : NamedTuple
+        The records of `forecast.projection.kernel_inputs` (Grid, KnownTerms, Drift,
+        FutureTechniques, Levels, ReleaseProcess, Question), as
+        `forecast.projection.simulator.PathSimulator.kernel_arguments` builds them.
+    n_chunks : int
+        How many runs of draws Numba's threads share.
+    capacity : int
+        Room for future techniques per path.
+
+    Returns
+    -------
+    numpy.ndarray
+        (P,) decimal years; +inf when none by the last edge, NaN for a path with more than
+        `capacity` future techniques by its crossing.
+    """
+    edges, draw_ptr, t_ref = grid
+    (beta, tech_adoption, ad_speed, ad_mid, ad_max, moe_adoption, moe_shift,
+     gamma, tpp_a, tpp_b, tpp_s, gh_z, gh_w, law_lo, law_step, law_y) = known
+    # dW has no columns when every walk sd is 0
+    mean_reverting, W0, dW, decay, step_scale, anchor, rate, walk_sd, drift_start = drift
+    (arr_key, arr_start, arr_end, arr_rate, pop_mean, pop_spread, new_amax, new_speed,
+     new_lag) = arrivals
+    saturation, retention, base_var = levels
+    r0, rg, t_growth, c1, c2 = release
+    L, release_frontier, theta_star, noise, E, marchable, xq, wq = question
     n = beta.shape[0]
     P = draw_ptr[n]
     M = edges.shape[0] - 1

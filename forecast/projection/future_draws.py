@@ -2,7 +2,7 @@
 
 Per posterior draw: the arrival rate of future techniques and their adoption lag, the ceiling on
 further gain, the quality retained by quantized weights, and, for early as-of dates, the size
-distribution of future techniques. `sample_future_draws` pairs them with the posterior draws.
+distribution of future techniques. `paired_future_draws` draws them for a set of posterior draws.
 """
 
 from __future__ import annotations
@@ -15,12 +15,29 @@ import numpy as np
 
 from forecast.core.errors import UserError
 from forecast.inputs.dates import decimal_year
+from forecast.inputs.scenarios import Scenario
 from forecast.model.priors import technique_kind
 
 
 @dataclass
 class FutureDraws:
-    """Per-draw values of the prior-only engine quantities (not updated by the registry)."""
+    """Per-draw values of the prior-only engine quantities (not updated by the registry).
+
+    Parameters
+    ----------
+    arrival_rate : numpy.ndarray
+        (n,) future techniques per year.
+    adoption_lag : numpy.ndarray
+        (n,) years from a future technique's arrival to half adoption.
+    saturation : numpy.ndarray
+        (n,) ceiling on further log10 gain; inf = none.
+    retention : dict of float to numpy.ndarray
+        Bits per weight -> (n,) log10 quality retention of weights at that width.
+    new_technique_speed : float
+        Logistic adoption speed of future techniques, 1/yr.
+    release_growth_years : float
+        The release rate grows this long past the data end.
+    """
 
     arrival_rate: np.ndarray  # (n,) future techniques per year
     adoption_lag: np.ndarray  # (n,) years from arrival to half adoption
@@ -52,7 +69,7 @@ def tokens_score(priors: Any, gamma: np.ndarray | None) -> np.ndarray | None:
 
 
 def sample_future_draws(priors: Any, n: int, as_of: Any, seed: int = 0,
-                  tokens_z: np.ndarray | None = None) -> Any:
+                        tokens_z: np.ndarray | None = None) -> FutureDraws:
     """Per-draw values of the prior-only engine quantities used by the projection.
 
     * arrival rate lambda (techniques per year): the prior of `engine.arrivals.rate` updated by
@@ -65,6 +82,23 @@ def sample_future_draws(priors: Any, n: int, as_of: Any, seed: int = 0,
       gives each draw's over-training score (`tokens_score`), retention is drawn from its prior
       conditional on it, Gaussian copula z_q = rho z_tok + sqrt(1 - rho^2) eps: quantization has
       no likelihood of its own, so this is its posterior under the joint prior.
+
+    Parameters
+    ----------
+    priors : forecast.inputs.priors.PriorSet
+        The prior set (its engine priors, techniques and correlations).
+    n : int
+        Draws to make.
+    as_of : date or str
+        The as-of date (the arrival rate's window ends there).
+    seed : int
+        Seeds the draws.
+    tokens_z : numpy.ndarray or None
+        (n,) each posterior draw's over-training score (`tokens_score`).
+
+    Returns
+    -------
+    FutureDraws
     """
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0xE6]))
     eng = priors.engine
@@ -101,6 +135,40 @@ def sample_future_draws(priors: Any, n: int, as_of: Any, seed: int = 0,
     return FutureDraws(arrival_rate=rate, adoption_lag=lag, saturation=ceiling, retention=retention)
 
 
+def paired_future_draws(priors: Any, posterior_draws: Any, as_of: Any, seed: int,
+                        scenario: Scenario | None = None) -> FutureDraws:
+    """The prior-only draws paired draw by draw with `posterior_draws`.
+
+    `sample_future_draws` on the prior set, one per posterior draw, with quantization retention
+    conditioned on each draw's over-training score under the techniques known at `as_of`
+    (`tokens_score`), and the scenario's changes (`Scenario.apply_engine`) when one is given.
+
+    Parameters
+    ----------
+    priors : forecast.inputs.priors.PriorSet
+        The prior set the draws come from (`forecast.Engine` passes its whole set, the backtest
+        the set known at its cutoff); the over-training score is read under the techniques of
+        it known at `as_of`.
+    posterior_draws : forecast.projection.posterior.PosteriorDraws
+        The posterior draws to pair with (their number and over-training multipliers gamma).
+    as_of : date or str
+        The as-of date.
+    seed : int
+        Seeds the draws.
+    scenario : forecast.inputs.scenarios.Scenario or None
+        A scenario whose projection changes apply.
+
+    Returns
+    -------
+    FutureDraws
+        n = posterior_draws.n draws.
+    """
+    known = priors.introduced_by(as_of)
+    draws = sample_future_draws(priors, posterior_draws.n, as_of, seed=seed,
+                                tokens_z=tokens_score(known, posterior_draws.gamma))
+    return scenario.apply_engine(draws) if scenario is not None else draws
+
+
 MIN_TECHNIQUES_FOR_POPULATION = 3
 
 
@@ -111,8 +179,6 @@ def with_population(draws: Any, priors: Any, seed: int = 0) -> Any:
     of their beta across techniques, per draw (set by `PosteriorDraws.from_fit`); with fewer
     (early as-of dates) it is drawn from the `[technique_population]` engine priors.
     """
-    import dataclasses
-
     if not np.isnan(draws.pop_mean).any():
         return draws
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x90B]))

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from forecast.inputs.dates import decimal_year
 from forecast.inputs.scaling_law import ChinchillaLaw, LossLaw
+from forecast.projection.future_draws import with_population
 
 
 class LazyDraws:
@@ -107,7 +109,7 @@ class PosteriorDraws:
     # continues from `drift_rate` as a random walk (phi = 1)
     drift_long_run: np.ndarray | None = None  # (n,) log10 params per year
     drift_persistence: np.ndarray | None = None  # (n,) per year, 0 < phi < 1
-    # the links' upper slope ratios r_b (`forecast.model.graph.link_stretch`); None: plain links (r = 1)
+    # the links' upper slope ratios r_b (`forecast.model.links.link_stretch`); None: plain links (r = 1)
     upper_slope_ratio: np.ndarray | None = None  # (n, B)
 
     def benchmark_index(self, name: str) -> int:
@@ -134,8 +136,6 @@ class PosteriorDraws:
     def from_fit(cls, fit: Any) -> PosteriorDraws:
         post: xr.Dataset = fit.posterior
         inp: xr.Dataset = fit.inputs
-        from forecast.inputs.dates import decimal_year
-
         t_ref = float(inp.attrs["t_ref"])
         data_end = decimal_year(np.datetime64(inp.attrs["data_end"]))
         as_of = decimal_year(np.datetime64(inp.attrs["as_of"]))
@@ -258,10 +258,22 @@ def ar1_transition_sd(innovation_sd: np.ndarray, persistence: np.ndarray, dt: fl
 def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
     """The draws of `fit` completed from `priors` (the set known at the fit's as-of date) for
     projecting: the size distribution of future techniques where the fit has too few fitted ones
-    (`forecast.model.priors.with_population`), and the loss law through which the fit read gamma
+    (`forecast.projection.future_draws.with_population`), and the loss law through which the fit read gamma
     (`PriorSet.token_law`: the token effect is gamma f(log10 r) with f = log10 of that law's
-    parameter multiplier), so the projection reads it the same way."""
-    from forecast.projection.future_draws import with_population
+    parameter multiplier), so the projection reads it the same way.
 
+    Parameters
+    ----------
+    fit : forecast.model.fit.Fit
+        A fitted (or prior-sampled) model.
+    priors : forecast.inputs.priors.PriorSet
+        The prior set known at the fit's as-of date.
+    seed : int
+        Seeds the draws of the future techniques' size distribution.
+
+    Returns
+    -------
+    PosteriorDraws
+    """
     draws = with_population(PosteriorDraws.from_fit(fit), priors, seed=seed)
     return replace(draws, token_law=priors.token_law())

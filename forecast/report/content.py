@@ -16,18 +16,24 @@ Default targets (scores on MMLU 5-shot):
 
 from __future__ import annotations
 
+import importlib.metadata as md
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecast.core.errors import UserError
+from forecast.core.paths import default_data_dir, default_priors_dir
 from forecast.inputs.dates import decimal_year, year_to_date
-from forecast.model.graph import link_cdf
-from forecast.projection.project import Budget
-from forecast.report.projector import Projector, thin_indices, when_result
+from forecast.model.diagnostics import EBFMI_MIN, ESS_MIN, RHAT_MAX
+from forecast.model.links import link_cdf
+from forecast.projection.frontier import smallest_size
+from forecast.projection.posterior import drift_at
+from forecast.projection.question import Budget, required_theta
+from forecast.projection.shared_futures import Projector, subset_future_draws, thin_indices
 from forecast.api.targets import format_count, make_budget
 
 # --------------------------------------------------------------------------------- questions
@@ -154,7 +160,8 @@ def headline(engine: Any, targets: list[TargetSpec], budgets: list[BudgetSpec],
     y1, y2 = next_years(engine.as_of)
     for t in targets:
         for b in budgets:
-            r = when_result(engine, projector, t.spec, b.budget)
+            r = engine.when(t.spec, params=b.params, active_params=b.active_params, memory=b.memory,
+                            bits=b.bits, futures=projector)
             q = r.quantiles
             reached = r.already_reached_by or {}
             rows.append({
@@ -196,14 +203,10 @@ def fan(engine: Any, target: str, dates: list[date], max_draws: int | None = 100
     """Quantiles (`FAN_LEVELS`) of log10 of the smallest parameter count meeting `target` by each
     date, as `Engine.size` computes them (one future per draw) on at most `max_draws` draws.
     +inf = larger than the size grid (10^12.5)."""
-    from forecast.projection.project import smallest_size
-
     draws = engine.posterior_draws
     eng = engine.future_draws()
     idx = thin_indices(draws.n, max_draws)
     if len(idx) < draws.n:
-        from forecast.report.projector import subset_future_draws
-
         draws, eng = draws.subset(idx), subset_future_draws(eng, idx)
     tgt = engine.target(target)
     years = np.array([decimal_year(d) for d in dates])
@@ -222,8 +225,6 @@ def meeting_models(engine: Any, target: str) -> pd.DataFrame:
     score target, by the posterior-median capability against the median required capability for
     a model target. Columns: model_id, name, date, year, params, record (a new smallest size
     among the models meeting the target released up to that date)."""
-    from forecast.projection.project import required_theta
-
     reg = engine.registry.as_of(engine.as_of)
     models = reg.models.set_index("model_id")
     models = models[models["params_total"] > 0]
@@ -266,8 +267,6 @@ def _meeting_frame(models: pd.DataFrame) -> pd.DataFrame:
 def drift_level(engine: Any, year: float) -> np.ndarray:
     """D(year) per posterior draw (log10 params; D(t_ref) = 0), from the fitted yearly slopes
     (beyond the last fitted year, their expected path back to the long-run rate)."""
-    from forecast.projection.posterior import drift_at
-
     fit = engine.fit()
     slopes = fit.posterior["drift_slopes"].stack(sample=("chain", "draw")).transpose("sample", "segment")
     knots = fit.inputs["year_knots"].values.astype(float)
@@ -309,7 +308,7 @@ def capability_components(engine: Any, year: float, names: dict[str, str] | None
         tokens:       E[gamma f(log10 r)]
         drift:        D(year)
 
-    These are the terms of the projection's mean (`forecast.projection.project.simulate_paths`) without
+    These are the terms of the projection's mean (`forecast.projection.simulator.simulate_paths`) without
     the drift slope's noise and future techniques. Keys are technique ids (or `names[id]`), plus
     "mixture_of_experts", "overtraining" and "drift".
     """
@@ -451,7 +450,7 @@ def tornado(engine: Any, cells: pd.DataFrame, budgets: dict[str, BudgetSpec],
     horizon), shift (years), p_next_base, p_next (probability by the start of next year).
     """
     names = technique_names(engine)
-    base = Projector.for_engine(engine, HORIZON, max_draws=max_draws)
+    base = engine.shared_futures(HORIZON, max_draws=max_draws)
     y1 = next_years(engine.as_of)[0]
     rows = []
     variants = {"": base} | {t: base.with_draws(without(base.draws, t)) for t in removable(base.draws)}
@@ -610,7 +609,6 @@ def reliability(result: Any, horizon_years: int = 1, bins: int = 5) -> pd.DataFr
 
 def diagnostics_rows(diag: dict[str, Any]) -> pd.DataFrame:
     """The sampler checks of `forecast.model.diagnostics` with their thresholds and pass/fail."""
-    from forecast.model.diagnostics import EBFMI_MIN, ESS_MIN, RHAT_MAX
 
     def ok(x: bool) -> str:
         return "pass" if x else "FAIL"
@@ -718,10 +716,6 @@ def ceiling_rows(engine: Any) -> pd.DataFrame:
 def folder_label(folder: Any, kind: str) -> str:
     """The registry or priors folder of this report's engine as the provenance page shows it:
     the shipped one by its place in the package (the same on every machine), another as given."""
-    from pathlib import Path
-
-    from forecast.core.paths import default_data_dir, default_priors_dir
-
     shipped = {"data": (default_data_dir(), "forecast/data"), "priors": (default_priors_dir(), "priors")}
     default, label = shipped[kind]
     if Path(folder).resolve() == Path(default).resolve():
@@ -731,9 +725,6 @@ def folder_label(folder: Any, kind: str) -> str:
 
 def provenance(engine: Any, command: str, seconds: float | None = None) -> list[tuple[str, str]]:
     """Hashes, versions, seed, settings and the command line of the report and its fit."""
-    import importlib.metadata as md
-    from datetime import datetime, timezone
-
     fit = engine.fit()
     p = fit.provenance
     s = p.get("settings", {})

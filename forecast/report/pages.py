@@ -363,7 +363,7 @@ def page_priors(data: ReportData) -> Section:
 
 
 def page_adoption(data: ReportData) -> Section:
-    from forecast.report.content import first_majority
+    from forecast.report.content import first_majority  # deferred: imports xarray and SciPy (about 1 s)
 
     x = first_majority(data.adoption_curves, "multimodal")
     mm = data.adoption_shares[data.adoption_shares["id"] == "multimodal"]
@@ -398,7 +398,7 @@ def _interval(ci: list | None, fmt: str = "{:.2f}") -> str:
 
 
 def backtest_html(data: ReportData) -> str:
-    from forecast.report.content import backtest_scorecard, reliability
+    from forecast.report.content import backtest_scorecard, reliability  # deferred: xarray, SciPy
 
     if data.backtest is None:
         return ('<div class="notice"><b>The backtest was not run for this report.</b> '
@@ -563,7 +563,8 @@ def page_diagnostics(data: ReportData) -> Section:
 
 def quality_tails_html(tails: dict) -> str:
     """The quality-tail check (`forecast.model.quality_check.quality_tail_check`) as a paragraph."""
-    from forecast.model.quality_check import QUALITY_TAIL_P, UPPER_Z, flagged, quality_tail_summary
+    from forecast.model.quality_check import (  # deferred: imports xarray
+        QUALITY_TAIL_P, UPPER_Z, flagged, quality_tail_summary)
 
     flag = ' class="warn"' if flagged(tails) else ""
     return (

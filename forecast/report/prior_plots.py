@@ -52,8 +52,23 @@ def _draw(ax, dist: Dist, log_axis: bool, color: str, label: str | None) -> None
 def plot_prior(item: Technique | Dist, *, title: str | None = None, xlabel: str | None = None,
                ax=None):
     """Figure of one prior: a technique's multiplier (with the total-parameter effect for
-    mixture-of-experts) or any `Dist`. Returns the Figure (the one `ax` belongs to, if given)."""
-    from matplotlib.figure import Figure
+    mixture-of-experts) or any `Dist`.
+
+    Parameters
+    ----------
+    item : Technique or Dist
+        The prior to draw.
+    title, xlabel : str or None
+        The panel's title and x label; None for the technique's name and axis (none for a `Dist`).
+    ax : matplotlib.axes.Axes or None
+        The panel to draw into; None for a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure, or the one `ax` belongs to.
+    """
+    from matplotlib.figure import Figure  # deferred: about 0.9 s to import; loaded on the first plot
 
     dist = item.multiplier if isinstance(item, Technique) else item
     log_axis = FAMILIES[dist.distribution].support != "real" or (dist.distribution == "fixed" and dist.median > 0)
@@ -79,7 +94,7 @@ def plot_prior(item: Technique | Dist, *, title: str | None = None, xlabel: str 
         if item.reference_tpp is not None:
             xlabel += f" at {item.reference_tpp:g} tokens/param"
     if log_axis:
-        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # deferred: Matplotlib
 
         ax.set_xscale("log")
         ax.xaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
@@ -98,8 +113,23 @@ def plot_prior(item: Technique | Dist, *, title: str | None = None, xlabel: str 
 
 
 def plot_priors(priors: PriorSet, ids: Sequence[str] | None = None, ncols: int = 3):
-    """A grid with one panel per technique (all techniques by default)."""
-    from matplotlib.figure import Figure
+    """A grid with one panel per technique.
+
+    Parameters
+    ----------
+    priors : PriorSet
+        The priors.
+    ids : sequence of str or None
+        The techniques to draw, in order; None for all.
+    ncols : int
+        Panels per row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The grid; panels left over in the last row are hidden.
+    """
+    from matplotlib.figure import Figure  # deferred: about 0.9 s to import; loaded on the first plot
 
     ids = list(ids) if ids is not None else list(priors.techniques)
     nrows = max(1, math.ceil(len(ids) / ncols))

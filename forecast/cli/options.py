@@ -1,0 +1,41 @@
+"""The options several commands share, each defined once with one help text.
+
+A command declares a shared option as a parameter annotated with one of these types, e.g.
+``data: DataOpt = None``; options only one command takes are declared in that command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+# the seed of the sampler and the projection unless --seed is given; the same default as
+# `forecast.Engine` and `forecast.model.fit.FitSettings`
+DEFAULT_SEED = 20230319
+
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="Registry folder (models.csv, scores.csv[, benchmarks.csv]); default: the shipped registry.")]
+PriorsOpt = Annotated[Path | None, typer.Option(
+    "--priors", help="Priors folder (TOML files); default: the shipped priors/.", file_okay=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only what was known by this date (YYYY-MM-DD).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the sampler and the projection.")]
+DrawsOpt = Annotated[int, typer.Option("--draws", min=100, max=20000, help="Posterior draws per chain (4 chains).")]
+TuneOpt = Annotated[int | None, typer.Option(
+    "--tune", min=100, max=20000,
+    help="Tuning steps per chain before the draws (default: 400 from 300 informative models, else 1000).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit with code 3 if a fit fails its diagnostics.")]
+ScenarioOpt = Annotated[str | None, typer.Option(
+    "--scenario", help="Scenario file or preset name (conservative, central, aggressive).")]
+HorizonOpt = Annotated[str, typer.Option("--horizon", help="Last date forecast (YYYY-MM-DD).")]
+
+# a budget, as `forecast.api.targets.make_budget` takes it
+ParamsOpt = Annotated[str | None, typer.Option("--params", help="Total parameter budget, e.g. 7B.")]
+ActiveParamsOpt = Annotated[str | None, typer.Option("--active-params", help="Active parameter budget (MoE).")]
+MemoryOpt = Annotated[str | None, typer.Option("--memory", help="Weight-memory budget, e.g. 4GiB.")]
+BitsOpt = Annotated[float | None, typer.Option("--bits", help="Weight precision for --memory.")]
+
+BenchmarkOpt = Annotated[str, typer.Option("--benchmark", help="Benchmark id, e.g. mmlu.")]
+DatesOpt = Annotated[list[str], typer.Option("--date", help="Date(s) to answer for (YYYY-MM-DD); repeatable.")]
