@@ -72,8 +72,10 @@ def test_compare_table_folds_long_model_ids(capsys, monkeypatch):
     from forecast.cli.output import console
 
     monkeypatch.setattr(console, "width", 80)
-    rows = [{"scenario": s, "target": "mmlu=0.70", "params": "7B", "median": None, "q10": None, "q90": None,
-             "already_reached_by": "phi-3-small-8k-instruct-[bold]preview"}
+    reached = {"model_id": "phi-3-small-8k-instruct-[bold]preview", "name": "Phi-3", "date": "2024-05-21",
+               "params_total": 7.4e9}
+    rows = [{"scenario": s, "target": "mmlu=0.70", "params": "7B",
+             "quantiles": {"0.1": None, "0.5": None, "0.9": None}, "already_reached_by": reached}
             for s in ("aggressive", "central", "conservative")]
     print_compare(rows, ["mmlu=0.70"], ["7B"])
     out = capsys.readouterr().out

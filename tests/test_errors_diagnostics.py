@@ -68,8 +68,9 @@ def test_strict_turns_the_flag_into_exit_3_with_the_reason(capsys, failing_fit, 
     reason = [line for line in err.splitlines() if line.startswith("diagnostics failed (--strict):")]
     assert len(reason) == 1 and all(p in reason[0] for p in failing_fit.problems)
     assert "Traceback" not in err
-    if command != "fit":  # `fit` prints its report first (that is what a user inspects), then fails
-        assert out == ""
+    # under --json stdout holds the error object alone (`fit` prints no report before it)
+    error = json.loads(out)
+    assert error["exit_code"] == 3 and all(p in error["error"]["message"] for p in failing_fit.problems)
 
 
 def test_fit_table_marks_the_fit_failed(capsys, failing_fit):

@@ -41,7 +41,9 @@ def user_folder(tmp_path):
 def test_list_json(capsys):
     code, out, _ = run(capsys, "priors", "list", "--json")
     assert code == 0
-    rows = json.loads(out)
+    listing = json.loads(out)
+    assert listing["command"] == "priors list" and listing["folder"] == str(SHIPPED)
+    rows = listing["techniques"]
     assert len(rows) == 12
     by_id = {r["id"]: r for r in rows}
     moe = by_id["mixture_of_experts"]
@@ -70,7 +72,7 @@ def test_list_with_user_folder(capsys, user_folder):
                                              "median = 1.3\ninterval90 = [1.0, 1.69]"))
     code, out, _ = run(capsys, "priors", "list", "--json", "--priors", str(user_folder))
     assert code == 0
-    assert {r["id"]: r for r in json.loads(out)}["objectives"]["median"] == 1.3
+    assert {r["id"]: r for r in json.loads(out)["techniques"]}["objectives"]["median"] == 1.3
 
 
 def test_show_technique_and_engine(capsys):

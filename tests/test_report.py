@@ -192,25 +192,25 @@ SEED_CHECK = {
     "claims": [
         {"id": "large_gpt35_at_7b", "claim": "GPT-3.5-level MMLU (0.70) at 7B parameters or fewer by 2025-03-19",
          "deadline": "2025-03-19",
-         "then": {"as_of": "2023-03-19", "median": "2025-07-14", "interval80": ["2024-02-01", "2028-11-30"],
+         "then": {"as_of": "2023-03-19", "quantiles": {"0.1": "2024-02-01", "0.5": "2025-07-14", "0.9": "2028-11-30"},
                   "p_by_deadline": 0.4321},
-         "now": {"as_of": "2025-12-31", "median": "2024-04-23", "interval80": ["2024-04-23", "2024-04-23"],
+         "now": {"as_of": "2025-12-31", "quantiles": {"0.1": "2024-04-23", "0.5": "2024-04-23", "0.9": "2024-04-23"},
                  "p_by_deadline": 1.0, "already_reached_by": {"name": "Phi-3-small 8K Instruct", "date": "2024-04-23"}},
          "happened": {"reached": True, "date": "2024-04-23",
                       "models": [{"model_id": "phi-3-small-8k-instruct", "name": "Phi-3-small 8K Instruct"}]},
          "verdict": "Happened on 2024-04-23 (hand-built test claim)."},
         {"id": "language_multimodal_majority", "claim": "More than half of releases multimodal by 2025-03-19",
          "deadline": "2025-03-19",
-         "then": {"as_of": "2023-03-19", "median": None, "interval80": [None, None], "p_by_deadline": None,
+         "then": {"as_of": "2023-03-19", "quantiles": {"0.1": None, "0.5": None, "0.9": None}, "p_by_deadline": None,
                   "note": "multimodal not yet a known technique at this date"},
-         "now": {"as_of": "2025-12-31", "median": "2025-09-01", "interval80": ["2025-05-01", "2026-06-01"],
+         "now": {"as_of": "2025-12-31", "quantiles": {"0.1": "2025-05-01", "0.5": "2025-09-01", "0.9": "2026-06-01"},
                  "p_by_deadline": 0.07, "share_at_deadline": [0.2, 0.3, 0.4]},
          "happened": {"reached": False, "share_in_year_to_deadline": 0.31, "n_releases": 120,
                       "models": ["Gemma 3 4B"]},
          "verdict": "Not by the deadline (hand-built test claim)."},
     ],
-    "diagnostics": {"then": {"ok": False, "rhat_max": 1.2, "ess_bulk_min": 50.0, "divergences": 0,
-                             "problems": ["R-hat 1.200 > 1.01"]}},
+    "fits": {"then": {"as_of": "2023-03-19", "diagnostics": {
+        "ok": False, "rhat_max": 1.2, "ess_bulk_min": 50.0, "divergences": 0, "problems": ["R-hat 1.200 > 1.01"]}}},
 }
 
 
@@ -376,7 +376,7 @@ def test_cli_report_writes_the_pdf_and_rejects_bad_input_before_fitting(small_en
     summary = json.loads(capsys.readouterr().out)
     assert summary["pages"] == pdf_pages(out)
     assert summary["backtest"] is False and summary["seed_check"] is False
-    assert "--no-backtest" in summary["command"]
+    assert summary["command"] == "report" and "--no-backtest" in summary["command_line"]
     assert "forecast report --out" in " ".join(pdf_text(out).split())
     for bad in (["--budgets", "7 apples"], ["--out", str(tmp_path / "x.txt")],
                 ["--no-backtest", "--backtest", str(tmp_path)]):

@@ -74,7 +74,9 @@ def test_seed_check_end_to_end(small_engine):
     fitted = [str(m) for m in then.fit().inputs["model"].values]
     dates = then.registry.models.set_index("model_id").loc[fitted, "release_date"]
     assert len(fitted) > 50 and dates.max() <= pd.Timestamp(THREAD_DATE)
-    assert set(out["diagnostics"]) == {"then", "now"}
-    for d in out["diagnostics"].values():
+    assert set(out["fits"]) == {"then", "now"}
+    assert out["fits"]["then"]["as_of"] == THREAD_DATE.isoformat()
+    for fit in out["fits"].values():
+        d = fit["diagnostics"]
         assert {"rhat_max", "ess_bulk_min", "divergences", "ok"} <= set(d)
         assert np.isfinite(d["rhat_max"])

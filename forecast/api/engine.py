@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,44 @@ if TYPE_CHECKING:
     from forecast.projection.shared_futures import Projector
 
 DEFAULT_HORIZON = date(2040, 1, 1)
+
+# `Engine.fit_plan`'s estimate of a fit's seconds, from the shipped fit (2025-12-31: 377
+# informative models, 400 tuning steps + 2000 draws x 4 chains on 2 cores): about 40 s of
+# sampling, plus about 20 s when the compiled model is not cached
+REFERENCE_INFORMATIVE = 377
+REFERENCE_STEPS = (400 + 2000) * 4 / 2  # steps per core
+REFERENCE_SAMPLING_SECONDS = 40.0
+COMPILE_SECONDS = 20.0
+
+
+def check_as_of(value: date | str | None, key: str = "as_of") -> date | None:
+    """An as-of date a user gave, refused when it lies after today (the machine's date).
+
+    Parameters
+    ----------
+    value : date or str or None
+        The as-of date (YYYY-MM-DD); None for the registry's last release.
+    key : str
+        The option named in an error.
+
+    Returns
+    -------
+    date or None
+        The date, or None when `value` is None.
+
+    Raises
+    ------
+    UserError
+        Naming `key`, when `value` is not a date or is after `datetime.date.today()`.
+    """
+    if value is None:
+        return None
+    day = parse_date(value, key)
+    today = date.today()
+    if day > today:
+        raise UserError(f"{day} is after today ({today}); a forecast cannot see data from the future",
+                        key=key)
+    return day
 
 
 def _earliest_model(models: pd.DataFrame, model_ids: list[str], judged_by: str) -> dict[str, Any] | None:
@@ -67,7 +106,8 @@ class Engine:
         A scenario TOML file (or a shipped preset's name) overriding priors and projection
         settings.
     as_of : date or str or None
-        Fit only on what was known by this date (default: the registry's last release).
+        Fit only on what was known by this date (default: the registry's last release); a date
+        after today is refused (`check_as_of`) before anything is read.
     seed : int
         Seeds the sampler and the projection; the same seed gives the same numbers.
     draws : int
@@ -83,6 +123,12 @@ class Engine:
         Show the sampler's progress.
     use_cache : bool
         Load and store fits in the fit cache.
+
+    Attributes
+    ----------
+    before_fit : callable or None
+        Called with the engine just before `fit` samples (not when it loads the fit from the
+        cache); the CLI announces the fit there (`fit_plan`). None by default.
 
     >>> engine = Engine(seed=7)                               # doctest: +SKIP
     >>> engine.when("model:gpt-3-175b", params="1B").quantiles  # doctest: +SKIP
@@ -102,6 +148,7 @@ class Engine:
         progress: bool = False,
         use_cache: bool = True,
     ) -> None:
+        check_as_of(as_of)  # before anything is read: a date from the future is refused first
         self.registry = load_registry(data)
         self.scenario = load_scenario(scenario) if scenario is not None else None
         prior_set = load_priors(priors)
@@ -121,6 +168,8 @@ class Engine:
         self._fit: Any = None
         self._draws: Any = None
         self._scope: tuple[list[str], list[str]] | None = None
+        self._n_informative: int | None = None
+        self.before_fit: Callable[[Engine], None] | None = None
 
     # ------------------------------------------------------------------ fitting
     def settings(self) -> Any:
@@ -150,6 +199,8 @@ class Engine:
         if self._fit is None:
             from forecast.model.fit import fit_model  # deferred: imports xarray and SciPy
 
+            if self.before_fit is not None and not self.fit_is_cached():
+                self.before_fit(self)
             self._fit = fit_model(self.registry, self.priors, self.settings(),
                                   progress=self.progress, use_cache=self.use_cache, strict=strict)
         elif strict:
@@ -157,6 +208,66 @@ class Engine:
 
             require_converged(self._fit.diagnostics, strict)
         return self._fit
+
+    def _cache_keys(self) -> tuple[str, str]:
+        """(the fit's cache key, its compiled model's key), as `forecast.model.fit.fit_model`
+        computes them."""
+        from forecast.model.fit import cache_key, compile_key  # deferred: imports xarray and SciPy
+
+        known = self.priors.introduced_by(self.as_of)
+        settings = self.settings()
+        return (cache_key(self.registry.sha256, known.fit_sha256, settings),
+                compile_key(self.registry.sha256, known.fit_sha256, settings))
+
+    def fit_is_cached(self) -> bool:
+        """Whether `fit` returns without sampling: the engine holds its fit, or the fit cache has
+        the file of this registry, priors, settings, model code and package versions (and
+        `use_cache` is on). Nothing is sampled or loaded.
+
+        Returns
+        -------
+        bool
+        """
+        if self._fit is not None:
+            return True
+        if not self.use_cache:
+            return False
+        from forecast.model.fit import cache_path  # deferred: imports xarray and SciPy
+
+        return cache_path(self._cache_keys()[0]).exists()
+
+    def fit_plan(self) -> dict[str, Any]:
+        """What a fit of this engine would do and about how long it would take, without sampling.
+
+        The estimate is a rule of thumb scaled from the shipped fit (about 40 s of sampling for
+        377 informative models, 400 tuning steps + 2000 draws x 4 chains on 2 cores, plus about
+        20 s to compile the model when its compiled form is not cached; a backtest fit of 1500
+        draws scales the same way): sampling seconds grow in proportion to the informative
+        models (at least a quarter of the reference: small fits still pay fixed costs and tune
+        longer) and to the tuning steps plus draws per chain times the chains per core.
+
+        Returns
+        -------
+        dict
+            ``cached`` (`fit_is_cached`), ``use_cache``, ``as_of`` (ISO), ``informative_models``,
+            ``draws``, ``tune``, ``chains``, ``cores``, ``compiled_cached`` (whether the compiled
+            model is on disk) and ``seconds`` (the estimate).
+        """
+        from forecast.model.compiled import entry_dir, entry_key  # deferred: imports Numba and PyTensor
+        from forecast.model.fit import exact_float_arithmetic, tune_for  # deferred: imports xarray and SciPy
+
+        n_inf = self._prepare_scope()[2]
+        settings = self.settings()
+        tune = tune_for(settings, n_inf)
+        with exact_float_arithmetic():  # the flags the sampler compiles under name the entry
+            compiled = (entry_dir(entry_key(self._cache_keys()[1])) / "meta.json").exists()
+        steps = (tune + settings.draws) * settings.chains / max(1, min(settings.cores, settings.chains))
+        seconds = (REFERENCE_SAMPLING_SECONDS * max(n_inf / REFERENCE_INFORMATIVE, 0.25)
+                   * steps / REFERENCE_STEPS + (0.0 if compiled else COMPILE_SECONDS))
+        return {"cached": self.fit_is_cached(), "use_cache": self.use_cache,
+                "as_of": self.as_of.isoformat(), "informative_models": n_inf,
+                "draws": settings.draws, "tune": tune, "chains": settings.chains,
+                "cores": settings.cores, "compiled_cached": compiled, "seconds": float(seconds)}
 
     @property
     def posterior_draws(self) -> Any:
@@ -278,7 +389,12 @@ class Engine:
         """
         if self._fit is not None:
             return list(self.fit().inputs["benchmark"].values), [str(x) for x in self.fit().inputs["model"].values]
-        if self._scope is None:
+        return self._prepare_scope()[:2]
+
+    def _prepare_scope(self) -> tuple[list[str], list[str], int]:
+        """(benchmarks, model ids, number of informative models) of the fit, from the model's
+        own input preparation on the registry as of the as-of date (computed once)."""
+        if self._scope is None or self._n_informative is None:
             from forecast.model.data import prepare_inputs  # deferred: imports SciPy
             from forecast.model.priors import model_priors_from  # deferred: imports SciPy
 
@@ -288,7 +404,8 @@ class Engine:
                                  min_models_per_benchmark=settings.min_models_per_benchmark,
                                  benchmark_set=list(settings.benchmarks))
             self._scope = (list(inp.benchmarks), [str(x) for x in inp.model_ids])
-        return self._scope
+            self._n_informative = int(inp.informative.sum())
+        return (*self._scope, self._n_informative)
 
     def target(self, text: str) -> Target:
         """Parse a target against the fitted benchmarks and models (no sampling needed).
@@ -363,6 +480,10 @@ class Engine:
             raise UserError(f"horizon {end} is not the shared futures' horizon {futures.horizon}",
                             key="horizon")
         extra = [parse_date(x, "p_by") for x in (p_by or [])]
+        for d in extra:
+            if d <= self.as_of:
+                raise UserError(f"{d} is not after the as-of date {self.as_of}: P(reached by a date) "
+                                "is a forecast, and forecasts start there", key="p_by")
         draws = self.posterior_draws
         reached = self.already_reached(tgt, budget)
         if reached is not None:
@@ -411,7 +532,8 @@ class Engine:
         return SizeResult(target=tgt.label, dates=ds, log10_params=sizes,
                           diagnostics=self.fit().diagnostics.to_dict(),
                           scenario=self.scenario.name if self.scenario else None,
-                          ceiling=self.ceiling_check(tgt))
+                          ceiling=self.ceiling_check(tgt), as_of=self.as_of,
+                          data_end=year_to_date(self.posterior_draws.data_end))
 
     def capability(
         self, benchmark: str, dates: list[date | str], params: str | float | None = None,
@@ -447,7 +569,8 @@ class Engine:
                             self.projection_settings(max(max(ds), DEFAULT_HORIZON)))
         return CapabilityResult(benchmark=benchmark.lower(), budget=budget, dates=ds, scores=scores,
                                 diagnostics=self.fit().diagnostics.to_dict(),
-                                scenario=self.scenario.name if self.scenario else None)
+                                scenario=self.scenario.name if self.scenario else None,
+                                as_of=self.as_of, data_end=year_to_date(draws.data_end))
 
     def benchmark_ceilings(self, benchmarks: list[str]) -> dict[str, dict[str, Any]]:
         """The highest score each benchmark's link can give, and the best score seen on it.

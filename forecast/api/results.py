@@ -27,10 +27,22 @@ def _quantile_dates(samples: np.ndarray) -> dict[str, str | None]:
     return out
 
 
-def _quantile_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a `to_frame` table as dicts: the date (ISO) and one entry per quantile level."""
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _budget_dict(budget: Budget) -> dict[str, Any]:
+    """A budget as the JSON object every answer shares: axis, value, bits and description."""
+    return {"axis": budget.axis, "value": budget.value, "bits": budget.bits,
+            "description": budget.describe()}
+
+
+def _by_date_rows(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The rows of a `to_frame` table as dicts: the date (ISO), ``quantiles`` (one entry per
+    quantile level, keyed by the level as text) and the columns named in `extra`."""
     return [
-        {"date": r["date"].isoformat(), **{f"{q:g}": r[f"{q:g}"] for q in QUANTILE_LEVELS}}
+        {"date": r["date"].isoformat(), "quantiles": {f"{q:g}": r[f"{q:g}"] for q in QUANTILE_LEVELS},
+         **{k: r[k] for k in extra}}
         for _, r in frame.iterrows()
     ]
 
@@ -109,18 +121,17 @@ class WhenResult:
         dict
         """
         return {
-            "target": self.target,
-            "budget": {"axis": self.budget.axis, "value": self.budget.value,
-                       "bits": self.budget.bits, "description": self.budget.describe()},
             "as_of": self.as_of.isoformat(),
             "data_end": self.start.isoformat(),
+            "scenario": self.scenario,
+            "target": self.target,
+            "budget": _budget_dict(self.budget),
             "horizon": self.horizon.isoformat(),
             "quantiles": self.quantiles,
             "p_by": {d.isoformat(): self.p_by(d) for d in self.p_by_dates},
             "p_not_before_horizon": self.p_not_before_horizon,
             "already_reached_by": self.already_reached_by,
             "n_samples": int(len(self.samples)),
-            "scenario": self.scenario,
             "ceiling": self.ceiling,
             "diagnostics": self.diagnostics,
         }
@@ -156,6 +167,10 @@ class SizeResult:
         The scenario's name.
     ceiling : list of dict
         Each score threshold against its benchmark's fitted ceiling (`Engine.ceiling_check`).
+    as_of : date or None
+        The as-of date of the fit.
+    data_end : date or None
+        The registry's data end, where the projection starts.
     """
 
     target: str
@@ -164,6 +179,8 @@ class SizeResult:
     diagnostics: dict[str, Any]
     scenario: str | None = None
     ceiling: list[dict[str, Any]] = field(default_factory=list)
+    as_of: date | None = None
+    data_end: date | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per date.
@@ -193,10 +210,12 @@ class SizeResult:
         dict
         """
         return {
-            "target": self.target,
-            "dates": [d.isoformat() for d in self.dates],
-            "quantiles": _quantile_rows(self.to_frame()),
+            "as_of": _iso(self.as_of),
+            "data_end": _iso(self.data_end),
             "scenario": self.scenario,
+            "target": self.target,
+            "by_date": _by_date_rows(self.to_frame(), extra=("p_within_grid",)),
+            "n_samples": int(self.log10_params.shape[0]),
             "ceiling": self.ceiling,
             "diagnostics": self.diagnostics,
         }
@@ -220,6 +239,10 @@ class CapabilityResult:
         The fit's convergence diagnostics.
     scenario : str or None
         The scenario's name.
+    as_of : date or None
+        The as-of date of the fit.
+    data_end : date or None
+        The registry's data end, where the projection starts.
     """
 
     benchmark: str
@@ -228,6 +251,8 @@ class CapabilityResult:
     scores: np.ndarray
     diagnostics: dict[str, Any]
     scenario: str | None = None
+    as_of: date | None = None
+    data_end: date | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per date.
@@ -253,9 +278,12 @@ class CapabilityResult:
         dict
         """
         return {
-            "benchmark": self.benchmark,
-            "budget": {"axis": self.budget.axis, "value": self.budget.value, "bits": self.budget.bits},
-            "quantiles": _quantile_rows(self.to_frame()),
+            "as_of": _iso(self.as_of),
+            "data_end": _iso(self.data_end),
             "scenario": self.scenario,
+            "benchmark": self.benchmark,
+            "budget": _budget_dict(self.budget),
+            "by_date": _by_date_rows(self.to_frame()),
+            "n_samples": int(self.scores.shape[0]),
             "diagnostics": self.diagnostics,
         }

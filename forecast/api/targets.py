@@ -6,8 +6,13 @@ Targets
     ``model:gpt-3-175b``     the latent capability of a registry model (its fitted theta)
 
 Budgets
-    parameters: ``7B``, ``1.5e9``, ``500M``, ``1.2T`` (plain numbers are parameter counts)
-    memory: ``4GiB``, ``3.5GB``, ``512MiB``, ``2e9`` (bytes), with a weight precision in bits
+    parameters: ``7B``, ``1.5e9``, ``500M``, ``1.2T``; K, M, B (or G), T are 10^3, 10^6, 10^9,
+    10^12. A plain number is a parameter count; one below `MIN_PLAIN_PARAMS` (``8``) is refused
+    with a suggestion (``8B``), since no model is that small.
+    memory: ``4GiB``, ``3.5GB``, ``512MiB``, ``4G``, ``2e9`` (bytes), with a weight precision in
+    bits. KiB, MiB, GiB, TiB are powers of 2 (GiB = 2^30 bytes); kB, MB, GB, TB powers of 10
+    (GB = 10^9 bytes); a bare K, M, G, T means KiB, MiB, GiB, TiB, as memory sizes are usually
+    meant; a plain number is bytes (one below 10^6 is refused with a suggestion).
 
 Dates
     ``YYYY-MM-DD`` within 2015-01-01..2100-01-01 (`forecast.inputs.dates.parse_date`)
@@ -32,11 +37,18 @@ _SIZE_UNITS = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 _BYTE_UNITS = {
     "": 1.0, "b": 1.0, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
     "kib": 2.0**10, "mib": 2.0**20, "gib": 2.0**30, "tib": 2.0**40,
+    "k": 2.0**10, "m": 2.0**20, "g": 2.0**30, "t": 2.0**40,  # bare: binary, as RAM is meant
 }
+# the units as people write them, for the suggestion on an unknown one
+_BYTE_UNIT_NAMES = ("B", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "K", "M", "G", "T")
 # Unambiguous (no two ways to split the digits), so matching is linear in the input length.
 _NUMBER = r"((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
 MAX_PARAMS = 1e15
 MIN_PARAMS = 1e3
+# a plain parameter count (no unit) below this is a forgotten unit: no real model is so small
+MIN_PLAIN_PARAMS = 1e4
+# a plain memory size (no unit, bytes) below this is a forgotten unit
+MIN_PLAIN_BYTES = 1e6
 MAX_INPUT_CHARS = 64  # no parameter count, memory size or date is longer
 ECHO_LIMIT = 40
 
@@ -55,13 +67,42 @@ def _close(word: str, options: Sequence[str]) -> str:
     return f"; did you mean {', '.join(matches)}?" if matches else ""
 
 
+def _plain(number: str) -> str:
+    """A number as the user wrote it, without trailing zeros after a decimal point ('8.0' -> '8')."""
+    return number.rstrip("0").rstrip(".") if "." in number and "e" not in number.lower() else number
+
+
 def parse_count(text: str, key: str = "params") -> float:
-    """'7B' -> 7e9. Raises UserError naming `key` on anything else."""
+    """A parameter count: '7B' -> 7e9.
+
+    Parameters
+    ----------
+    text : str
+        A number with an optional unit K, M, B (or G), T (powers of 10); a plain number is a count.
+    key : str
+        The option named in an error.
+
+    Returns
+    -------
+    float
+        The count, within `MIN_PARAMS`..`MAX_PARAMS`.
+
+    Raises
+    ------
+    UserError
+        Naming `key`, on anything else; a plain number below `MIN_PLAIN_PARAMS` (a forgotten
+        unit) is refused with a suggestion: ``8 parameters? did you mean 8B?``.
+    """
     s = str(text).strip().replace("_", "").replace(",", "")
     m = re.fullmatch(_NUMBER + r"\s*([kKmMbBgGtT]?)", s) if len(s) <= MAX_INPUT_CHARS else None
     if not m:
         raise UserError(f"'{_short(text)}' is not a parameter count (e.g. 7B, 1.5e9, 500M)", key=key)
     value = float(m.group(1)) * _SIZE_UNITS[m.group(2).lower()]
+    if not m.group(2) and 0 < value < MIN_PLAIN_PARAMS:
+        number = _plain(m.group(1))
+        guess = f"{number}B" if value < 1000 else f"{number}M"
+        raise UserError(f"{number} parameters? did you mean {guess}? (--{key} takes a count with a "
+                        "unit K, M, B or T; no model has fewer than 10,000 parameters)", key=key)
     if not math.isfinite(value) or value < MIN_PARAMS or value > MAX_PARAMS:
         raise UserError(
             f"'{_short(text)}' is outside the supported range {MIN_PARAMS:.0e}..{MAX_PARAMS:.0e}",
@@ -81,13 +122,46 @@ def format_count(value: float) -> str:
 
 
 def parse_bytes(text: str, key: str = "memory") -> float:
-    """'4GiB' -> 4 * 2**30 bytes."""
+    """A memory size in bytes: '4GiB' -> 4 * 2**30, '4GB' -> 4e9, '4G' -> 4 * 2**30.
+
+    Parameters
+    ----------
+    text : str
+        A number with an optional unit: KiB, MiB, GiB, TiB (powers of 2), kB, MB, GB, TB (powers
+        of 10), or a bare K, M, G, T (read as KiB, MiB, GiB, TiB); case is ignored. A plain number
+        is bytes.
+    key : str
+        The option named in an error.
+
+    Returns
+    -------
+    float
+        The size in bytes, within 1 kB..10 PB.
+
+    Raises
+    ------
+    UserError
+        Naming `key`, on anything else: an unknown unit lists the known ones (with the closest
+        first), and a plain number below `MIN_PLAIN_BYTES` (a forgotten unit) suggests GiB.
+    """
     s = str(text).strip().replace("_", "").replace(",", "")
     m = re.fullmatch(_NUMBER + r"\s*([a-zA-Z]*)", s) if len(s) <= MAX_INPUT_CHARS else None
     unit = m.group(2).lower() if m else None
     if not m or unit not in _BYTE_UNITS:
-        raise UserError(f"'{_short(text)}' is not a memory size (e.g. 4GiB, 3.5GB, 512MiB)", key=key)
+        hint = ""
+        if m:
+            close = difflib.get_close_matches(m.group(2), _BYTE_UNIT_NAMES, n=1, cutoff=0.5) or \
+                difflib.get_close_matches(unit or "", [u.lower() for u in _BYTE_UNIT_NAMES], n=1, cutoff=0.5)
+            if close:
+                guess = next(u for u in _BYTE_UNIT_NAMES if u.lower() == close[0].lower())
+                hint = f"; did you mean {_plain(m.group(1))}{guess}?"
+        raise UserError(f"'{_short(text)}' is not a memory size (e.g. 4GiB, 4G, 3.5GB, 512MiB; "
+                        f"GiB = 2^30 bytes, GB = 10^9){hint}", key=key)
     value = float(m.group(1)) * _BYTE_UNITS[unit]
+    if not unit and 0 < value < MIN_PLAIN_BYTES:
+        number = _plain(m.group(1))
+        raise UserError(f"{number} bytes? did you mean {number}GiB? (--{key} takes a size with a "
+                        "unit, e.g. 4GiB or 4G = 4 x 2^30 bytes, 4GB = 4 x 10^9 bytes)", key=key)
     if not math.isfinite(value) or value < 1e3 or value > 1e16:
         raise UserError(f"'{_short(text)}' is outside the supported range 1 kB..10 PB", key=key)
     return value
@@ -99,12 +173,35 @@ def make_budget(
     memory: str | float | None = None,
     bits: float | None = None,
 ) -> Budget:
-    """Exactly one of params, active_params, memory (memory needs bits)."""
+    """The budget of a query: exactly one of `params`, `active_params`, `memory`.
+
+    Parameters
+    ----------
+    params, active_params : str or float or None
+        A total or active parameter count (`parse_count`).
+    memory : str or float or None
+        A weight-memory size (`parse_bytes`); it needs `bits`.
+    bits : float or None
+        The weight precision of a memory budget, 1..32; given with another budget it is an error.
+
+    Returns
+    -------
+    Budget
+
+    Raises
+    ------
+    UserError
+        Naming the option, when not exactly one budget is given, `bits` is missing or given
+        without `memory`, or a value does not parse.
+    """
     given = [name for name, v in (("params", params), ("active-params", active_params),
                                   ("memory", memory)) if v is not None]
     if len(given) != 1:
         raise UserError("give exactly one budget: --params, --active-params or --memory",
                         key=",".join(given) or "budget")
+    if bits is not None and memory is None:
+        raise UserError(f"--bits applies only to a --memory budget; give --memory with it, or drop "
+                        f"--bits (the budget is --{given[0]})", key="bits")
     if params is not None:
         return Budget("params_total", parse_count(str(params), "params"))
     if active_params is not None:

@@ -6,23 +6,27 @@ cached fit start fast.
 
 Exit codes: 0 success; 1 internal error (traceback with --debug); 2 user error (one line naming
 the file, row, column or key; also bad options and unreadable or unwritable files); 3 a fit failed
-its diagnostics under --strict; 130 interrupted (SIGINT), 143 terminated (SIGTERM).
+its diagnostics under --strict; 130 interrupted (SIGINT), 143 terminated (SIGTERM). Under --json a
+failing command also prints one error object on stdout (`forecast.cli.output.error_object`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 import signal
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 from typer.exceptions import TyperException
 
-from forecast.cli.output import err_console, one_line
+from forecast import __version__
+from forecast.cli.logs import quiet_sampler_log
+from forecast.cli.output import err_console, error_object, one_line, to_json
 from forecast.core.errors import DiagnosticsFailed, UserError
 
 app = typer.Typer(
@@ -33,6 +37,36 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
+
+
+def version() -> str:
+    """The installed version of the `forecast` distribution, or `forecast.__version__` when the
+    package runs from a source tree that is not installed.
+
+    Returns
+    -------
+    str
+    """
+    try:
+        return importlib.metadata.version("forecast")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    """`--version`: print ``forecast <version>`` and exit 0."""
+    if value:
+        print(f"forecast {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print 'forecast <version>' and exit.")] = False,
+) -> None:
+    """Options of `forecast` itself, before the command."""
+
 
 # Command modules register themselves on `app` when imported.
 from forecast.cli import commands  # noqa: E402,F401
@@ -78,11 +112,45 @@ def _print_error(label: str, message: str, hint: str = "") -> None:
                       soft_wrap=True, highlight=False)
 
 
+def _json_requested(argv: list[str]) -> bool:
+    """`--json` is among the options (before any `--` that ends them)."""
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    return "--json" in options
+
+
+def _fail(code: int, label: str, message: str, hint: str = "", *, as_json: bool = False,
+          **where: Any) -> None:
+    """Print the one-line error on stderr and, under `--json`, the error object on stdout
+    (`forecast.cli.output.error_object`); then exit with `code`."""
+    _print_error(label, message, hint)
+    if as_json:
+        print(to_json(error_object(one_line(message), code, **where)), flush=True)
+    raise SystemExit(code) from None
+
+
+def _usage_key(exc: BaseException) -> str | None:
+    """The option a Click usage error is about (`--draws`, `--target`), when it names one."""
+    name = getattr(exc, "option_name", None)
+    if name:
+        return str(name)
+    param = getattr(exc, "param", None)
+    if param is not None:
+        opts = getattr(param, "opts", None)
+        return str(opts[0]) if opts else str(getattr(param, "name", None) or "") or None
+    hint = getattr(exc, "param_hint", None)
+    return hint if isinstance(hint, str) else None
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `forecast` console script (exit codes in the module docstring)."""
+    """Entry point of the `forecast` console script (exit codes in the module docstring).
+
+    Under `--json` a failure also prints one error object on stdout (docs/json.md).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(argv)
     argv = [a for a in argv if a != "--debug"]
+    quiet_sampler_log(debug)  # PyMC's list of the model's parameter names only under --debug
+    as_json = _json_requested(argv)
     try:
         with _signals_raise():
             # Outside standalone mode Typer *returns* the code of `typer.Exit` (and 130 for a
@@ -90,20 +158,18 @@ def main(argv: list[str] | None = None) -> None:
             code = app(args=argv, prog_name="forecast", standalone_mode=False)
         if isinstance(code, int) and not isinstance(code, bool) and code != 0:
             if code == 130:
-                _print_error("interrupted:", "unfinished outputs were discarded")
+                _fail(130, "interrupted:", "unfinished outputs were discarded", as_json=as_json)
             raise SystemExit(code)
     except UserError as exc:
-        _print_error("error:", str(exc))
-        raise SystemExit(2) from None
+        loc = exc.location
+        _fail(2, "error:", str(exc), as_json=as_json, file=loc.file, row=loc.row, column=loc.column,
+              key=loc.key)
     except DiagnosticsFailed as exc:
-        _print_error("diagnostics failed (--strict):", str(exc))
-        raise SystemExit(3) from None
+        _fail(3, "diagnostics failed (--strict):", str(exc), as_json=as_json)
     except Interrupted as exc:
-        _print_error("interrupted:", f"{exc}; unfinished outputs were discarded")
-        raise SystemExit(exc.exit_code) from None
+        _fail(exc.exit_code, "interrupted:", f"{exc}; unfinished outputs were discarded", as_json=as_json)
     except (typer.Abort, KeyboardInterrupt):
-        _print_error("interrupted:", "unfinished outputs were discarded")
-        raise SystemExit(130) from None
+        _fail(130, "interrupted:", "unfinished outputs were discarded", as_json=as_json)
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
     except TyperException as exc:  # bad option, missing argument, bad value: one line
@@ -113,24 +179,21 @@ def main(argv: list[str] | None = None) -> None:
         ctx = getattr(exc, "ctx", None)
         where = f"{ctx.command_path}: " if ctx is not None else ""
         help_hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        _print_error("error:", where + exc.format_message(), help_hint)
-        raise SystemExit(2) from None
+        _fail(2, "error:", where + exc.format_message(), help_hint, as_json=as_json, key=_usage_key(exc))
     except SystemExit:
         raise
     except OSError as exc:  # a file the user named cannot be read or written (permission, space)
         if debug or exc.filename is None:
             if debug:
                 raise
-            _internal(exc)
-        _print_error("error:", f"{exc.filename}: {exc.strerror or exc}")
-        raise SystemExit(2) from None
+            _internal(exc, as_json)
+        _fail(2, "error:", f"{exc.filename}: {exc.strerror or exc}", as_json=as_json, file=exc.filename)
     except Exception as exc:  # an internal error: short message, traceback on request
         if debug:
             raise
-        _internal(exc)
+        _internal(exc, as_json)
 
 
-def _internal(exc: BaseException) -> None:
-    _print_error("internal error:", f"{type(exc).__name__}: {exc}"[:300],
-                 "\nRun again with --debug for the traceback.")
-    raise SystemExit(1) from None
+def _internal(exc: BaseException, as_json: bool = False) -> None:
+    _fail(1, "internal error:", f"{type(exc).__name__}: {exc}"[:300],
+          "\nRun again with --debug for the traceback.", as_json=as_json)

@@ -15,7 +15,7 @@ from forecast.cli import app
 from forecast.cli.forecast_cmd import make_engine, warn_diagnostics
 from forecast.cli.options import (DEFAULT_SEED, BenchmarkOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt, SeedOpt,
                                   StrictOpt)
-from forecast.cli.output import compact_table, console, emit_json
+from forecast.cli.output import compact_table, console, emit_result
 from forecast.core.errors import DiagnosticsFailed, UserError
 from forecast.evaluation.cutoffs import parse_cutoffs
 from forecast.evaluation.events import default_events
@@ -185,16 +185,50 @@ def backtest_command(
     paths = result.save(out)
     s = result.summary
     if json:
-        emit_json(s)
+        if strict and not s.get("fits_ok", True):  # under --json a failed check prints only the error object
+            _warn_fits(s)
+            raise DiagnosticsFailed("an engine fit in the backtest failed its diagnostics")
+        emit_result("backtest", backtest_json(s, benchmark, paths))
     else:
         console.print(backtest_table(s))
         console.print(f"Wrote {paths['rows']} and {paths['summary']}")
+    _warn_fits(s)
+    if strict and not s.get("fits_ok", True):
+        raise DiagnosticsFailed("an engine fit in the backtest failed its diagnostics")
+
+
+def _warn_fits(s: dict[str, Any]) -> None:
+    """A warning on stderr for each engine fit of the backtest that failed its checks."""
     for name, per in s.get("fit_diagnostics", {}).items():
         for cut, d in per.items():
             if not d["ok"]:
                 warn_diagnostics(d | {"problems": [f"{name} fit as of {cut}: " + "; ".join(d["problems"])]})
-    if strict and not s.get("fits_ok", True):
-        raise DiagnosticsFailed("an engine fit in the backtest failed its diagnostics")
+
+
+def backtest_json(summary: dict[str, Any], benchmark: str, paths: dict[str, Path]) -> dict[str, Any]:
+    """`forecast backtest --json`'s answer (without ``command``): the summary in the shared shape.
+
+    ``data_end`` is the registry's data end on the events' benchmark (an ISO date, as in every
+    other answer); the summary's mapping of benchmark to data end is ``data_end_by_benchmark``;
+    ``saved_to`` names the files written.
+
+    Parameters
+    ----------
+    summary : dict
+        The backtest's summary (`run`).
+    benchmark : str
+        The benchmark of the events.
+    paths : dict of str to Path
+        The files `BacktestResult.save` wrote, under "rows" and "summary".
+
+    Returns
+    -------
+    dict
+    """
+    by_benchmark = summary.get("data_end") or {}
+    out = {k: v for k, v in summary.items() if k != "data_end"}
+    return {"data_end": by_benchmark.get(benchmark), "data_end_by_benchmark": by_benchmark, **out,
+            "saved_to": {k: str(v) for k, v in paths.items()}}
 
 
 def backtest_table(s: dict[str, Any]) -> Any:
@@ -226,13 +260,15 @@ def seedcheck_command(
     now = make_engine(data, priors, None, seed, draws, progress=not json)
     then = make_engine(data, priors, THREAD_DATE.isoformat(), seed, draws, progress=not json)
     result = seed_check(now, then)
-    if json:
-        emit_json(result)
-    else:
+    diagnostics = [fit["diagnostics"] for fit in result["fits"].values()]
+    failed = strict and not all(d.get("ok", False) for d in diagnostics)
+    if json and not failed:  # under --json a failed check prints only the error object
+        emit_result("seedcheck", result)
+    elif not json:
         print_seedcheck(result)
-    for d in result["diagnostics"].values():
+    for d in diagnostics:
         warn_diagnostics(d)
-    if strict and not all(d.get("ok", False) for d in result["diagnostics"].values()):
+    if failed:
         raise DiagnosticsFailed("a seed-check fit failed its diagnostics")
 
 
@@ -256,10 +292,11 @@ def print_seedcheck(result: dict[str, Any]) -> None:
         t.add_column(col)
     for c in result["claims"]:
         def cell(f: dict[str, Any]) -> str:
-            if f.get("median") is None and f.get("p_by_deadline") is None:
+            q = f.get("quantiles") or {}
+            if q.get("0.5") is None and f.get("p_by_deadline") is None:
                 return f.get("note", "-")
-            lo, hi = f["interval80"]
             p = f.get("p_by_deadline")
-            return f"{f['median'] or 'after 2040'} [{lo or '-'} .. {hi or 'after 2040'}], P = {p:.2f}"
+            return (f"{q.get('0.5') or 'after 2040'} [{q.get('0.1') or '-'} .. {q.get('0.9') or 'after 2040'}], "
+                    f"P = {p:.2f}")
         t.add_row(c["claim"], cell(c["then"]), cell(c["now"]), c["verdict"])
     console.print(t)

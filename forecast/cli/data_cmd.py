@@ -19,7 +19,7 @@ from rich.markup import escape
 from forecast.api.data_summary import summarize
 from forecast.cli import app
 from forecast.cli.options import DataOpt, JsonOpt
-from forecast.cli.output import compact_table, console, emit_json
+from forecast.cli.output import compact_table, console, emit_result
 from forecast.core.errors import UserError
 from forecast.inputs.registry import as_timestamp, check_files, load_registry
 
@@ -45,7 +45,7 @@ def summary_command(data: DataOpt = None, json: JsonOpt = False) -> None:
     result["source"] = str(registry.source)
     result["sha256"] = registry.sha256
     if json:
-        emit_json(result)
+        emit_result("data summary", result)
         return
     from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
@@ -125,7 +125,7 @@ def show_command(
         out_models = models.drop(columns=["release_year"]).copy()
         out_models["release_date"] = out_models["release_date"].dt.strftime("%Y-%m-%d")
         out_scores = scores.astype(object).where(scores.notna(), None)
-        emit_json({"models": out_models.astype(object).where(out_models.notna(), None)
+        emit_result("data show", {"models": out_models.astype(object).where(out_models.notna(), None)
                    .to_dict(orient="records"),
                    "scores": out_scores.to_dict(orient="records")})
         return
@@ -200,7 +200,7 @@ def check_command(
     """Validate CSV files (models, scores, benchmarks); exit 2 on the first problem."""
     results = check_files(files, reference_dir=data)
     if json:
-        emit_json({"ok": True, "files": results})
+        emit_result("data check", {"ok": True, "files": results})
         return
     for result in results:
         console.print(f"OK {result['file']}: {result['kind']} table, {result['rows']} rows",

@@ -14,10 +14,10 @@ from forecast.cli import app
 from forecast.cli.options import (DEFAULT_SEED, ActiveParamsOpt, AsOfOpt, BenchmarkOpt, BitsOpt, DataOpt,
                                   DatesOpt, DrawsOpt, HorizonOpt, JsonOpt, MemoryOpt, ParamsOpt, PriorsOpt,
                                   ScenarioOpt, SeedOpt, StrictOpt, TuneOpt)
-from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_json, err_console
+from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_result, err_console
 from forecast.core.errors import UserError
 from forecast.core.io import output_file
-from forecast.inputs.dates import parse_date
+from forecast.inputs.dates import parse_date, year_to_date
 
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Refit even if a cached fit matches.")]
 
@@ -53,8 +53,54 @@ def make_engine(data: Path | None, priors: Path | None, as_of: str | None, seed:
     """
     from forecast.api.engine import Engine  # deferred: about 0.1 s to import (the priors package)
 
-    return Engine(data=data, priors=priors, scenario=scenario, as_of=as_of, seed=seed,
-                  draws=draws, tune=tune, progress=progress, use_cache=use_cache)
+    engine = Engine(data=data, priors=priors, scenario=scenario, as_of=as_of, seed=seed,
+                    draws=draws, tune=tune, progress=progress, use_cache=use_cache)
+    engine.before_fit = announce_fit
+    return engine
+
+
+def fit_announcement(plan: dict[str, Any]) -> str:
+    """The line that announces a fit: why it is needed and about how long it will take.
+
+    Parameters
+    ----------
+    plan : dict
+        `forecast.api.engine.Engine.fit_plan()` of the engine about to fit.
+
+    Returns
+    -------
+    str
+        E.g. "Fitting the model as of 2025-12-31 (no cached fit for this registry, priors,
+        settings and code; about 1 minute on 2 cores) ...".
+    """
+    why = ("--no-cache was given" if not plan["use_cache"]
+           else "no cached fit for this registry, priors, settings and code")
+    seconds = plan["seconds"]
+    if seconds < 50:
+        took = f"about {max(10, round(seconds / 10) * 10):.0f} seconds"
+    elif seconds < 90:
+        took = "about 1 minute"
+    else:
+        took = f"about {round(seconds / 60):.0f} minutes"
+    cores = plan["cores"]
+    return (f"Fitting the model as of {plan['as_of']} ({why}; {took} on {cores} "
+            f"core{'s' if cores != 1 else ''}) ...")
+
+
+def announce_fit(engine: Any) -> None:
+    """Print `fit_announcement` on stderr (also under --json); `Engine.before_fit` of the CLI's
+    engines, so it runs once before each fit that is not in the cache.
+
+    Parameters
+    ----------
+    engine : forecast.api.engine.Engine
+        The engine about to fit.
+
+    Returns
+    -------
+    None
+    """
+    err_console.print(fit_announcement(engine.fit_plan()), highlight=False, markup=False, soft_wrap=True)
 
 
 def fit_scope(engine: Any) -> tuple[list[str], list[str]]:
@@ -271,7 +317,8 @@ def fit_command(
     diag = fit.diagnostics.to_dict()
     loo = fit.loo_coverage()
     if json:
-        emit_json({
+        engine.fit(strict=strict)  # under --json a failed check prints only the error object
+        emit_result("fit", {
             "as_of": engine.as_of.isoformat(),
             "data_end": fit.inputs.attrs["data_end"],
             "models": int(fit.inputs.sizes["model"]),
@@ -364,7 +411,8 @@ def when_command(
     active_params: ActiveParamsOpt = None,
     memory: MemoryOpt = None,
     bits: BitsOpt = None,
-    p_by: Annotated[list[str] | None, typer.Option("--p-by", help="Extra date for P(by date); repeatable.")] = None,
+    p_by: Annotated[list[str] | None, typer.Option(
+        "--p-by", help="Extra date for P(by date), after the as-of date; repeatable.")] = None,
     horizon: HorizonOpt = "2040-01-01",
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
     draws: DrawsOpt = 2000, tune: TuneOpt = None, scenario: ScenarioOpt = None, strict: StrictOpt = False,
@@ -373,13 +421,13 @@ def when_command(
     """When does a released model within the budget first reach the target?"""
     engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json, tune=tune)
     check_query(engine, targets=[target], horizon=horizon, dates=p_by or [], dates_key="p-by",
-                budgets=[dict(params=params, active_params=active_params, memory=memory, bits=bits)])
+                future_dates=True, budgets=[dict(params=params, active_params=active_params, memory=memory, bits=bits)])
     engine.fit(strict=strict)
     result = engine.when(target, params=params, active_params=active_params, memory=memory,
                          bits=bits, horizon=horizon, p_by=p_by or [])
     out = result.to_dict()
     if json:
-        emit_json(out)
+        emit_result("when", out)
     else:
         print_when(out)
     if not out["already_reached_by"]:
@@ -457,7 +505,7 @@ def size_command(
     result = engine.size(target, dates)
     out = result.to_dict()
     if json:
-        emit_json(out)
+        emit_result("size", out)
     else:
         from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
@@ -465,8 +513,8 @@ def size_command(
         t.add_column("date")
         for k in ("0.05", "0.25", "0.5", "0.75", "0.95"):
             t.add_column(f"{float(k):.0%}", justify="right")
-        for row in out["quantiles"]:
-            t.add_row(row["date"], *[_params(row[k]) for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
+        for row in out["by_date"]:
+            t.add_row(row["date"], *[_params(row["quantiles"][k]) for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
         console.print(t)
     warn_ceiling(out["ceiling"])
     warn_diagnostics(out["diagnostics"])
@@ -501,7 +549,7 @@ def capability_command(
                                memory=memory, bits=bits)
     out = result.to_dict()
     if json:
-        emit_json(out)
+        emit_result("capability", out)
     else:
         from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
@@ -509,10 +557,14 @@ def capability_command(
         t.add_column("date")
         for k in ("0.05", "0.25", "0.5", "0.75", "0.95"):
             t.add_column(f"{float(k):.0%}", justify="right")
-        for row in out["quantiles"]:
-            t.add_row(row["date"], *[f"{row[k]:.3f}" for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
+        for row in out["by_date"]:
+            t.add_row(row["date"], *[f"{row['quantiles'][k]:.3f}" for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
         console.print(t)
     warn_diagnostics(out["diagnostics"])
+
+
+# the quantile levels of each `compare` row: the median and the central 80% interval
+COMPARE_LEVELS = ("0.1", "0.5", "0.9")
 
 
 @app.command("compare")
@@ -546,17 +598,26 @@ def compare_command(
             for b in budgets:
                 r = engine.when(tg, params=b, horizon=horizon).to_dict()
                 rows.append({"scenario": engine.scenario.name, "target": tg, "params": b,
-                             "median": r["quantiles"]["0.5"], "q10": r["quantiles"]["0.1"],
-                             "q90": r["quantiles"]["0.9"], "p_not_before_horizon": r["p_not_before_horizon"],
-                             "already_reached_by": (r["already_reached_by"] or {}).get("model_id"),
+                             "budget": r["budget"],
+                             "quantiles": {k: r["quantiles"][k] for k in COMPARE_LEVELS},
+                             "p_not_before_horizon": r["p_not_before_horizon"],
+                             "already_reached_by": r["already_reached_by"],
                              "p_at_or_above_ceiling": max(
                                  (c["share_at_or_above_ceiling"] for c in r["ceiling"]), default=0.0),
+                             "n_samples": r["n_samples"],
                              "diagnostics_ok": r["diagnostics"]["ok"]})
                 if not r["already_reached_by"]:
                     ceilings[(engine.scenario.name, tg)] = r["ceiling"]
     if json:
-        emit_json({"horizon": horizon, "rows": rows,
-                   "diagnostics": {e.scenario.name: e.fit().diagnostics.to_dict() for e in engines}})
+        first = engines[0]
+        emit_result("compare", {
+            "as_of": first.as_of.isoformat(),
+            "data_end": year_to_date(first.posterior_draws.data_end).isoformat(),
+            "horizon": parse_date(horizon, "horizon").isoformat(),
+            "scenarios": [{"scenario": e.scenario.name, "diagnostics": e.fit().diagnostics.to_dict()}
+                          for e in engines],
+            "rows": rows,
+        })
     else:
         print_compare(rows, targets, budgets)
     for (name, _), ceiling in ceilings.items():
@@ -589,8 +650,9 @@ def print_compare(rows: list[dict[str, Any]], targets: list[str], budgets: list[
             for n in names:
                 r = next(x for x in rows if x["scenario"] == n and x["target"] == tg and x["params"] == b)
                 if r["already_reached_by"]:
-                    cells.append(f"reached ({escape(r['already_reached_by'])})")
+                    cells.append(f"reached ({escape(r['already_reached_by']['model_id'])})")
                 else:
-                    cells.append(f"{r['median'] or 'after horizon'} [{r['q10'] or '-'} .. {r['q90'] or 'after'}]")
+                    q = r["quantiles"]
+                    cells.append(f"{q['0.5'] or 'after horizon'} [{q['0.1'] or '-'} .. {q['0.9'] or 'after'}]")
             t.add_row(escape(tg), escape(b), *cells)
     console.print(t)

@@ -20,7 +20,9 @@ DataOpt = Annotated[Path | None, typer.Option(
 PriorsOpt = Annotated[Path | None, typer.Option(
     "--priors", help="Priors folder (TOML files); default: the shipped priors/.", file_okay=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Use only what was known by this date (YYYY-MM-DD).")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Use only what was known by this date (YYYY-MM-DD; not after today); default: the "
+                    "registry's last release date.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the sampler and the projection.")]
 DrawsOpt = Annotated[int, typer.Option("--draws", min=100, max=20000, help="Posterior draws per chain (4 chains).")]
 TuneOpt = Annotated[int | None, typer.Option(
@@ -32,10 +34,16 @@ ScenarioOpt = Annotated[str | None, typer.Option(
 HorizonOpt = Annotated[str, typer.Option("--horizon", help="Last date forecast (YYYY-MM-DD).")]
 
 # a budget, as `forecast.api.targets.make_budget` takes it
-ParamsOpt = Annotated[str | None, typer.Option("--params", help="Total parameter budget, e.g. 7B.")]
-ActiveParamsOpt = Annotated[str | None, typer.Option("--active-params", help="Active parameter budget (MoE).")]
-MemoryOpt = Annotated[str | None, typer.Option("--memory", help="Weight-memory budget, e.g. 4GiB.")]
-BitsOpt = Annotated[float | None, typer.Option("--bits", help="Weight precision for --memory.")]
+ParamsOpt = Annotated[str | None, typer.Option(
+    "--params", help="Total parameter budget with a unit: 7B, 500M, 1.2T (K, M, B or G, T = 10^3, 10^6, "
+                     "10^9, 10^12); a plain number below 10,000 is refused (8 -> did you mean 8B?).")]
+ActiveParamsOpt = Annotated[str | None, typer.Option(
+    "--active-params", help="Active parameter budget (MoE), written as --params.")]
+MemoryOpt = Annotated[str | None, typer.Option(
+    "--memory", help="Weight-memory budget: 4GiB or 4G (GiB = 2^30 bytes; a bare K, M, G, T is binary), "
+                     "4GB (GB = 10^9 bytes), 512MiB; needs --bits.")]
+BitsOpt = Annotated[float | None, typer.Option(
+    "--bits", help="Weight precision in bits for --memory (e.g. 4); an error without --memory.")]
 
 BenchmarkOpt = Annotated[str, typer.Option("--benchmark", help="Benchmark id, e.g. mmlu.")]
 DatesOpt = Annotated[list[str], typer.Option("--date", help="Date(s) to answer for (YYYY-MM-DD); repeatable.")]

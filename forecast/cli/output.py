@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rich.console import Console
+
+from forecast.core.errors import UserError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -86,3 +89,68 @@ def to_json(obj: Any) -> str:
 def emit_json(obj: Any) -> None:
     """Print `obj` as JSON on stdout, bypassing Rich markup."""
     print(to_json(obj))
+
+
+def emit_result(command: str, result: dict[str, Any]) -> None:
+    """Print a command's ``--json`` answer: one object on stdout, ``command`` first.
+
+    Parameters
+    ----------
+    command : str
+        The command's name as typed, e.g. "when" or "priors list"; its schema is
+        `json_schema(command)`.
+    result : dict
+        The answer's fields (docs/json.md lists them per command).
+
+    Returns
+    -------
+    None
+    """
+    emit_json({"command": command, **result})
+
+
+def error_object(message: str, exit_code: int, *, file: Any = None, row: int | None = None,
+                 column: str | None = None, key: str | None = None) -> dict[str, Any]:
+    """The object a failed command prints on stdout under ``--json`` (schema: `json_schema("error")`).
+
+    Parameters
+    ----------
+    message : str
+        The one-line message, as on stderr without its label.
+    exit_code : int
+        The process's exit code (2 bad input, 3 a fit failed under --strict, 1 internal error,
+        130/143 interrupted).
+    file, row, column, key : optional
+        Where in the input the problem is; None where that does not apply.
+
+    Returns
+    -------
+    dict
+        ``{"error": {"message", "file", "row", "column", "key"}, "exit_code"}``.
+    """
+    return {"error": {"message": message, "file": None if file is None else str(file), "row": row,
+                      "column": column, "key": key},
+            "exit_code": exit_code}
+
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+def json_schema(command: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a command's ``--json`` output, shipped with the package.
+
+    Parameters
+    ----------
+    command : str
+        The command as typed ("when", "priors list", ...), or "error" for the error object.
+
+    Returns
+    -------
+    dict
+        The schema, read from ``forecast/cli/schemas/<command with '_' for ' '>.json``.
+    """
+    path = SCHEMA_DIR / f"{command.replace(' ', '_')}.json"
+    if not path.is_file():
+        known = sorted(p.stem.replace("_", " ") for p in SCHEMA_DIR.glob("*.json"))
+        raise UserError(f"no JSON schema for '{command}' (known: {', '.join(known)})", key="command")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from forecast.cli import app
 from forecast.cli.options import JsonOpt, PriorsOpt
-from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_json
+from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_result
 from forecast.core.errors import UserError
 from forecast.core.paths import default_priors_dir
 
@@ -39,7 +39,7 @@ def list_priors(priors: PriorsOpt = None, json_out: JsonOpt = False) -> None:
     """Every technique with its axis, introduction date, median, 90% interval and citations."""
     ps = _load(priors)
     if json_out:
-        emit_json([
+        emit_result("priors list", {"folder": str(ps.folder), "sha256": ps.sha256, "techniques": [
             {
                 "id": t.id, "name": t.name, "axis": t.axis, "introduced": t.introduced.isoformat(),
                 "indicator": t.indicator, "distribution": t.multiplier.distribution,
@@ -47,7 +47,7 @@ def list_priors(priors: PriorsOpt = None, json_out: JsonOpt = False) -> None:
                 "judgement": t.judgement, "citations": [e.cite for e in t.evidence],
             }
             for t in ps.techniques.values()
-        ])
+        ]})
         return
     table = compact_table(f"Technique priors ({ps.folder})",
                           f"{AXIS_NOTE}; judged: the prior adds judgement to its cited evidence",
@@ -72,13 +72,13 @@ def show_prior(
     if technique_id in ("engine", "_engine"):
         data = ps.engine.to_dict()
         if json_out:
-            emit_json(data)
+            emit_result("priors show", data)
         else:
             _print_engine(data)
         return
     t = ps[technique_id]
     if json_out:
-        emit_json(t.to_dict())
+        emit_result("priors show", t.to_dict())
         return
     m = t.multiplier
     mean, sd = t.log10_prior
@@ -149,7 +149,7 @@ def check(
     summary = {"ok": True, "folder": str(target), "techniques": len(ps.techniques),
                "engine_entries": len(ps.engine.sources), "citations": n_citations, "sha256": ps.sha256}
     if json_out:
-        emit_json(summary)
+        emit_result("priors check", summary)
     else:
         console.print(f"OK: {summary['techniques']} techniques, {summary['engine_entries']} engine entries, "
                       f"{n_citations} citations ({target})", highlight=False, markup=False)
@@ -179,7 +179,7 @@ def summary(
         raise UserError("must be after 2020-01-01", key="--by")
     result = params_axis_summary(_load(priors), by=by_date, tokens_per_param=tokens_per_param, draws=draws, seed=seed)
     if json_out:
-        emit_json(result)
+        emit_result("priors summary", result)
         return
     from rich import box  # deferred: loaded with rich.table below
     from rich.table import Table  # deferred: about 5 ms to import; --json prints no table

@@ -23,7 +23,7 @@ from forecast.cli import app
 from forecast.cli.forecast_cmd import check_query, make_engine, warn_diagnostics
 from forecast.cli.options import (DEFAULT_SEED, AsOfOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt, ScenarioOpt,
                                   SeedOpt, StrictOpt, TuneOpt)
-from forecast.cli.output import console, emit_json, err_console
+from forecast.cli.output import console, emit_result, err_console
 from forecast.core.errors import UserError
 from forecast.evaluation.result import BacktestResult
 from forecast.evaluation.scoring import LEVELS
@@ -171,7 +171,11 @@ def report_command(
                          for b in (budget_specs or [parse_budget(x) for x in DEFAULT_BUDGETS])])
     engine.fit(strict=strict)
     if bt_result is not None:
-        bt_note += _provenance_mismatch(bt_result.summary.get("provenance") or {}, engine.fit().provenance)
+        # the backtest records the priors folder's full hash (its forecasts also use the
+        # projection-only priors), so compare it with the engine's priors known at the as-of date
+        current = {"data_sha256": engine.fit().provenance.get("data_sha256"),
+                   "priors_sha256": engine.priors.introduced_by(engine.as_of).sha256}
+        bt_note += _provenance_mismatch(bt_result.summary.get("provenance") or {}, current)
     command = _command_line(out, as_of, targets, budgets, data, priors, scenario, seed, draws, tune, strict,
                             no_backtest, bt_used, sc_used)
     with contextlib.nullcontext() if json_out else err_console.status("writing the report"):
@@ -179,11 +183,11 @@ def report_command(
                               seed_check=sc_result, backtest_note=bt_note, seed_check_note=sc_note,
                               command=command)
     if json_out:
-        emit_json({
+        emit_result("report", {
             "path": str(result.path), "pages": result.pages, "sections": result.sections,
             "seconds": result.seconds, "timings": result.timings, "fit_ok": result.fit_ok,
             "diagnostics": engine.fit().diagnostics.to_dict(),
-            "backtest": bt_result is not None, "seed_check": sc_result is not None, "command": command,
+            "backtest": bt_result is not None, "seed_check": sc_result is not None, "command_line": command,
         })
     else:
         console.print(f"Wrote {result.path} ({result.pages} pages, {result.bytes / 1024:.0f} KiB) "

@@ -38,13 +38,18 @@ CLAIMS = (
 )
 
 
+# the quantile levels of a claim's forecast: its median and 80% interval
+LEVELS = (0.1, 0.5, 0.9)
+
+
 def _summary(samples: np.ndarray, as_of: date) -> dict[str, Any]:
-    q = np.quantile(samples, [0.1, 0.5, 0.9], method="inverted_cdf")
-    fmt = [year_to_date(float(x)).isoformat() if np.isfinite(x) else None for x in q]
+    """A forecast of dates as the JSON contract states it: ``quantiles`` (level -> ISO date, None
+    past the horizon) and P(by the deadline)."""
+    q = np.quantile(samples, LEVELS, method="inverted_cdf")
     return {
         "as_of": as_of.isoformat(),
-        "median": fmt[1],
-        "interval80": [fmt[0], fmt[2]],
+        "quantiles": {f"{level:g}": year_to_date(float(x)).isoformat() if np.isfinite(x) else None
+                      for level, x in zip(LEVELS, q)},
         "p_by_deadline": float(np.mean(samples <= decimal_year(DEADLINE))),
     }
 
@@ -73,7 +78,7 @@ def _happened_scores(registry: Any, benchmark: str, threshold: float, max_params
 
 def _multimodal_forecast(draws: Any, as_of: date) -> dict[str, Any]:
     if "multimodal" not in draws.adoption_tech:
-        return {"as_of": as_of.isoformat(), "median": None, "interval80": [None, None],
+        return {"as_of": as_of.isoformat(), "quantiles": {f"{level:g}": None for level in LEVELS},
                 "p_by_deadline": None, "note": "multimodal not yet a known technique at this date"}
     a = draws.adoption_tech.index("multimodal")
     amax, speed, mid = draws.adoption_max[:, a], draws.adoption_speed[:, a], draws.adoption_mid[:, a]
@@ -150,7 +155,9 @@ def seed_check(engine_now: Any, engine_then: Any) -> dict[str, Any]:
     -------
     dict
         ``thread_date``, ``claims`` (per claim: ``id``, ``claim``, ``deadline``, ``then``,
-        ``now``, ``happened``, ``verdict``) and the two fits' ``diagnostics``.
+        ``now``, ``happened``, ``verdict``; each forecast with its ``as_of``, ``quantiles`` at
+        0.1, 0.5 and 0.9 and ``p_by_deadline``) and ``fits`` (``then`` and ``now``: each fit's
+        ``as_of`` and ``diagnostics``). This is the shape `forecast seedcheck --json` prints.
     """
     registry = engine_now.registry
     futures = {
@@ -176,6 +183,6 @@ def seed_check(engine_now: Any, engine_then: Any) -> dict[str, Any]:
     return {
         "thread_date": THREAD_DATE.isoformat(),
         "claims": claims,
-        "diagnostics": {"then": engine_then.fit().diagnostics.to_dict(),
-                        "now": engine_now.fit().diagnostics.to_dict()},
+        "fits": {key: {"as_of": eng.as_of.isoformat(), "diagnostics": eng.fit().diagnostics.to_dict()}
+                 for key, eng in (("then", engine_then), ("now", engine_now))},
     }

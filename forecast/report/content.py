@@ -748,7 +748,7 @@ def provenance(engine: Any, command: str, seconds: float | None = None) -> list[
         ("registry folder", folder_label(engine.registry.source, "data")),
         ("registry sha256", p.get("data_sha256", "")),
         ("priors folder", folder_label(engine.priors.folder, "priors")),
-        ("priors sha256 (techniques known by the as-of date)", p.get("priors_sha256", "")),
+        ("priors sha256 (the numbers that shape the fit, techniques known by the as-of date)", p.get("priors_sha256", "")),
         ("model code sha256", p.get("code_sha256", "")),
         ("fit cache key", p.get("cache_key", "")),
         ("fit created (UTC)", p.get("created", "")),

@@ -452,10 +452,10 @@ def _forecast_cell(v: dict[str, Any] | None) -> str:
     reached = v.get("already_reached_by")
     if reached:
         return head + f"already reached by {reached.get('name', reached.get('model_id', '?'))} ({reached.get('date', '?')})"
-    if v.get("median") is None and v.get("p_by_deadline") is None:
+    q = v.get("quantiles") or {}
+    if q.get("0.5") is None and v.get("p_by_deadline") is None:
         return head + str(v.get("note", "no forecast"))
-    lo, hi = (list(v.get("interval80") or []) + [None, None])[:2]
-    out = (head + f"median {month(v.get('median'))}, 80% {month(lo)} to {month(hi)}, "
+    out = (head + f"median {month(q.get('0.5'))}, 80% {month(q.get('0.1'))} to {month(q.get('0.9'))}, "
            f"P(by deadline) {prob(v.get('p_by_deadline'))}")
     share = v.get("share_at_deadline")
     if share:
@@ -495,8 +495,8 @@ def seed_check_html(data: ReportData) -> str:
            "on what was known at the thread's date, with the techniques introduced by then), as "
            "forecast now, and what the registry shows.</p>"
            + table_html(pd.DataFrame(rows), css_class="compact"))
-    diag = sc.get("diagnostics") or {}
-    fits = [(k, v) for k, v in diag.items() if isinstance(v, dict) and "ok" in v]
+    fits = [(k, v["diagnostics"]) for k, v in (sc.get("fits") or {}).items()
+            if isinstance(v, dict) and isinstance(v.get("diagnostics"), dict) and "ok" in v["diagnostics"]]
     if fits:
         def num(v: Any, fmt: str) -> str:
             return fmt.format(v) if isinstance(v, (int, float)) and v == v else "-"
