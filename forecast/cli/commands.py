@@ -5,3 +5,4 @@ from forecast.cli import priors_cmd  # noqa: F401
 from forecast.cli import forecast_cmd  # noqa: F401
 from forecast.cli import backtest_cmd  # noqa: F401
 from forecast.cli import report_cmd  # noqa: F401
+from forecast.cli import targets_cmd  # noqa: F401
