@@ -13,14 +13,15 @@ import typer
 import forecast
 from forecast.cli import app
 from forecast.cli.forecast_cmd import make_engine, warn_diagnostics
-from forecast.cli.options import (DEFAULT_SEED, BenchmarkOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt, SeedOpt,
-                                  StrictOpt)
+from forecast.cli.options import (DEFAULT_SEED, BenchmarkOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt,
+                                  SchedulerOpt, SeedOpt, StrictOpt)
 from forecast.cli.output import compact_table, console, emit_result
 from forecast.core.errors import DiagnosticsFailed, UserError
+from forecast.evaluation.cluster import dask_client, run_ordered, scheduler_address
 from forecast.evaluation.cutoffs import parse_cutoffs
 from forecast.evaluation.events import default_events
 from forecast.evaluation.method_protocol import derive_seed
-from forecast.evaluation.seedcheck import THREAD_DATE, seed_check
+from forecast.evaluation.seedcheck import THREAD_DATE, fit_engine, seed_check
 from forecast.inputs.registry import load_registry
 
 DEFAULT_OUT = Path("reports/backtest")
@@ -51,7 +52,7 @@ def _threshold(text: str) -> float:
 
 def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, benchmark: str,
         methods: list[str] | None, jobs: int, draws: int, seed: int, data: Path | None,
-        priors: Path | None, progress: bool, out: Path | None = None) -> Any:
+        priors: Path | None, progress: bool, out: Path | None = None, scheduler: str | None = None) -> Any:
     """Run the backtest and attach the diagnostics of every engine fit to the summary.
 
     Parameters
@@ -66,7 +67,7 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     methods : list of str or None
         The methods to run; None for all.
     jobs : int
-        Cutoffs run in parallel processes.
+        Worker processes of a local Dask cluster that runs the cutoffs (1: in this process).
     draws : int
         Draws and tuning steps per chain of each fit.
     seed : int
@@ -77,6 +78,8 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
         Show progress.
     out : Path or None
         Save the scores here before the fits' diagnostics are gathered.
+    scheduler : str or None
+        A Dask scheduler to run the cutoffs on (`forecast.evaluation.cluster.dask_client`).
 
     Returns
     -------
@@ -84,7 +87,7 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
         The scored rows and the summary, with `fit_diagnostics`, `fits_ok` and `provenance`.
     """
     from forecast.api.targets import parse_count  # deferred: about 10 ms to import
-    from forecast.evaluation.backtest import run_backtest  # deferred: loads multiprocessing (about 20 ms)
+    from forecast.evaluation.backtest import run_backtest  # deferred: about 30 ms to import (scoring)
     from forecast.evaluation.methods import EngineMethod, default_methods  # deferred: about 0.1 s to import
 
     registry = load_registry(data)
@@ -105,7 +108,7 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
             raise UserError(f"unknown method '{unknown[0]}' (known: {', '.join(sorted(names))})", key="methods")
         available = [m for m in available if m.name in methods]
     result = run_backtest(registry.models, registry.scores, available, cut, events=events,
-                          seed=seed, jobs=jobs, progress=progress)
+                          seed=seed, jobs=jobs, progress=progress, scheduler=scheduler)
     if out is not None:
         result.save(out)  # the scores first; the fits' diagnostics below come from the cache
     fits: dict[str, Any] = {}
@@ -171,17 +174,17 @@ def backtest_command(
     sizes: Annotated[list[str] | None, typer.Option("--sizes", help="Parameter budgets (default 0.5B .. 70B).")] = None,
     benchmark: BenchmarkOpt = "mmlu",
     methods: Annotated[list[str] | None, typer.Option("--methods", help="Subset of engine, drift_only, priors_only, densing, naive_pooled.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Cutoffs run in parallel processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=16, help="Worker processes of a local Dask cluster that runs the cutoffs (1: in this process).")] = 1,
     draws: Annotated[int, typer.Option("--draws", min=100, max=5000, help="Draws (and tuning steps) per chain of each fit.")] = 1500,
     out: Annotated[Path, typer.Option("--out", help="Folder for backtest_rows.csv and backtest_summary.json.")] = DEFAULT_OUT,
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None, json: JsonOpt = False,
-    strict: StrictOpt = False,
+    strict: StrictOpt = False, scheduler: SchedulerOpt = None,
 ) -> None:
     """Fit as of past dates, forecast every crossing event not yet reached, score against what happened."""
     if out.exists() and not out.is_dir():
         raise UserError("--out must be a folder", file=out)
     result = run(cutoffs, thresholds, sizes, benchmark, methods, jobs, draws, seed, data, priors,
-                 progress=not json, out=out)
+                 progress=not json, out=out, scheduler=scheduler)
     paths = result.save(out)
     s = result.summary
     if json:
@@ -254,9 +257,10 @@ def backtest_table(s: dict[str, Any]) -> Any:
 @app.command("seedcheck")
 def seedcheck_command(
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None,
-    draws: DrawsOpt = 2000, json: JsonOpt = False, strict: StrictOpt = False,
+    draws: DrawsOpt = 2000, json: JsonOpt = False, strict: StrictOpt = False, scheduler: SchedulerOpt = None,
 ) -> None:
     """The seed thread's claims (2023-03-19): the forecast then, the forecast now, what happened."""
+    fit_on_cluster(data, priors, seed, draws, scheduler, progress=not json)
     now = make_engine(data, priors, None, seed, draws, progress=not json)
     then = make_engine(data, priors, THREAD_DATE.isoformat(), seed, draws, progress=not json)
     result = seed_check(now, then)
@@ -270,6 +274,36 @@ def seedcheck_command(
         warn_diagnostics(d)
     if failed:
         raise DiagnosticsFailed("a seed-check fit failed its diagnostics")
+
+
+def fit_on_cluster(data: Path | None, priors: Path | None, seed: int, draws: int, scheduler: str | None,
+                   progress: bool) -> None:
+    """With a Dask scheduler (``--scheduler`` or ``FORECAST_DASK_SCHEDULER``), the seed check's two
+    fits run there as two tasks and land in the fit cache, where the engines then load them from
+    (with a remote cluster, its workers and this machine need one shared ``FORECAST_CACHE_DIR``);
+    without one, nothing happens here and the engines fit in this process.
+
+    Parameters
+    ----------
+    data, priors : Path or None
+        Registry and priors folders; None for the shipped ones.
+    seed, draws : int
+        The fits' seed and draws per chain.
+    scheduler : str or None
+        The ``--scheduler`` option.
+    progress : bool
+        Print the dashboard's address.
+
+    Returns
+    -------
+    None
+    """
+    if scheduler_address(scheduler) is None:
+        return
+    specs = [dict(data=data, priors=priors, as_of=as_of, seed=seed, draws=draws)
+             for as_of in (None, THREAD_DATE.isoformat())]
+    with dask_client(len(specs), scheduler, announce=progress) as client:
+        run_ordered(client, fit_engine, specs, name="seedcheck-fit")
 
 
 def print_seedcheck(result: dict[str, Any]) -> None:

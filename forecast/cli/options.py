@@ -29,6 +29,9 @@ TuneOpt = Annotated[int | None, typer.Option(
     "--tune", min=100, max=20000,
     help="Tuning steps per chain before the draws (default: 400 from 300 informative models, else 1000).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit with code 3 if a fit fails its diagnostics.")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="Run the fits on this Dask scheduler (e.g. tcp://10.0.0.5:8786; default: "
+                        "$FORECAST_DASK_SCHEDULER); its workers must run 'PYTHONHASHSEED=0 dask worker --no-nanny'.")]
 ScenarioOpt = Annotated[str | None, typer.Option(
     "--scenario", help="Scenario file or preset name (conservative, central, aggressive).")]
 HorizonOpt = Annotated[str, typer.Option("--horizon", help="Last date forecast (YYYY-MM-DD).")]

@@ -14,10 +14,8 @@ there keep the outcome and an `error` message but no scores.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from datetime import date
-from multiprocessing import get_context
 from typing import Literal
 
 import numpy as np
@@ -26,7 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from forecast.core.errors import UserError
-from forecast.core.processes import children_with_fixed_hashing
+from forecast.evaluation.cluster import dask_client, run_ordered, scheduler_address
 from forecast.evaluation.cutoffs import parse_cutoffs
 from forecast.evaluation.events import Event, default_events, realised
 from forecast.evaluation.method_protocol import Method, derive_seed
@@ -39,7 +37,7 @@ from forecast.inputs.dates import decimal_year
 
 @dataclass
 class _CutoffTask:
-    """Everything one cutoff's forecasts and scores need (picklable, for a worker process)."""
+    """Everything one cutoff's forecasts and scores need (picklable, for a Dask worker)."""
 
     cutoff: date
     models: pd.DataFrame
@@ -66,15 +64,22 @@ def run_backtest(
     data_end=None,
     n_bootstrap: int = 2000,
     on_error: Literal["record", "raise"] = "record",
+    scheduler: str | None = None,
 ) -> BacktestResult:
     """Fit every method as of every cutoff, forecast the open events, and score them.
 
     Per cutoff c: the methods see models with release_date <= c and those models' score rows;
     the events scored are those not reached by c in the full data (per `rule`) and with c
-    before their `data_end`. Each (cutoff, method) gets the seed `derive_seed(seed, c, name)`,
-    so the result is the same for any `jobs`; cutoffs run in `jobs` processes when jobs > 1
-    (started with "spawn": methods must be picklable, and a calling script needs the usual
-    ``if __name__ == "__main__":`` guard). A Rich progress bar on stderr counts finished cutoffs.
+    before their `data_end`. Each (cutoff, method) gets the seed `derive_seed(seed, c, name)`
+    and the rows are assembled in cutoff order, so the result is the same however many workers
+    run it. With ``jobs=1`` and no scheduler (neither `scheduler` nor ``FORECAST_DASK_SCHEDULER``)
+    the cutoffs run one after another in this process, without Dask. Otherwise each cutoff (its
+    forecasts and their scores) is one Dask task, retried once if it fails (a worker lost
+    mid-task; fits are cached atomically, so nothing half-written is left): on a local cluster of
+    ``min(jobs, cutoffs)`` worker processes, or on the user's scheduler, whose workers must have
+    started with PYTHONHASHSEED=0 (`forecast.evaluation.cluster.dask_client`). Methods must then
+    be picklable, and a calling script needs the usual ``if __name__ == "__main__":`` guard.
+    A Rich progress bar on stderr counts finished cutoffs.
 
     A method that cannot forecast at a cutoff from the data it is given (it raises `UserError`,
     e.g. too few models above chance) gets rows with empty scores and the message in `error`
@@ -97,7 +102,7 @@ def run_backtest(
     seed : int
         The run's seed.
     jobs : int
-        Worker processes (1: run in this process).
+        Worker processes of the local Dask cluster (1: run in this process, without Dask).
     progress : bool
         Show the progress bar.
     rule : ScoreRule
@@ -108,6 +113,9 @@ def run_backtest(
         Resamples of the summary's bootstrap over cutoffs.
     on_error : {"record", "raise"}
         What a method's `UserError` does.
+    scheduler : str, optional
+        A running Dask scheduler's address to run the cutoffs on; None for
+        ``FORECAST_DASK_SCHEDULER`` or, when that is unset, a local cluster (``jobs > 1``).
 
     Returns
     -------
@@ -119,7 +127,8 @@ def run_backtest(
     ------
     UserError
         When an argument is invalid, no event is open at any cutoff, or (with
-        ``on_error="raise"``) a method cannot forecast.
+        ``on_error="raise"``) a method cannot forecast, or when the scheduler does not answer
+        or its workers' string hashing is salted.
     """
     events = list(events) if events is not None else default_events()
     methods = list(methods)
@@ -129,8 +138,7 @@ def run_backtest(
     models["release_date"] = pd.to_datetime(models["release_date"])
     outcomes = realised(models, scores, events, data_end=data_end, rule=rule)
     tasks = _cutoff_tasks(models, scores, methods, events, outcomes, cutoff_list, n_samples, seed, on_error)
-    results = _run_tasks(tasks, jobs, progress)
-    rows = pd.concat([results[c] for c in sorted(results)], ignore_index=True)
+    rows = pd.concat(_run_tasks(tasks, jobs, scheduler, progress), ignore_index=True)
     summary = summarise(rows, n_bootstrap=n_bootstrap, seed=seed)
     summary.update(
         n_samples=int(n_samples),
@@ -192,32 +200,24 @@ def _cutoff_tasks(
     return tasks
 
 
-def _run_tasks(tasks: list[_CutoffTask], jobs: int, progress: bool) -> dict[date, pd.DataFrame]:
-    """The rows of every task by cutoff, in this process or in `jobs` worker processes."""
-    results: dict[date, pd.DataFrame] = {}
+def _run_tasks(tasks: list[_CutoffTask], jobs: int, scheduler: str | None, progress: bool) -> list[pd.DataFrame]:
+    """The rows of every task, in task order: in this process, or as Dask tasks (`run_backtest`)."""
+    address = scheduler_address(scheduler)
     bar = Progress(
         TextColumn("backtest"), BarColumn(), MofNCompleteColumn(), TextColumn("cutoffs"),
         TimeElapsedColumn(), console=Console(stderr=True), disable=not progress, transient=False,
     )
-    with bar:
-        task_id = bar.add_task("backtest", total=len(tasks))
-        if jobs == 1 or len(tasks) == 1:
+    if jobs == 1 and address is None:
+        with bar:
+            task_id = bar.add_task("backtest", total=len(tasks))
+            results = []
             for task in tasks:
-                results[task.cutoff] = _run_cutoff(task)
+                results.append(_run_cutoff(task))
                 bar.advance(task_id)
-        else:
-            # workers (started lazily, so the whole block) sample in-process, reproducibly
-            with children_with_fixed_hashing(), \
-                    ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("spawn")) as pool:
-                futures = {pool.submit(_run_cutoff, task): task.cutoff for task in tasks}
-                try:
-                    for fut in as_completed(futures):
-                        results[futures[fut]] = fut.result()
-                        bar.advance(task_id)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
-    return results
+        return results
+    with dask_client(min(jobs, len(tasks)), address, announce=progress) as client, bar:
+        task_id = bar.add_task("backtest", total=len(tasks))
+        return run_ordered(client, _run_cutoff, tasks, advance=lambda: bar.advance(task_id), name="backtest-cutoff")
 
 
 def _forecast(method, task: _CutoffTask) -> tuple[np.ndarray | None, str]:

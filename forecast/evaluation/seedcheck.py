@@ -137,6 +137,25 @@ def _claim_forecast(engine: Any, futures: Any, spec: dict[str, Any]) -> dict[str
     return out
 
 
+def fit_engine(spec: dict[str, Any]) -> str:
+    """Fit (or load from the cache) the engine ``Engine(**spec)``; for a Dask worker, so that the
+    fit lands in the fit cache and the engines of `seed_check` load it from there.
+
+    Parameters
+    ----------
+    spec : dict
+        `forecast.api.engine.Engine`'s keyword arguments (without ``progress``).
+
+    Returns
+    -------
+    str
+        Where the fit is stored.
+    """
+    from forecast.api.engine import Engine  # deferred: about 0.1 s to import (the priors package)
+
+    return str(Engine(**spec, progress=False).fit().path)
+
+
 def seed_check(engine_now: Any, engine_then: Any) -> dict[str, Any]:
     """Forecasts as of the thread's date and as of now, against the registry's record.
 
