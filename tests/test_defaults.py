@@ -18,7 +18,8 @@ def _draws_default(command_name: str) -> int:
     return next(p.default for p in cmd.params if p.name == "draws")
 
 
-@pytest.mark.parametrize("name", ["fit", "when", "size", "capability", "compare", "report", "seedcheck"])
+@pytest.mark.parametrize("name", ["fit", "when", "size", "capability", "compare", "report", "seedcheck",
+                                  "sensitivity"])
 def test_cli_commands_use_the_default_fit(name):
     assert _draws_default(name) == FitSettings(as_of=None).draws
 

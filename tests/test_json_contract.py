@@ -135,7 +135,7 @@ def query_outputs(capsys) -> dict[str, dict]:
 def test_every_schema_is_valid_draft_2020_12_and_closed():
     names = sorted(p.stem for p in SCHEMA_DIR.glob("*.json"))
     assert names == ["backtest", "capability", "compare", "data_summary", "error", "fit", "priors_list",
-                     "seedcheck", "size", "targets", "when"]
+                     "seedcheck", "sensitivity", "size", "targets", "when"]
     for name in names:
         schema = json_schema(name.replace("_", " "))
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"

@@ -14,7 +14,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -24,10 +25,12 @@ import numpy as np
 import pandas as pd
 
 from forecast.api.results import CapabilityResult, SizeResult, WhenResult
+from forecast.api.sensitivity import LEVELS as SENSITIVITY_LEVELS
+from forecast.api.sensitivity import modified_priors, sensitivity_frame, sensitivity_specs
 from forecast.api.targets import make_budget, parse_target
 from forecast.core.errors import UserError
 from forecast.inputs.dates import decimal_year, parse_date, year_to_date
-from forecast.inputs.priors import load_priors
+from forecast.inputs.priors import PriorSet, load_priors
 from forecast.inputs.registry import load_registry
 from forecast.inputs.scenarios import check_scenario_priors, load_scenario
 from forecast.projection.question import Budget, Target, required_theta
@@ -100,8 +103,9 @@ class Engine:
     ----------
     data : str or Path or None
         Folder of a user registry (default: the shipped one).
-    priors : str or Path or None
-        Folder of a user prior set (default: the shipped one).
+    priors : str or Path or PriorSet or None
+        Folder of a user prior set (default: the shipped one), or a prior set already loaded
+        (`forecast.inputs.priors.PriorSet`, e.g. one changed by `PriorSet.replace`).
     scenario : str or Path or None
         A scenario TOML file (or a shipped preset's name) overriding priors and projection
         settings.
@@ -137,7 +141,7 @@ class Engine:
     def __init__(
         self,
         data: str | Path | None = None,
-        priors: str | Path | None = None,
+        priors: str | Path | PriorSet | None = None,
         scenario: str | Path | None = None,
         as_of: date | str | None = None,
         seed: int = 20230319,
@@ -151,7 +155,8 @@ class Engine:
         check_as_of(as_of)  # before anything is read: a date from the future is refused first
         self.registry = load_registry(data)
         self.scenario = load_scenario(scenario) if scenario is not None else None
-        prior_set = load_priors(priors)
+        prior_set = priors if isinstance(priors, PriorSet) else load_priors(priors)
+        self._inputs = (data, priors, scenario)  # as given, for refits (`sensitivity`)
         if self.scenario is not None:
             check_scenario_priors(self.scenario, prior_set)
             prior_set = self.scenario.apply_priors(prior_set)
@@ -644,6 +649,56 @@ class Engine:
             })
         return out
 
+    # ------------------------------------------------------------------ sensitivity
+    def sensitivity(
+        self,
+        techniques: Sequence[str] | None = None,
+        variants: Sequence[str] = ("removed", "widened"),
+        questions: Sequence[Mapping[str, Any]] | None = None,
+        map_fn: Callable[..., Iterable[Any]] = map,
+    ) -> pd.DataFrame:
+        """Refit sensitivity: each technique's prior removed or widened, the engine refitted on
+        the changed priors (same registry, as-of date, seed, draws and tuning) and the headline
+        `when` questions answered again, against the unmodified fit of this engine's settings.
+
+        Each refit is `sensitivity_task` of one plain-data spec, which builds its own engine, so
+        `map_fn` may run them anywhere (e.g. as Dask tasks); the unmodified (base) fit is the
+        first spec, loaded from the fit cache when this engine's fit is there.
+
+        Parameters
+        ----------
+        techniques : sequence of str or None
+            Technique ids (default: every technique known at the as-of date); an unknown id
+            raises `UserError` naming it and the known ids.
+        variants : sequence of str
+            Among ``removed``, ``widened`` and ``group`` (the drift's long-run rate widened;
+            `forecast.api.sensitivity`).
+        questions : sequence of mapping or None
+            Each ``{"target": ..., "params": ...}`` (a total-parameter budget); default
+            `forecast.api.sensitivity.DEFAULT_QUESTIONS` (mmlu=0.70 within 1B, mmlu=0.80 within 7B).
+        map_fn : callable
+            An ordered map, ``map_fn(fn, specs)`` -> results in the order of `specs` (default
+            the builtin `map`: one refit after another in this process).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per technique x variant x question
+            (`forecast.api.sensitivity.sensitivity_frame`).
+
+        Raises
+        ------
+        UserError
+            For an unknown technique or variant, or an engine with a scenario.
+        """
+        if self.scenario is not None:
+            raise UserError("a sensitivity sweep runs on priors without a scenario", key="scenario")
+        data, priors, _ = self._inputs
+        ids = list(self.priors.introduced_by(self.as_of).techniques) if techniques is None else list(techniques)
+        specs = sensitivity_specs(data, priors, self.as_of, self.seed, self.draws, self.tune, ids,
+                                  list(variants), questions, use_cache=self.use_cache)
+        return sensitivity_frame(list(map_fn(sensitivity_task, specs)))
+
     # ------------------------------------------------------------------ registry facts
     def _reached_latent(self, target: Target, budget: Budget, within: Any, models: Any) -> dict[str, Any] | None:
         """Registry models whose posterior-median capability (less the median quality loss of
@@ -764,3 +819,39 @@ def capability(benchmark: str, dates: list[date | str], **kwargs: Any) -> Capabi
     budget_keys = {"params", "active_params", "memory", "bits"}
     bkw = {k: kwargs.pop(k) for k in list(kwargs) if k in budget_keys}
     return Engine(**kwargs).capability(benchmark, dates, **bkw)
+
+
+def sensitivity_task(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """One refit of a sweep: build the engine on the modified priors, fit it, answer the questions.
+
+    Module-level and given plain data, so it can be sent to a Dask worker.
+
+    Parameters
+    ----------
+    spec : mapping
+        One item of `forecast.api.sensitivity.sensitivity_specs`.
+
+    Returns
+    -------
+    dict
+        technique, variant, prior (`forecast.api.sensitivity.modified_priors`'s record or
+        None), fitted_techniques (the technique ids of the posterior's ``beta``), diagnostics
+        (the fit's, as a dict) and answers: per question its label, target, params and the
+        decimal years of the 10%, 50% and 90% quantiles (None: not before the horizon).
+    """
+    prior_set = spec["priors"] if isinstance(spec["priors"], PriorSet) else load_priors(spec["priors"])
+    modified, changed = modified_priors(prior_set, spec["as_of"], spec["technique"], spec["variant"])
+    engine = Engine(data=spec["data"], priors=modified, as_of=spec["as_of"], seed=spec["seed"],
+                    draws=spec["draws"], tune=spec["tune"], use_cache=spec.get("use_cache", True))
+    fit = engine.fit()
+    posterior = fit.posterior
+    fitted = ([str(x) for x in posterior["beta"].coords["technique"].values]
+              if "beta" in posterior and "technique" in posterior["beta"].coords else [])
+    answers = []
+    for q in spec["questions"]:
+        samples = engine.when(q["target"], params=q["params"]).samples
+        qs = [float(np.quantile(samples, level, method="inverted_cdf")) for level in SENSITIVITY_LEVELS]
+        answers.append({"question": q["label"], "target": q["target"], "params": q["params"],
+                        "years": [v if math.isfinite(v) else None for v in qs]})
+    return {"technique": spec["technique"], "variant": spec["variant"], "prior": changed,
+            "fitted_techniques": fitted, "diagnostics": fit.diagnostics.to_dict(), "answers": answers}
