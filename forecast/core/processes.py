@@ -19,11 +19,9 @@ def hashing_is_fixed() -> bool:
 
 
 @contextlib.contextmanager
-def children_with_fixed_hashing() -> Iterator[None]:
-    """Processes started inside this block (spawn) get PYTHONHASHSEED=0, so they sample in-process
-    reproducibly (see `sample_reproducibly`); the caller's environment is restored afterwards."""
+def hash_seed_restored() -> Iterator[None]:
+    """This process's PYTHONHASHSEED as it was on entry, restored on exit (set or unset)."""
     old = os.environ.get("PYTHONHASHSEED")
-    os.environ["PYTHONHASHSEED"] = "0"
     try:
         yield
     finally:
@@ -31,3 +29,12 @@ def children_with_fixed_hashing() -> Iterator[None]:
             os.environ.pop("PYTHONHASHSEED", None)
         else:
             os.environ["PYTHONHASHSEED"] = old
+
+
+@contextlib.contextmanager
+def children_with_fixed_hashing() -> Iterator[None]:
+    """Processes started inside this block (spawn) get PYTHONHASHSEED=0, so they sample in-process
+    reproducibly (see `sample_reproducibly`); the caller's environment is restored afterwards."""
+    with hash_seed_restored():
+        os.environ["PYTHONHASHSEED"] = "0"
+        yield

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from forecast.core.errors import UserError
-from forecast.core.processes import hashing_is_fixed
+from forecast.core.processes import hash_seed_restored, hashing_is_fixed
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -113,19 +113,6 @@ def _fixed_hashing_nanny() -> type:
 
 
 @contextlib.contextmanager
-def _hash_seed_restored() -> Iterator[None]:
-    """Restore this process's PYTHONHASHSEED afterwards (a Nanny writes its workers' into it)."""
-    old = os.environ.get("PYTHONHASHSEED")
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("PYTHONHASHSEED", None)
-        else:
-            os.environ["PYTHONHASHSEED"] = old
-
-
-@contextlib.contextmanager
 def dask_client(jobs: int | None = None, scheduler: str | None = None, *,
                 announce: bool = True) -> Iterator[Client]:
     """A Dask client whose workers all hash strings unsalted, closed (with its cluster) on exit.
@@ -157,7 +144,7 @@ def dask_client(jobs: int | None = None, scheduler: str | None = None, *,
     address = scheduler_address(scheduler)
     with contextlib.ExitStack() as stack:
         if address is None:
-            stack.enter_context(_hash_seed_restored())
+            stack.enter_context(hash_seed_restored())
             cluster = stack.enter_context(LocalCluster(
                 n_workers=max(1, jobs or os.cpu_count() or 1), threads_per_worker=1, processes=True,
                 host="127.0.0.1", dashboard_address=":0", worker_class=_fixed_hashing_nanny(),
