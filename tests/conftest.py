@@ -9,6 +9,12 @@ import os
 # tests/test_repro.py checks the child-process path under salted hashing.
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
+# The user's own overlay on the shipped registry (forecast data add) must not leak into tests:
+# every test session gets an empty user data folder of its own.
+import tempfile  # noqa: E402
+
+os.environ["FORECAST_DATA_HOME"] = tempfile.mkdtemp(prefix="forecast-data-home-")
+
 import numpy as np
 import pytest
 

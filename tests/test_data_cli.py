@@ -29,7 +29,8 @@ def model_row(model_id: str, **changes: str) -> dict[str, str]:
     row.update(model_id=model_id, name=model_id.upper(), organization="Lab", family="fam",
                release_date="2023-05-01", params_total="7000000000",
                params_active="7000000000", training_tokens="1000000000000", open_weights="1",
-               architecture="decoder", base_or_tuned="base", objective="causal")
+               architecture="decoder", base_or_tuned="base", objective="causal",
+               params_exact="1", access="weights")
     for technique in TECHNIQUE_COLUMNS:
         row[technique] = "0"
     row.update(changes)
@@ -38,7 +39,8 @@ def model_row(model_id: str, **changes: str) -> dict[str, str]:
 
 def score_row(model_id: str, **changes: str) -> dict[str, str]:
     row = dict(model_id=model_id, benchmark="mmlu", score="0.61", shots="5", cot="0",
-               protocol="paper", source="self_reported", source_ref="my-paper#table-2")
+               protocol="paper", source="self_reported", source_ref="my-paper#table-2",
+               reported="2023-05-01", reported_source="my-paper")
     row.update(changes)
     return row
 
@@ -93,7 +95,6 @@ BAD_MODELS = [
     ("infinite params", 0, "params_total", "inf", ["is not a number"]),
     ("huge params", 0, "params_total", "1e30", ["implausibly large"]),
     ("bad technique value", 1, "moe", "yes", ["unknown value 'yes'"]),
-    ("empty technique of a scored model", 0, "distilled", "", ["technique value is empty"]),
     ("unknown architecture", 0, "architecture", "transformer", ["unknown value"]),
     ("bad model id", 1, "model_id", "Beta 1B", ["is not an id"]),
     ("active above total", 0, "params_active", "9e9", ["exceed total"]),
@@ -114,6 +115,15 @@ def test_bad_model_values(user_files, capsys, label, index, column, value, words
     for word in words:
         assert word in line, (label, line)
     assert "Traceback" not in err
+
+
+def test_empty_technique_of_a_scored_model_is_accepted(user_files, capsys):
+    """Unknown, never refused: the fit imputes it from the technique's adoption
+    (tests/test_overlay.py)."""
+    tmp_path, models, scores = user_files
+    models[0]["distilled"] = ""
+    code, out, err = check(tmp_path, models, scores, capsys)
+    assert code == 0, err
 
 
 def test_duplicate_model_id(user_files, capsys):
@@ -179,7 +189,7 @@ def test_malformed_files(tmp_path, capsys):
     code, _, err = run(["data", "check", str(binary)], capsys)
     assert code == 2 and "UTF-8" in err
     ragged = tmp_path / "ragged.csv"
-    ragged.write_text("benchmark,name,chance,metric,default_shots,citation\nmmlu,MMLU,0.25\n")
+    ragged.write_text("benchmark,name,chance,metric,default_shots,citation,introduced\nmmlu,MMLU,0.25\n")
     code, _, err = run(["data", "check", str(ragged)], capsys)
     assert code == 2 and "row 1" in err and "fields" in err
     code, _, err = run(["data", "check", str(tmp_path / "absent.csv")], capsys)

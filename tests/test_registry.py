@@ -68,15 +68,17 @@ WELL_KNOWN = [
     ("palm-540b", "2022-04-04", 540e9, 0.693, "Chowdhery et al. 2022 arXiv:2204.02311, 69.3"),
     ("flan-t5-xxl", "2022-10-20", 11e9, 0.551, "Chung et al. 2022 arXiv:2210.11416, Flan-T5-XXL "
      "MMLU 55.1"),
-    ("flan-t5-xl", "2022-10-20", 3e9, 0.524, "Chung et al. 2022 arXiv:2210.11416, 52.4"),
+    ("flan-t5-xl", "2022-10-20", 2.85e9, 0.524, "Chung et al. 2022 arXiv:2210.11416, 52.4; "
+     "size from the google/flan-t5-xl config"),
     ("llama-7b", "2023-02-24", 6.7e9, 0.351, "Touvron et al. 2023 arXiv:2302.13971, Table 9"),
     ("llama-13b", "2023-02-24", 13e9, 0.469, "Touvron et al. 2023 arXiv:2302.13971, Table 9"),
     ("llama-65b", "2023-02-24", 65.2e9, 0.634, "Touvron et al. 2023 arXiv:2302.13971, Table 9"),
-    ("llama-2-7b", "2023-07-18", 7e9, 0.453, "Touvron et al. 2023 arXiv:2307.09288, Table 3"),
+    ("llama-2-7b", "2023-07-18", 6.74e9, 0.453, "Touvron et al. 2023 arXiv:2307.09288, Table 3"),
     ("llama-2-70b", "2023-07-18", 70e9, 0.689, "Touvron et al. 2023 arXiv:2307.09288, Table 3"),
     ("mistral-7b-v0.1", "2023-09-27", 7.24e9, 0.601, "Jiang et al. 2023 arXiv:2310.06825, "
      "Table 2; release 2023-09-27"),
-    ("phi-1.5", "2023-09-11", 1.3e9, 0.376, "Li et al. 2023 arXiv:2309.05463 (2-shot 37.6)"),
+    ("phi-1.5", "2023-09-11", 1.418e9, 0.376, "Li et al. 2023 arXiv:2309.05463 (2-shot 37.6); "
+     "1,418,270,720 parameters in the microsoft/phi-1_5 weights"),
     ("yi-34b", "2023-11-02", 34e9, 0.763, "Young et al. 2024 arXiv:2403.04652, 76.3"),
     ("mixtral-8x7b", "2023-12-11", 46.7e9, 0.706, "Jiang et al. 2024 arXiv:2401.04088, Table 2"),
     ("phi-2", "2023-12-12", 2.7e9, 0.567, "Microsoft Research Phi-2 blog, MMLU 56.7"),

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
 from forecast.inputs.registry import load_registry
+from forecast.inputs.registry_build.build import build
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO.parent / "shared" / "data"
@@ -21,25 +20,16 @@ needs_sources = pytest.mark.skipif(
     reason=f"public source files not found at {SOURCES} (the build reads ../shared/data)")
 
 
-def load_build_module():
-    spec = importlib.util.spec_from_file_location("build_registry",
-                                                  REPO / "scripts" / "build_registry.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_registry"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @needs_sources
 def test_rebuild_is_byte_identical_to_shipped(tmp_path):
-    build = load_build_module()
     first, second = tmp_path / "first", tmp_path / "second"
-    report = build.build(SOURCES, first, SHIPPED / "curation.csv", verbose=False)
-    build.build(SOURCES, second, SHIPPED / "curation.csv", verbose=False)
+    report = build(SOURCES, first, SHIPPED / "curation.csv")
+    build(SOURCES, second, SHIPPED / "curation.csv")
     for name in TABLES:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
         assert (first / name).read_bytes() == (SHIPPED / name).read_bytes(), (
-            f"{name} differs from the shipped table: run scripts/build_registry.py")
+            f"{name} differs from the shipped table: run forecast data build --sources "
+            f"{SOURCES}")
         assert b"\r" not in (first / name).read_bytes()
     assert report["models"] == len(load_registry(first).models)
     for source in ("obsscaling/base_llm_benchmark_eval.csv",
@@ -51,8 +41,7 @@ def test_rebuild_is_byte_identical_to_shipped(tmp_path):
 
 @needs_sources
 def test_build_drops_leaderboard_merges_and_quantised_runs(tmp_path):
-    build = load_build_module()
-    build.build(SOURCES, tmp_path, SHIPPED / "curation.csv", verbose=False)
+    build(SOURCES, tmp_path, SHIPPED / "curation.csv")
     refs = [r["source_ref"] for r in csv.DictReader(open(tmp_path / "scores.csv"))]
     oll_rows = {int(p.split("#row=")[1]) for r in refs for p in r.split(";")
                 if p.startswith("open_llm_leaderboard_v1/")}

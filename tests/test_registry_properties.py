@@ -32,9 +32,10 @@ GOOD_MODEL = {c: "" for c in MODEL_COLUMNS} | {
     "training_tokens": "1e12", "open_weights": "1", "architecture": "decoder",
     "base_or_tuned": "base", "objective": "causal"} | {t: "0" for t in TECHNIQUE_COLUMNS}
 GOOD_SCORE = {"model_id": "alpha-7b", "benchmark": "mmlu", "score": "0.5", "shots": "5",
-              "cot": "0", "protocol": "paper", "source": "self_reported", "source_ref": "x"}
+              "cot": "0", "protocol": "paper", "source": "self_reported", "source_ref": "x",
+              "reported": "2023-05-01", "reported_source": "x"}
 GOOD_BENCH = {"benchmark": "mmlu", "name": "MMLU", "chance": "0.25", "metric": "accuracy",
-              "default_shots": "5", "citation": "arXiv:2009.03300"}
+              "default_shots": "5", "citation": "arXiv:2009.03300", "introduced": "2020-09-07"}
 
 NASTY_CELLS = st.sampled_from([
     "", " ", "nan", "NaN", "inf", "-inf", "1e400", "-1e400", "1e30", "-7e9", "0", "-0", "1",

@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from forecast.inputs.registry import MODEL_COLUMNS, TECHNIQUE_COLUMNS
+from forecast.inputs.registry import MODEL_COLUMNS, TECHNIQUE_COLUMNS, known_by
 
 #: Families the registry must cover (issue 2): label -> family ids in models.csv.
 REQUIRED_FAMILIES: dict[str, list[str]] = {
@@ -55,8 +57,58 @@ def _counts(series: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
 
 
-def summarize(models: pd.DataFrame, scores: pd.DataFrame) -> dict[str, Any]:
-    """All counts of `forecast data summary` as a JSON-ready dict (see the module docstring)."""
+def known_then(models: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame,
+               cutoffs: Sequence[date], benchmark: str = "mmlu") -> dict[str, dict[str, int]]:
+    """Per cutoff, the scores public then against the scores of the same models known now.
+
+    Parameters
+    ----------
+    models, scores, benchmarks : pandas.DataFrame
+        The registry tables.
+    cutoffs : sequence of date
+        The dates to count at (the backtest's cutoffs).
+    benchmark : str
+        The benchmark counted apart (``<benchmark>_known``, ``<benchmark>_now``).
+
+    Returns
+    -------
+    dict
+        ISO cutoff -> ``models`` (released by then), ``scores_known`` (reported by then on a
+        benchmark that existed then, `known_by`), ``scores_now`` (every score of those models
+        in the registry today), and the same two counts for `benchmark`.
+    """
+    out = {}
+    for cutoff in cutoffs:
+        released, known = known_by(models, scores, benchmarks, cutoff)
+        now = scores[scores["model_id"].isin(set(released["model_id"]))]
+        out[cutoff.isoformat()] = {
+            "models": int(len(released)),
+            "scores_known": int(len(known)),
+            "scores_now": int(len(now)),
+            f"{benchmark}_known": int((known["benchmark"] == benchmark).sum()),
+            f"{benchmark}_now": int((now["benchmark"] == benchmark).sum()),
+        }
+    return out
+
+
+def summarize(models: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
+              cutoffs: Sequence[date] = ()) -> dict[str, Any]:
+    """All counts of `forecast data summary` as a JSON-ready dict (see the module docstring).
+
+    Parameters
+    ----------
+    models, scores : pandas.DataFrame
+        The registry tables.
+    benchmarks : pandas.DataFrame, optional
+        The benchmarks table; needed for `cutoffs`.
+    cutoffs : sequence of date
+        Dates for ``known_by_cutoff`` (`known_then`); none by default.
+
+    Returns
+    -------
+    dict
+        The counts; ``known_by_cutoff`` is empty without cutoffs.
+    """
     years = models["release_date"].dt.year
     has_params = models["params_total"].notna()
     in_window = years.between(*COVERAGE_YEARS)
@@ -95,6 +147,14 @@ def summarize(models: pd.DataFrame, scores: pd.DataFrame) -> dict[str, Any]:
         "per_source_protocol": per_source,
         "per_technique": techniques,
         "missing_values": missing,
+        "known_by_cutoff": (known_then(models, scores, benchmarks, cutoffs)
+                            if cutoffs and benchmarks is not None else {}),
+        "exact_counts": {
+            "scored_models": int(models["model_id"].isin(set(scores["model_id"])).sum()),
+            "scored_with_exact_count": int((models["model_id"].isin(set(scores["model_id"]))
+                                            & (models["params_exact"] == 1)).sum()),
+        },
+        "access": _counts(models["access"].replace("", "unknown").fillna("unknown")),
         "coverage": {
             "models_2018_2025_with_date_and_params": int((in_window & has_params).sum()),
             "models_with_date_params_mmlu": int(len(with_mmlu)),

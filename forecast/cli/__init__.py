@@ -60,12 +60,46 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: Options given before the command that every command's registry loading follows.
+_ROOT_OPTIONS = {"date_scores_by_release": False}
+
+
+def date_scores_by_release() -> bool:
+    """Whether ``forecast --date-scores-by-release`` was given: score rows without a ``reported``
+    date are then dated by their model's release instead of refused.
+
+    Returns
+    -------
+    bool
+    """
+    return _ROOT_OPTIONS["date_scores_by_release"]
+
+
+def warn_undated(registry: Any) -> None:
+    """A yellow warning on stderr when scores were dated by their model's release.
+
+    Parameters
+    ----------
+    registry : forecast.inputs.registry.Registry
+        The loaded registry (its ``undated_scores`` count).
+    """
+    if getattr(registry, "undated_scores", 0):
+        err_console.print(f"[yellow]warning:[/] {registry.undated_scores} score rows have no "
+                          "reported date and were dated by their model's release; backtests on "
+                          "them see the future")
+
+
 @app.callback()
 def _root(
     show_version: Annotated[bool, typer.Option(
         "--version", callback=_print_version, is_eager=True, help="Print 'forecast <version>' and exit.")] = False,
+    dated_by_release: Annotated[bool, typer.Option(
+        "--date-scores-by-release",
+        help="Date score rows without a 'reported' date by their model's release (with a "
+             "warning: backtests on them see the future) instead of refusing them.")] = False,
 ) -> None:
     """Options of `forecast` itself, before the command."""
+    _ROOT_OPTIONS["date_scores_by_release"] = dated_by_release
 
 
 # Command modules register themselves on `app` when imported.

@@ -33,12 +33,13 @@ def cross_validation(
     progress: bool = False,
     rule: ScoreRule = ScoreRule(),
     data_end: Any = None,
+    benchmarks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Fit every method as of every cutoff, forecast the events still open then, and return the
     scored rows with their ``cutoff`` column first.
 
     A thin wrapper of `forecast.evaluation.backtest.run_backtest` (which documents the cutoffs,
-    seeds and the Dask options): each method sees only the models released by a cutoff, and
+    seeds and the Dask options): each method sees only what was public on a cutoff, and
     each (cutoff, method) gets its own seed derived from `seed`, so the frame is the same
     however many workers run it. A method that cannot forecast at a cutoff leaves rows with
     empty scores and its message in ``error``.
@@ -67,6 +68,8 @@ def cross_validation(
         How a model's score rows become its score.
     data_end : date or str, optional
         End of the data for every event.
+    benchmarks : pandas.DataFrame, optional
+        The benchmarks table with ``introduced`` dates; the shipped one by default.
 
     Returns
     -------
@@ -82,6 +85,6 @@ def cross_validation(
     """
     result = run_backtest(models, scores, methods, cutoffs, events=events, n_samples=n_samples,
                           seed=seed, jobs=jobs, progress=progress, rule=rule, data_end=data_end,
-                          scheduler=scheduler)
+                          scheduler=scheduler, benchmarks=benchmarks)
     rows = result.rows
     return rows[["cutoff", *[c for c in rows.columns if c != "cutoff"]]].reset_index(drop=True)

@@ -14,6 +14,10 @@ from forecast.inputs.dates import parse_date
 _STEP = re.compile(r"^\s*(\d+)\s*([DWMY])\s*$", re.IGNORECASE)
 
 
+#: The backtest's default cutoffs: every six months from mid-2021 to the start of 2025.
+DEFAULT_CUTOFFS = "2021-07-01:2025-01-01:6M"
+
+
 def parse_cutoffs(spec: str | Iterable) -> list[date]:
     """Cutoff dates from a range, a list of dates, or an iterable.
 

@@ -5,6 +5,11 @@ benchmark". Its crossing date T is the first release date of a model that reache
 model's score decided by a `ScoreRule`. Time is measured in decimal years throughout (2023.5 is
 the middle of 2023); see `decimal_year`.
 
+Only public releases count (``access`` "weights" or "api": a paper-only model such as
+Chinchilla never was a release), and a model whose stored count is a rounded name size
+(``params_exact`` 0) does not decide an event whose budget lies within `ROUNDING_BAND` of its
+size: its true count could be on either side.
+
 An event not reached by the end of the data (`data_end`: by default the last release date among
 models with any score on the event's benchmark) is right-censored: its crossing date T is only
 known to exceed `data_end`. How the scores treat censoring is in `forecast.evaluation.scoring`.
@@ -25,6 +30,12 @@ from forecast.core.errors import UserError
 from forecast.evaluation.score_rule import ScoreRule
 from forecast.inputs.dates import decimal_year, parse_date
 from forecast.inputs.registry import ARCHITECTURES
+
+#: ``access`` values that make a model a public release.
+PUBLIC_ACCESS = ("weights", "api")
+#: Relative distance from a budget within which a rounded (not exact) count cannot decide it:
+#: name sizes round true counts by up to about 10% (Qwen-7B has 7.72e9 parameters).
+ROUNDING_BAND = 0.15
 
 AXES = ("params_total", "params_active")
 DEFAULT_THRESHOLDS = (0.45, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80)
@@ -183,8 +194,8 @@ def population_frame(
 ) -> pd.DataFrame:
     """The models an event can count, with their size and decided score, oldest first.
 
-    Rows are models with a known positive size, an admissible score, and the event's
-    architecture and open-weights filters. On the active axis a missing `params_active` falls
+    Rows are public releases (`PUBLIC_ACCESS`, when the table has ``access``) with a known
+    positive size, an admissible score, and the event's architecture and open-weights filters. On the active axis a missing `params_active` falls
     back to `params_total` unless the model is marked `moe`. Threshold and size of the event are
     not applied here.
 
@@ -204,7 +215,8 @@ def population_frame(
     -------
     pandas.DataFrame
         Columns model_id, release_date, t (decimal year), size (parameters on the event's axis),
-        score; sorted by release date, then model_id.
+        score, exact (the count is exact: ``params_exact``, 1 when the table lacks it); sorted
+        by release date, then model_id.
 
     Raises
     ------
@@ -214,6 +226,8 @@ def population_frame(
     _require(models, MODEL_COLUMNS, "models")
     _require(scores, SCORE_COLUMNS, "scores")
     m = models
+    if "access" in m:
+        m = m[m["access"].isin(PUBLIC_ACCESS)]
     if event.architectures is not None:
         _require(m, ("architecture",), "models")
         m = m[m["architecture"].isin(event.architectures)]
@@ -232,6 +246,8 @@ def population_frame(
             "model_id": m["model_id"].to_numpy(),
             "release_date": pd.to_datetime(m["release_date"]).to_numpy(),
             "size": size.to_numpy(dtype=float),
+            "exact": (pd.to_numeric(m["params_exact"], errors="coerce").fillna(0).to_numpy() == 1)
+            if "params_exact" in m else np.ones(len(m), dtype=bool),
         }
     )
     frame["score"] = frame["model_id"].map(per_model).astype(float)
@@ -254,12 +270,15 @@ def reaches(frame: pd.DataFrame, event: Event) -> pd.Series:
     Returns
     -------
     pandas.Series
-        Boolean mask over `frame`: score at least the threshold (within 1e-9) and size at most
-        the budget (within a relative 1e-12).
+        Boolean mask over `frame`: score at least the threshold (within 1e-9), size at most
+        the budget (within a relative 1e-12), and an exact count unless the size lies farther
+        than `ROUNDING_BAND` from the budget.
     """
+    decisive = frame["exact"] if "exact" in frame else pd.Series(True, index=frame.index)
+    clear = (frame["size"] / event.max_params - 1).abs() > ROUNDING_BAND
     return (frame["score"] >= event.threshold - _SCORE_TOL) & (
         frame["size"] <= event.max_params * (1 + 1e-12)
-    )
+    ) & (decisive | clear)
 
 
 def benchmark_data_end(models: pd.DataFrame, scores: pd.DataFrame, benchmark: str) -> pd.Timestamp:

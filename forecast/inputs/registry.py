@@ -11,7 +11,16 @@ A registry is three CSV files in one folder:
   Optional in a user's folder; the shipped table is used when it is absent.
 
 Technique columns hold 1 (the model uses the technique), 0 (no public evidence that it does) or
-empty (unknown); empty is allowed only for models without any score.
+empty (unknown). Unknown is never refused: a scored model's unknown indicator is imputed in the
+fit by the fitted adoption of the technique at its release date (`forecast.model.graph`;
+docs/methods.md). The shipped registry has every scored model's columns curated.
+
+The user's overlay (`forecast.inputs.overlay`) adds models and scores on top of a registry:
+``models.csv`` and ``scores.csv`` in ``<user data>/overlay/`` for the shipped registry, or in
+``<folder>/overlay/`` for a ``--data`` folder (`forecast.core.paths.overlay_dir`). Its models
+are appended to the registry's (an id already in the registry is refused, naming the overlay
+file, row and column) and its scores may name any model of either. `load_registry` applies it
+and `Registry.sha256` covers its files, so every fit's cache key changes with it.
 
 Everything a user can get wrong raises `forecast.core.errors.UserError` naming the file, the 1-based
 data row (header excluded) and the column. The parser reads the files as data only (Python's
@@ -34,8 +43,8 @@ import numpy as np
 import pandas as pd
 
 from forecast.core.errors import UserError
-from forecast.core.io import sha256_files
-from forecast.core.paths import default_data_dir
+from forecast.core.io import sha256_bytes, sha256_files
+from forecast.core.paths import default_data_dir, overlay_dir
 from forecast.inputs.dates import decimal_year, parse_date
 
 TECHNIQUE_COLUMNS: list[str] = [
@@ -61,8 +70,10 @@ MODEL_COLUMNS: list[str] = [
     "release_date",
     "params_total",
     "params_active",
+    "params_exact",
     "training_tokens",
     "open_weights",
+    "access",
     "architecture",
     "base_or_tuned",
     *TECHNIQUE_COLUMNS,
@@ -84,10 +95,19 @@ SCORE_COLUMNS: list[str] = [
     "protocol",
     "source",
     "source_ref",
+    "reported",
+    "reported_source",
 ]
 
-BENCHMARK_COLUMNS: list[str] = ["benchmark", "name", "chance", "metric", "default_shots", "citation"]
+BENCHMARK_COLUMNS: list[str] = ["benchmark", "name", "chance", "metric", "default_shots", "citation",
+                                "introduced"]
 
+#: Models columns a user's file may leave out: ``params_exact`` then reads 1 (the user's counts
+#: are taken as exact) and ``access`` "weights" for open-weights models, else "api".
+OPTIONAL_MODEL_COLUMNS = ("params_exact", "access")
+#: How a model was made public: its weights, an API or hosted product, or not at all (empty:
+#: unknown, which the backtest's events treat as not a public release).
+ACCESS = ("weights", "api", "none")
 ARCHITECTURES = ("decoder", "encoder-decoder", "hybrid", "ssm")
 BASE_OR_TUNED = ("base", "tuned")
 OBJECTIVES = ("causal", "ul2", "fim", "mtp", "prefix", "span-corruption")
@@ -134,6 +154,28 @@ def _decode(data: bytes, label: str) -> str:
     if "\x00" in text:
         raise UserError("contains NUL bytes; this is not a text CSV file", file=label)
     return text
+
+
+def csv_bytes(columns: list[str], rows: list[dict[str, str]]) -> bytes:
+    """Rows as registry CSV bytes: UTF-8, ``\\n`` line ends, the columns in order.
+
+    Parameters
+    ----------
+    columns : list of str
+        The header.
+    rows : list of dict
+        One dict per row; a missing column is written empty.
+
+    Returns
+    -------
+    bytes
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return buffer.getvalue().encode("utf-8")
 
 
 def parse_csv_bytes(data: bytes, label: str) -> RawTable:
@@ -318,23 +360,27 @@ def validate_benchmarks(table: RawTable) -> pd.DataFrame:
             "metric": cells.text(row, "metric"),
             "default_shots": cells.integer(row, "default_shots", required=False),
             "citation": cells.text(row, "citation"),
+            "introduced": cells.iso_date(row, "introduced"),
         })
     if not records:
         raise UserError("the benchmarks table has no data rows", file=table.path)
     frame = pd.DataFrame.from_records(records, columns=BENCHMARK_COLUMNS)
     frame["default_shots"] = frame["default_shots"].astype("Int64")
+    frame["introduced"] = pd.to_datetime(frame["introduced"])
     return frame
 
 
-def validate_models(table: RawTable) -> pd.DataFrame:
+def validate_models(table: RawTable, other_ids: set[str] | frozenset[str] = frozenset()
+                    ) -> pd.DataFrame:
     """Validate a models table on its own and return it typed.
-
-    The rule that links it to the scores is `require_scored_techniques`.
 
     Parameters
     ----------
     table : RawTable
         ``models.csv`` read as strings.
+    other_ids : set of str
+        Ids of models outside the table that a ``base_model`` may name (an overlay's models may
+        be tuned from the registry's).
 
     Returns
     -------
@@ -347,7 +393,7 @@ def validate_models(table: RawTable) -> pd.DataFrame:
     UserError
         Naming the file, row and column of the first problem found.
     """
-    _require_columns(table, MODEL_COLUMNS)
+    _require_columns(table, [c for c in MODEL_COLUMNS if c not in OPTIONAL_MODEL_COLUMNS])
     cells = _Cells(table)
     records = []
     row_of: dict[str, int] = {}
@@ -360,7 +406,7 @@ def validate_models(table: RawTable) -> pd.DataFrame:
         records.append(_model_record(cells, row, model_id))
     for model_id, row in row_of.items():
         base = records[row - 1]["base_model"]
-        if base and base not in row_of:
+        if base and base not in row_of and base not in other_ids:
             raise cells.fail(row, "base_model", f"base model '{base}' is not in the models table")
     return _typed_models_frame(records)
 
@@ -386,6 +432,7 @@ def _model_record(cells: _Cells, row: int, model_id: str) -> dict[str, object]:
         "training_tokens": cells.number(row, "training_tokens", required=False,
                                         positive=True, high=MAX_TOKENS),
         "open_weights": int(open_weights),
+        **_exactness_and_access(cells, row, int(open_weights)),
         "architecture": cells.choice(row, "architecture", ARCHITECTURES, required=True),
         "base_or_tuned": cells.choice(row, "base_or_tuned", BASE_OR_TUNED, required=True),
         "objective": cells.choice(row, "objective", OBJECTIVES, required=False),
@@ -398,6 +445,21 @@ def _model_record(cells: _Cells, row: int, model_id: str) -> dict[str, object]:
     return record
 
 
+def _exactness_and_access(cells: _Cells, row: int, open_weights: int) -> dict[str, object]:
+    """``params_exact`` (1: the count is the model card's, config's or paper's exact figure; 0: a
+    rounded name size) and ``access`` of one models row, with the defaults of
+    `OPTIONAL_MODEL_COLUMNS` for a file that leaves them out."""
+    present = cells.table.columns
+    exact = cells.flag(row, "params_exact", required=True) if "params_exact" in present else 1.0
+    if "access" in present:
+        access = cells.choice(row, "access", ACCESS, required=False)
+    else:
+        access = "weights" if open_weights == 1 else "api"
+    if open_weights == 1 and access != "weights":
+        raise cells.fail(row, "access", f"'{access}' contradicts open_weights = 1 (expected weights)")
+    return {"params_exact": int(exact), "access": access}
+
+
 def _typed_models_frame(records: list[dict[str, object]]) -> pd.DataFrame:
     """The checked models rows as a frame in `MODEL_COLUMNS` order with typed columns."""
     frame = pd.DataFrame.from_records(records)
@@ -406,14 +468,43 @@ def _typed_models_frame(records: list[dict[str, object]]) -> pd.DataFrame:
     for column in ["params_total", "params_active", "training_tokens", *TECHNIQUE_COLUMNS]:
         frame[column] = frame[column].astype(float)
     frame["open_weights"] = frame["open_weights"].astype(int)
+    frame["params_exact"] = frame["params_exact"].astype(int)
     frame["release_year"] = decimal_year(frame["release_date"])
     return frame
 
 
-def validate_scores(table: RawTable, model_ids: set[str] | None,
-                    benchmark_ids: set[str]) -> pd.DataFrame:
-    """Validate a scores table against known model ids (None: skip) and benchmark ids."""
-    _require_columns(table, SCORE_COLUMNS)
+def validate_scores(table: RawTable, model_ids: set[str] | None, benchmark_ids: set[str],
+                    released: dict[str, date] | None = None,
+                    date_by_release: bool = False) -> pd.DataFrame:
+    """Validate a scores table against known model ids (None: skip) and benchmark ids.
+
+    Parameters
+    ----------
+    table : RawTable
+        The scores file as read.
+    model_ids : set of str or None
+        Ids of the models table (None: not checked).
+    benchmark_ids : set of str
+        Ids of the benchmarks table.
+    released : dict or None
+        Release date per model id; with it, a score reported before its model's release is
+        refused, and an empty ``reported`` cell can take the release date.
+    date_by_release : bool
+        Date a score without ``reported`` by its model's release (the column may then be absent)
+        instead of refusing it; the frame's ``reported_source`` says so.
+
+    Returns
+    -------
+    pandas.DataFrame
+        `SCORE_COLUMNS`, typed (``reported`` a datetime column).
+    """
+    required = [c for c in SCORE_COLUMNS if c != "reported_source"
+                and not (date_by_release and c == "reported")]
+    if "reported" in required and "reported" not in table.columns:
+        raise UserError("required column is missing: the date each score became public (or "
+                        "run `forecast --date-scores-by-release ...` to date scores by their model's release, "
+                        "which lets backtests see the future)", file=table.path, column="reported")
+    _require_columns(table, required)
     cells = _Cells(table)
     records = []
     for row in range(1, len(table.rows) + 1):
@@ -438,38 +529,53 @@ def validate_scores(table: RawTable, model_ids: set[str] | None,
             "protocol": cells.slug(row, "protocol"),
             "source": cells.choice(row, "source", SCORE_SOURCES, required=True),
             "source_ref": cells.text(row, "source_ref"),
+            **_reported(cells, row, model_id, released, date_by_release),
         })
     frame = pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)
+    frame["reported"] = pd.to_datetime(frame["reported"])
     frame["score"] = frame["score"].astype(float)
     frame["shots"] = frame["shots"].astype("Int64")
     frame["cot"] = frame["cot"].astype(int)
     return frame
 
 
-def require_scored_techniques(table: RawTable, scored_ids: set[str]) -> None:
-    """Models with scores must have every technique column filled (1, or 0 for no evidence)."""
-    cells = _Cells(table)
-    for row in range(1, len(table.rows) + 1):
-        if cells.text(row, "model_id") not in scored_ids:
-            continue
-        for column in TECHNIQUE_COLUMNS:
-            if not cells.text(row, column):
-                raise cells.fail(row, column, "technique value is empty but the model has "
-                                              "scores (use 1, or 0 for no evidence of use)")
+#: `reported_source` of a score dated by its model's release because its file gave no date.
+DATED_BY_RELEASE = "no reported date in the file: dated by the model's release"
 
 
-def validate_tables(models: RawTable, scores: RawTable,
-                    benchmarks: RawTable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _reported(cells: _Cells, row: int, model_id: str, released: dict[str, date] | None,
+              date_by_release: bool) -> dict[str, object]:
+    """The ``reported`` date and ``reported_source`` of one score row (see `validate_scores`)."""
+    given = cells.table.rows[row - 1].get("reported", "")
+    basis = cells.table.rows[row - 1].get("reported_source", "")
+    release = released.get(model_id) if released is not None else None
+    if not given:
+        if not date_by_release:
+            raise cells.fail(row, "reported", "the date the score became public is missing "
+                                              "(or run `forecast --date-scores-by-release ...` to date it by "
+                                              "its model's release, which lets backtests see "
+                                              "the future)")
+        return {"reported": release, "reported_source": DATED_BY_RELEASE}
+    when = cells.iso_date(row, "reported")
+    if release is not None and when < release:
+        raise cells.fail(row, "reported", f"reported {when}, before the model's release "
+                                          f"{release}")
+    return {"reported": when, "reported_source": basis}
+
+
+def validate_tables(models: RawTable, scores: RawTable, benchmarks: RawTable,
+                    date_by_release: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Validate the three tables together (cross references included); return typed frames.
 
-    Order: benchmarks, then each models row on its own, then scores against both, then the
-    technique columns of scored models.
+    Order: benchmarks, then each models row on its own, then scores against both. Empty
+    technique cells are allowed (unknown; the fit imputes them).
     """
     bench = validate_benchmarks(benchmarks)
-    _require_columns(scores, SCORE_COLUMNS)
+    _require_columns(scores, [c for c in SCORE_COLUMNS if c not in ("reported", "reported_source")])
     model_frame = validate_models(models)
-    score_frame = validate_scores(scores, set(model_frame["model_id"]), set(bench["benchmark"]))
-    require_scored_techniques(models, set(score_frame["model_id"]))
+    released = dict(zip(model_frame["model_id"], model_frame["release_date"].dt.date, strict=True))
+    score_frame = validate_scores(scores, set(model_frame["model_id"]), set(bench["benchmark"]),
+                                  released, date_by_release)
     return model_frame, score_frame, bench
 
 
@@ -483,12 +589,53 @@ def as_timestamp(value: date | datetime | str | pd.Timestamp, key: str = "as_of"
     return pd.Timestamp(parse_date(value, key, earliest=date(MIN_YEAR, 1, 1), latest=date(MAX_YEAR, 12, 31)))
 
 
+def known_by(models: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame,
+             when: date | datetime | str | pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What was public on `when`: the one as-of filter every fit, baseline and backtest uses.
+
+    Parameters
+    ----------
+    models, scores, benchmarks : pandas.DataFrame
+        Registry tables (`MODEL_COLUMNS`, `SCORE_COLUMNS`, `BENCHMARK_COLUMNS`, typed).
+    when : date, datetime, str or Timestamp
+        The as-of date (inclusive).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The models released by `when`, and the scores of those models that were reported by
+        `when` on benchmarks introduced by `when`; both with a fresh index.
+
+    Raises
+    ------
+    UserError
+        When the scores lack ``reported`` or name a benchmark the benchmarks table lacks.
+    """
+    cutoff = as_timestamp(when)
+    if "reported" not in scores.columns:
+        raise UserError("the scores table has no 'reported' column: the date each score became "
+                        "public decides what a fit as of a date sees", column="reported")
+    unknown = sorted(set(scores["benchmark"]) - set(benchmarks["benchmark"]))
+    if unknown:
+        raise UserError(f"benchmark '{unknown[0]}' of the scores is not in the benchmarks table "
+                        "(which gives the date each benchmark was introduced)", key="benchmark")
+    released = models.loc[pd.to_datetime(models["release_date"]) <= cutoff].reset_index(drop=True)
+    introduced = set(benchmarks.loc[pd.to_datetime(benchmarks["introduced"]) <= cutoff, "benchmark"])
+    keep = (scores["model_id"].isin(set(released["model_id"]))
+            & (pd.to_datetime(scores["reported"]) <= cutoff)
+            & scores["benchmark"].isin(introduced))
+    return released, scores.loc[keep].reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class Registry:
     """The validated registry tables and where they came from.
 
-    `sha256` hashes the three files' names and contents (order-independent), so a fit can record
-    exactly which data it saw; `as_of` keeps it (the filter date is recorded separately).
+    `sha256` hashes the three files' names and contents (order-independent), and the overlay's
+    files when there are any, so a fit can record exactly which data it saw; `as_of` keeps it (the filter date is recorded separately).
+    `undated_scores` counts score rows that had no ``reported`` date and were dated by their
+    model's release (only when loaded with ``date_scores_by_release``). `overlay` lists the
+    user's overlay files applied on top of `source` (`sha256` covers them too).
     """
 
     models: pd.DataFrame
@@ -496,15 +643,16 @@ class Registry:
     benchmarks: pd.DataFrame
     source: Path
     sha256: str
+    undated_scores: int = 0
+    overlay: tuple[Path, ...] = ()
 
     def as_of(self, when: date | datetime | str | pd.Timestamp) -> Registry:
-        """Models released on or before `when` (inclusive), and only their scores."""
-        cutoff = as_timestamp(when)
-        keep = self.models["release_date"] <= cutoff
-        models = self.models.loc[keep].reset_index(drop=True)
-        scores = self.scores.loc[self.scores["model_id"].isin(set(models["model_id"]))]
-        return Registry(models=models, scores=scores.reset_index(drop=True),
-                        benchmarks=self.benchmarks, source=self.source, sha256=self.sha256)
+        """What was public on `when` (`known_by`): models released by then, and their scores
+        reported by then on benchmarks that existed then."""
+        models, scores = known_by(self.models, self.scores, self.benchmarks, when)
+        return Registry(models=models, scores=scores, benchmarks=self.benchmarks,
+                        source=self.source, sha256=self.sha256,
+                        undated_scores=self.undated_scores, overlay=self.overlay)
 
     def technique_matrix(self, indicators: Iterable[str]) -> pd.DataFrame:
         """Models x indicator columns as floats: 1 uses, 0 no evidence of use, NaN unknown."""
@@ -525,13 +673,40 @@ class Registry:
         return hit.iloc[0]
 
 
-def load_registry(data_dir: Path | str | None = None,
-                  as_of: date | str | None = None) -> Registry:
-    """Load and validate a registry folder (default: the shipped `forecast/data/`).
+def shipped_benchmarks() -> pd.DataFrame:
+    """The shipped benchmarks table, validated (`BENCHMARK_COLUMNS`).
 
-    The folder must hold ``models.csv`` and ``scores.csv``; ``benchmarks.csv`` is optional and
-    defaults to the shipped one. With `as_of`, only models released on or before that date and
-    their scores are kept.
+    Returns
+    -------
+    pandas.DataFrame
+        One row per benchmark with its chance score and ``introduced`` date.
+    """
+    return validate_benchmarks(read_csv_file(default_data_dir() / BENCHMARKS_FILE))
+
+
+def load_registry(data_dir: Path | str | None = None, as_of: date | str | None = None,
+                  date_scores_by_release: bool = False, overlay: bool = True) -> Registry:
+    """Load and validate a registry folder (default: the shipped `forecast/data/`) with the
+    user's overlay on it.
+
+    Parameters
+    ----------
+    data_dir : path or None
+        A folder holding ``models.csv`` and ``scores.csv``; ``benchmarks.csv`` is optional and
+        defaults to the shipped one.
+    as_of : date or str or None
+        Keep only what was public then (`Registry.as_of`).
+    date_scores_by_release : bool
+        Date score rows without a ``reported`` date by their model's release instead of refusing
+        them (`UserError` naming file, row and column); `Registry.undated_scores` counts them.
+    overlay : bool, default True
+        Apply the overlay of `data_dir` (`overlay_files`): its models appended, its scores
+        added; False loads the folder alone.
+
+    Returns
+    -------
+    Registry
+        The validated tables; `Registry.sha256` hashes the folder's files and the overlay's.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     if not folder.is_dir():
@@ -542,12 +717,79 @@ def load_registry(data_dir: Path | str | None = None,
     bench_path = folder / BENCHMARKS_FILE
     if not bench_path.is_file():
         bench_path = default_data_dir() / BENCHMARKS_FILE
-    models, scores, bench = validate_tables(read_csv_file(models_path), read_csv_file(scores_path),
-                                            read_csv_file(bench_path))
-    paths = [models_path, scores_path, bench_path]
+    extra = overlay_files(data_dir) if overlay else {}
+    models, scores, bench = validate_with_overlay(
+        read_csv_file(models_path), read_csv_file(scores_path), read_csv_file(bench_path),
+        {kind: read_csv_file(path) for kind, path in extra.items()}, date_scores_by_release)
+    digest = sha256_files([models_path, scores_path, bench_path])
+    if extra:
+        overlay_digest = sha256_files(list(extra.values()))
+        digest = sha256_bytes(f"{digest}\0overlay\0{overlay_digest}".encode())
+    undated = int((scores["reported_source"] == DATED_BY_RELEASE).sum())
     registry = Registry(models=models, scores=scores, benchmarks=bench, source=folder,
-                        sha256=sha256_files(paths))
+                        sha256=digest, undated_scores=undated, overlay=tuple(extra.values()))
     return registry.as_of(as_of) if as_of is not None else registry
+
+
+def overlay_files(data_dir: Path | str | None = None) -> dict[str, Path]:
+    """The overlay files on the registry `data_dir` (None: the shipped one) that hold data rows:
+    ``{"models": path, "scores": path}``, either or both or neither
+    (`forecast.core.paths.overlay_dir`). A file with a header only counts as absent, so an
+    overlay emptied by removals hashes as no overlay."""
+    if data_dir is not None and Path(data_dir).resolve() == default_data_dir().resolve():
+        data_dir = None
+    folder = overlay_dir(data_dir)
+    found: dict[str, Path] = {}
+    for kind, name in (("models", MODELS_FILE), ("scores", SCORES_FILE)):
+        path = folder / name
+        if path.is_file() and read_csv_file(path).rows:
+            found[kind] = path
+    return found
+
+
+def validate_with_overlay(models: RawTable, scores: RawTable, benchmarks: RawTable,
+                          overlay: dict[str, RawTable], date_by_release: bool = False
+                          ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """`validate_tables` of a registry, then its overlay's tables on top: overlay models are
+    appended (an id the registry has is refused, naming the overlay file, row and column; a
+    ``base_model`` may name a registry model) and overlay scores may name any model of either.
+
+    Parameters
+    ----------
+    models, scores, benchmarks : RawTable
+        The registry folder's tables.
+    overlay : dict
+        ``{"models": RawTable, "scores": RawTable}``, either or both or neither.
+    date_by_release : bool
+        As in `validate_scores`.
+
+    Returns
+    -------
+    (models, scores, benchmarks) : pandas.DataFrame
+        Typed, the overlay's rows after the registry's; the models' derived bool column
+        ``overlay`` marks the overlay's (they are not a census of releases: the model's release
+        process leaves them out, `forecast.model.data`).
+    """
+    model_frame, score_frame, bench = validate_tables(models, scores, benchmarks, date_by_release)
+    model_frame["overlay"] = False
+    if "models" in overlay:
+        table = overlay["models"]
+        shipped_ids = set(model_frame["model_id"])
+        added = validate_models(table, other_ids=shipped_ids)
+        for row, model_id in enumerate(added["model_id"], start=1):
+            if model_id in shipped_ids:
+                raise UserError(f"model '{model_id}' is already in the registry ({models.path}); "
+                                "an overlay adds models, it does not replace them: give yours "
+                                "another id", file=table.path, row=row, column="model_id")
+        added["overlay"] = True
+        model_frame = pd.concat([model_frame, added], ignore_index=True)
+    if "scores" in overlay:
+        released = dict(zip(model_frame["model_id"], model_frame["release_date"].dt.date,
+                            strict=True))
+        added_scores = validate_scores(overlay["scores"], set(model_frame["model_id"]),
+                                       set(bench["benchmark"]), released, date_by_release)
+        score_frame = pd.concat([score_frame, added_scores], ignore_index=True)
+    return model_frame, score_frame, bench
 
 
 # --------------------------------------------------------------------------------------------
@@ -604,8 +846,6 @@ def check_files(paths: Sequence[str | Path],
     else:
         model_ids = None
     if "scores" in by_kind:
-        score_frame = validate_scores(by_kind["scores"], model_ids, set(bench["benchmark"]))
-        if "models" in by_kind:
-            require_scored_techniques(by_kind["models"], set(score_frame["model_id"]))
+        validate_scores(by_kind["scores"], model_ids, set(bench["benchmark"]))
     return [{"file": t.path, "kind": k, "rows": len(t.rows)} for t, k in zip(tables, kinds,
                                                                           strict=True)]

@@ -14,6 +14,9 @@ Latent capability of registry model j (DESIGN §5):
             + D(t_j)                                      drift of unnamed improvements
             + alpha_org[o_j] + sigma_q * z_j              organisation and model quality
 
+* u_jk: 1 or 0 from the registry; where the registry leaves it unknown (a user's addition), the
+  fitted adoption of technique k at the model's release, A_k(t_j) below: the expected indicator,
+  plugged in (docs/methods.md, "Unknown technique indicators").
 * beta_k: prior from `priors/<technique>.toml` (lognormal multiplier -> normal beta). The beta_k
   and beta_tok = gamma * f(log10 r_ref), the over-training multiplier at the reference ratio, are
   jointly normal with the log-space correlations of the files' `correlated` overlaps (data
@@ -109,7 +112,8 @@ def build_model(
 
     The variables are created in a fixed order (techniques, drift, organisation and quality,
     links, scores, release process, adoption), which fixes the sampler's parameter vector and so
-    the draws for a seed.
+    the draws for a seed. When some fitted model's technique indicator is unknown, the adoption
+    curves come first: they impute it in the techniques' term.
 
     Parameters
     ----------
@@ -131,7 +135,9 @@ def build_model(
     import pymc as pm  # deferred: PyMC takes about 2 s to import
 
     with pm.Model(coords=inp.coords()) as model:
-        effect = _technique_effect(inp, mp, variant)
+        imputes = variant == "full" and bool(inp.U_unknown.any()) and len(inp.adoption_tech) > 0
+        curves = _adoption_curves(inp, mp) if imputes else None
+        effect = _technique_effect(inp, mp, variant, curves)
         drift = _drift(inp, mp, generative)
         mean_theta, level, quality_sd = _organisation_and_level(inp, mp, effect, drift)
         if generative:
@@ -140,18 +146,22 @@ def build_model(
             rho, w, u, ceil, upper = _links_expanded(inp, mp, mean_theta, level, quality_sd)
         _scores(inp, mp, rho, w, u, ceil, upper)
         _release_process(inp, mp, generative)
-        _adoption(inp, mp)
+        _adoption(inp, mp, curves)
     return model
 
 
-def _technique_effect(inp: ModelInputs, mp: ModelPriors, variant: Variant) -> Any:
+def _technique_effect(inp: ModelInputs, mp: ModelPriors, variant: Variant,
+                      curves: tuple[Any, Any, Any] | None = None) -> Any:
     """The techniques' term of each model's capability (binary techniques, mixture of experts,
     tokens per parameter), with the imputation model of the token ratios (always fitted: the
     projection uses it).
 
     The binary multipliers and the over-training multiplier at its reference ratio share one
     multivariate-normal prior in log10 space (correlations from the files' overlaps):
-    (beta_1..beta_K, beta_tok) = mean + sd * (L z), L L' = R, z ~ N(0, I)."""
+    (beta_1..beta_K, beta_tok) = mean + sd * (L z), L L' = R, z ~ N(0, I).
+
+    With the adoption `curves` (t50, speed, amax), each unknown indicator u_jk is the curve's
+    value A_k(t_j) at the model's release date (`_imputed_uses`)."""
     import pymc as pm  # deferred: PyMC takes about 2 s to import
     import pytensor.tensor as pt  # deferred: PyTensor takes about a second to import
 
@@ -173,7 +183,8 @@ def _technique_effect(inp: ModelInputs, mp: ModelPriors, variant: Variant) -> An
         joint = pt.as_tensor(mean) + pt.as_tensor(sd) * pt.dot(pt.as_tensor(chol), z_all)
     if joint is not None and K > 0:
         beta = pm.Deterministic("beta", joint[:K], dims="technique")
-        effect = effect + pt.dot(pt.as_tensor(inp.U), beta)
+        uses = _imputed_uses(inp, curves) if curves is not None else pt.as_tensor(inp.U)
+        effect = effect + pt.dot(uses, beta)
     moe = mp.technique("moe")
     if variant == "full" and moe is not None and np.any(inp.log10_sparsity > 0):
         beta_moe = pm.Normal("beta_moe", moe.log10_mean, moe.log10_sd)
@@ -452,20 +463,52 @@ def _release_process(inp: ModelInputs, mp: ModelPriors, generative: bool) -> Non
             inp.release_counts, np.log(SIZE_BAND_WIDTH) + log_mu, nb_alpha))
 
 
-def _adoption(inp: ModelInputs, mp: ModelPriors) -> None:
+def _imputed_uses(inp: ModelInputs, curves: tuple[Any, Any, Any]) -> Any:
+    """The (J, K) technique indicators with every unknown one replaced by its technique's
+    adoption A_k(t_j) = amax_k * logistic(s_k * (t_j - t50_k)) at the model's release: the
+    probability that a release of that date uses the technique, i.e. the expected indicator."""
+    import pytensor.tensor as pt  # deferred: PyTensor takes about a second to import
+
+    t50, speed, amax = curves
+    rows, cols = np.nonzero(inp.U_unknown)
+    a = inp.U_adoption[cols]
+    share = amax[a] * pt.sigmoid(speed[a] * (inp.t[rows] - t50[a]))
+    return pt.set_subtensor(pt.as_tensor(inp.U)[rows, cols], share)
+
+
+#: The adoption curves' priors: midpoint (years after the technique's introduction, and sd),
+#: speed (median per year, log sd) and ceiling (Beta a, b).
+ADOPTION_MID_AFTER, ADOPTION_MID_SD = 2.0, 2.0
+ADOPTION_SPEED_MEDIAN, ADOPTION_SPEED_LOG_SD = 1.5, 0.6
+ADOPTION_MAX_A, ADOPTION_MAX_B = 4.0, 1.5
+
+
+def _adoption_curves(inp: ModelInputs, mp: ModelPriors) -> tuple[Any, Any, Any]:
+    """The adoption curves' parameters (t50_k, s_k, amax_k) over the adopted techniques."""
+    import pymc as pm  # deferred: PyMC takes about 2 s to import
+
+    intro = np.array(
+        [next(s for s in mp.techniques if s.id == k).introduced for k in inp.adoption_tech]
+    )
+    t50 = pm.Normal("adoption_mid", intro + ADOPTION_MID_AFTER - inp.t_ref, ADOPTION_MID_SD,
+                    dims="adopted")
+    speed = pm.LogNormal("adoption_speed", np.log(ADOPTION_SPEED_MEDIAN), ADOPTION_SPEED_LOG_SD,
+                         dims="adopted")
+    amax = pm.Beta("adoption_max", ADOPTION_MAX_A, ADOPTION_MAX_B, dims="adopted")
+    return t50, speed, amax
+
+
+def _adoption(inp: ModelInputs, mp: ModelPriors, curves: tuple[Any, Any, Any] | None = None
+              ) -> None:
     """The adoption curves: each technique's monthly use among releases, binomial around
-    A_k(t) = amax_k * logistic(s_k * (t - t50_k))."""
+    A_k(t) = amax_k * logistic(s_k * (t - t50_k)); `curves` when they were made earlier (to
+    impute unknown indicators)."""
     if not len(inp.adoption_tech):
         return
     import pymc as pm  # deferred: PyMC takes about 2 s to import
     import pytensor.tensor as pt  # deferred: PyTensor takes about a second to import
 
-    intro = np.array(
-        [next(s for s in mp.techniques if s.id == k).introduced for k in inp.adoption_tech]
-    )
-    t50 = pm.Normal("adoption_mid", intro + 2.0 - inp.t_ref, 2.0, dims="adopted")
-    speed = pm.LogNormal("adoption_speed", np.log(1.5), 0.6, dims="adopted")
-    amax = pm.Beta("adoption_max", 4.0, 1.5, dims="adopted")
+    t50, speed, amax = curves if curves is not None else _adoption_curves(inp, mp)
     k = inp.adoption_k
     prob = amax[k] * pm.math.sigmoid(speed[k] * (inp.adoption_t - t50[k]))
     pm.Binomial("adoption", n=inp.adoption_n, p=pt.clip(prob, 1e-6, 1 - 1e-6),
@@ -495,7 +538,7 @@ def prior_level(inp: ModelInputs, mp: ModelPriors, per_model: bool = False) -> A
     level = np.zeros(inp.n_models)
     binary = mp.binary
     if binary:
-        level += inp.U @ np.array([t.log10_mean for t in binary])
+        level += _prior_uses(inp, mp) @ np.array([t.log10_mean for t in binary])
     moe = mp.technique("moe")
     if moe is not None:
         level += (moe.log10_mean / np.log10(moe.reference) - 1.0) * inp.log10_sparsity
@@ -510,6 +553,21 @@ def prior_level(inp: ModelInputs, mp: ModelPriors, per_model: bool = False) -> A
     if per_model:
         return float(level.mean()), inp.log10_params + level
     return float(level.mean())
+
+
+def _prior_uses(inp: ModelInputs, mp: ModelPriors) -> np.ndarray:
+    """The technique indicators with the unknown ones at the adoption curves' prior central
+    values (midpoint and speed at their medians, ceiling at its mean), for `prior_level`."""
+    rows, cols = np.nonzero(inp.U_unknown)
+    if not len(rows):
+        return inp.U
+    intro = {s.id: s.introduced for s in mp.techniques}
+    t50 = np.array([intro[inp.adoption_tech[a]] for a in inp.U_adoption[cols]]) \
+        + ADOPTION_MID_AFTER - inp.t_ref
+    amax = ADOPTION_MAX_A / (ADOPTION_MAX_A + ADOPTION_MAX_B)
+    uses = inp.U.copy()
+    uses[rows, cols] = amax / (1.0 + np.exp(-ADOPTION_SPEED_MEDIAN * (inp.t[rows] - t50)))
+    return uses
 
 
 def _vector_rv(name: str, dists: list[Any], dims: str) -> Any:
