@@ -171,6 +171,15 @@ CASES = {
                                       "before_introduction.multiplier.judgement", "missing required key"),
     "rho without correlation": ("deduplication.toml", 'treatment = "net_of"', 'treatment = "net_of"\nrho = 0.1',
                                 "deduplication.toml", "overlaps[1].rho", "only to treatment"),
+    # the publication date of an evidence entry
+    "evidence without a publication date": ("objectives.toml", "published = 2022-07-28\n", "",
+                                            "objectives.toml", "evidence[2].published", "missing required key"),
+    "evidence published as text": ("objectives.toml", "published = 2022-07-28", 'published = "July 2022"',
+                                   "objectives.toml", "evidence[2].published", "is not a date"),
+    "evidence published as a year": ("objectives.toml", "published = 2022-07-28", "published = 2022",
+                                     "objectives.toml", "evidence[2].published", "expected a date"),
+    "evidence published out of range": ("objectives.toml", "published = 2022-07-28", "published = 1850-01-01",
+                                        "objectives.toml", "evidence[2].published", "outside"),
 }
 
 
@@ -271,6 +280,7 @@ median = 1.2
 judgement = true
 [[evidence]]
 cite = "Schick et al. 2023, arXiv:2302.04761, abstract"
+published = 2023-02-09
 finding = "f"
 conversion = "c"
 ''')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -35,29 +35,56 @@ def _interval(d) -> str:
 
 
 @priors_app.command("list")
-def list_priors(priors: PriorsOpt = None, json_out: JsonOpt = False) -> None:
-    """Every technique with its axis, introduction date, median, 90% interval and citations."""
+def list_priors(
+    priors: PriorsOpt = None,
+    json_out: JsonOpt = False,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Mark the techniques whose every evidence entry was published after this date "
+                        "(YYYY-MM-DD), and those the dated priors then give the prior of a technique not yet "
+                        "measured.")] = None,
+) -> None:
+    """Every technique with its axis, introduction date, median, 90% interval, citations and the
+    publication date of its earliest evidence."""
+    from forecast.inputs.dates import parse_date  # deferred: imports pandas
+
     ps = _load(priors)
+    day = parse_date(as_of, "as_of") if as_of is not None else None
+    unmeasured = set(ps.unmeasured_by(day)) if day is not None else set()
+
+    def later(t: Any) -> bool | None:
+        return None if day is None else not t.measured_by(day)
+
     if json_out:
-        emit_result("priors list", {"folder": str(ps.folder), "sha256": ps.sha256, "techniques": [
+        out: dict[str, Any] = {"folder": str(ps.folder), "sha256": ps.sha256, "techniques": [
             {
                 "id": t.id, "name": t.name, "axis": t.axis, "introduced": t.introduced.isoformat(),
                 "indicator": t.indicator, "distribution": t.multiplier.distribution,
                 "median": t.multiplier.median, "interval90": list(t.multiplier.interval90),
                 "judgement": t.judgement, "citations": [e.cite for e in t.evidence],
+                "published": [e.published.isoformat() for e in t.evidence],
+                "first_published": t.first_published.isoformat(),
+                **({"evidence_after_as_of": later(t), "unmeasured_as_of": t.id in unmeasured}
+                   if day is not None else {}),
             }
             for t in ps.techniques.values()
-        ]})
+        ]}
+        out["evidence_as_of"] = day.isoformat() if day is not None else None
+        emit_result("priors list", out)
         return
-    table = compact_table(f"Technique priors ({ps.folder})",
-                          f"{AXIS_NOTE}; judged: the prior adds judgement to its cited evidence",
-                          title_justify="left")
+    caption = (f"{AXIS_NOTE}; judged: the prior adds judgement to its cited evidence; cites: how many, "
+               "and the month the earliest was published (every date: priors show ID)")
+    if day is not None:
+        caption += (f"; id*: every evidence entry published after {day}; id+: and so, in the dated priors "
+                    f"as of {day}, the prior of a technique not yet measured")
+    table = compact_table(f"Technique priors ({ps.folder})", caption, title_justify="left")
     for col, kw in (("id", {}), ("axis", {}), ("introduced", {}), ("median", {"justify": "right"}),
                     ("90%", {"justify": "right"}), ("judged", {}), ("cites", {"justify": "right"})):
         table.add_column(col, no_wrap=True, **kw)
     for t in ps.techniques.values():
-        table.add_row(t.id, axis_label(t.axis), t.introduced.isoformat(), f"{t.multiplier.median:.3g}",
-                      _interval(t.multiplier), "yes" if t.judgement else "no", str(len(t.evidence)))
+        mark = ("+" if t.id in unmeasured else "*") if later(t) else ""
+        table.add_row(f"{t.id}{mark}", axis_label(t.axis), t.introduced.isoformat(), f"{t.multiplier.median:.3g}",
+                      _interval(t.multiplier), "yes" if t.judgement else "no",
+                      f"{len(t.evidence)}, {t.first_published.isoformat()[:7]}")
     console.print(table)
 
 
@@ -104,7 +131,8 @@ def show_prior(
         rho = f", rho {o.rho:+.2f}" if o.rho is not None else ""
         console.print(f"  [bold]overlap[/] with {o.with_id} ({o.treatment}{rho}): {escape(o.note)}", highlight=False)
     for i, e in enumerate(t.evidence, start=1):
-        console.print(f"  [bold]evidence {i}:[/] {escape(e.cite)}\n    finding: {escape(e.finding)}\n"
+        console.print(f"  [bold]evidence {i}[/] (published {e.published.isoformat()}): {escape(e.cite)}\n"
+                      f"    finding: {escape(e.finding)}\n"
                       f"    conversion: {escape(e.conversion)}", highlight=False)
 
 

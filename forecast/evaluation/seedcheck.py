@@ -6,8 +6,10 @@ The thread (2023-03-19) bet that both "L"s of LLM go within about two years:
   (its reported 5-shot score, 0.439) at 1B or fewer, both by 2025-03-19;
 * "Language" goes: more than half of new notable language-model releases are multimodal.
 
-For each claim: the engine's forecast with the data and techniques known on 2023-03-19 ("then"),
-the forecast with everything in the registry ("now"), and the registry's record ("happened"):
+For each claim: the engine's forecast with the data and techniques known on 2023-03-19 ("then",
+with the technique priors as of that date, `thread_priors`: the backtest's dated priors), the
+forecast with everything in the registry and today's priors ("now"), and the registry's record
+("happened"):
 the first qualifying release (judged like the backtest: median of a model's admissible scores)
 or, for multimodality, the share of multimodal models among releases in the year to the deadline.
 The multimodal share forecast comes from the fitted adoption curve
@@ -137,6 +139,25 @@ def _claim_forecast(engine: Any, futures: Any, spec: dict[str, Any]) -> dict[str
     return out
 
 
+def thread_priors(priors_dir: Any = None) -> Any:
+    """The technique priors of the forecast as of the thread's date: the dated priors as of
+    `THREAD_DATE` (`forecast.inputs.priors.PriorSet.measured_by`), as the backtest's default
+    mode uses at its cutoffs.
+
+    Parameters
+    ----------
+    priors_dir : Path or str or None
+        A priors folder; None for the shipped one.
+
+    Returns
+    -------
+    forecast.inputs.priors.PriorSet
+    """
+    from forecast.inputs.priors import load_priors  # deferred: about 0.1 s to import
+
+    return load_priors(priors_dir).measured_by(THREAD_DATE)
+
+
 def fit_engine(spec: dict[str, Any]) -> str:
     """Fit (or load from the cache) the engine ``Engine(**spec)``; for a Dask worker, so that the
     fit lands in the fit cache and the engines of `seed_check` load it from there.
@@ -144,7 +165,9 @@ def fit_engine(spec: dict[str, Any]) -> str:
     Parameters
     ----------
     spec : dict
-        `forecast.api.engine.Engine`'s keyword arguments (without ``progress``).
+        `forecast.api.engine.Engine`'s keyword arguments (without ``progress``), and optionally
+        ``thread_priors=True``: the priors folder ``priors`` is then read as of the thread's
+        date (`thread_priors`).
 
     Returns
     -------
@@ -153,6 +176,9 @@ def fit_engine(spec: dict[str, Any]) -> str:
     """
     from forecast.api.engine import Engine  # deferred: about 0.1 s to import (the priors package)
 
+    spec = dict(spec)
+    if spec.pop("thread_priors", False):
+        spec["priors"] = thread_priors(spec.get("priors"))
     return str(Engine(**spec, progress=False).fit().path)
 
 

@@ -22,6 +22,7 @@ from forecast.inputs.priors.quantile_fit import FIT_CACHE, compute_fit, fit_key
 from forecast.inputs.priors.toml_values import check_keys, join_key, read_number, read_table, require_key
 
 _EULER = 0.5772156649015329
+_Z95 = 1.6448536269514722  # the standard normal's 95% quantile
 
 # the keys of a distribution table (a point mass uses `value` instead)
 DIST_KEYS = ("distribution", "median", "interval90", "params")
@@ -251,6 +252,33 @@ class Dist:
             case _:
                 raise ValueError(f"unknown distribution '{self.distribution}'")
         return mean / ln10, math.sqrt(var) / ln10
+
+    def mean_var(self) -> tuple[float, float]:
+        """(mean, variance) of X: exact for the lognormal, normal, half-normal and point mass,
+        from SciPy's frozen distribution for the other families."""
+        p = self.params
+        match self.distribution:
+            case "lognormal":
+                return (math.exp(p["mu"] + p["sigma"] ** 2 / 2.0),
+                        math.expm1(p["sigma"] ** 2) * math.exp(2.0 * p["mu"] + p["sigma"] ** 2))
+            case "normal":
+                return p["mu"], p["sigma"] ** 2
+            case "halfnormal":
+                return p["sigma"] * math.sqrt(2.0 / math.pi), p["sigma"] ** 2 * (1.0 - 2.0 / math.pi)
+            case "fixed":
+                return p["value"], 0.0
+        return float(self._frozen.mean()), float(self._frozen.var())
+
+    @classmethod
+    def lognormal_log10(cls, mean: float, sd: float) -> Dist:
+        """The lognormal whose log10 has mean `mean` and sd `sd` (> 0), with its median and
+        equal-tailed 90% interval computed exactly (no fit)."""
+        if not sd > 0:
+            raise ValueError("sd must be positive")
+        ln10 = math.log(10.0)
+        mu, sigma = mean * ln10, sd * ln10
+        return cls("lognormal", math.exp(mu), (math.exp(mu - _Z95 * sigma), math.exp(mu + _Z95 * sigma)),
+                   {"mu": mu, "sigma": sigma})
 
     def scaled(self, factor: float) -> Dist:
         """The distribution of factor * X (factor > 0); exact for every scale family."""

@@ -70,6 +70,21 @@ class TechniquePopulationPriors:
     spread: Dist = field(metadata=_POSITIVE)
     reasoning: str = ""
 
+    def unmeasured_multiplier(self) -> Dist:
+        """The prior of one technique not yet measured, on total parameters: the lognormal whose
+        log10 has the mean and variance of log10 m = mean + spread * Z, with mean, spread and
+        Z ~ Normal(0, 1) drawn independently (the size a future arrival draws):
+        E = E[mean], Var = Var[mean] + E[spread^2]. The model reads a technique's prior only as
+        the mean and sd of its log10, so these two moments are all of it that enters a fit.
+
+        Returns
+        -------
+        Dist
+        """
+        m_mean, m_var = self.mean.mean_var()
+        s_mean, s_var = self.spread.mean_var()
+        return Dist.lognormal_log10(m_mean, (m_var + s_var + s_mean ** 2) ** 0.5)
+
 
 @dataclass(frozen=True)
 class SaturationPriors:

@@ -93,6 +93,64 @@ class PriorSet:
                 kept[k] = t.known_before()
         return self._subset(kept)
 
+    def measured_by(self, when: date | str) -> PriorSet:
+        """The priors as they could have been calibrated on `when` ("dated" priors): a technique
+        whose every evidence entry was published after `when` (`Technique.measured_by`) takes
+        the engine's prior for a technique not yet measured
+        (`TechniquePopulationPriors.unmeasured_multiplier`, the size future arrivals draw from)
+        in place of its own (`Technique.as_unmeasured`). A technique with at least one entry
+        published by then keeps its prior as the files state it today, even where the later
+        entries moved it. Only techniques that can stand unmeasured
+        (`Technique.can_stand_unmeasured`: 0/1 indicators on total parameters) are replaced, and
+        a technique in its earlier form (`introduced_by`) keeps that form's prior, which rests
+        on the law published before it. Techniques introduced after `when` are left as they are:
+        `introduced_by(when)`, which every fit applies after this, drops them (or puts
+        over-training in its earlier form), so `priors.measured_by(d)` handed to a fit as of `d`
+        gives the dated priors of that fit.
+
+        `sha256` and `fit_sha256` of the result hash the set's own with the replaced ids and the
+        stand-in prior, so a fit cached under dated priors is never taken for one under today's
+        (the stand-in comes from a projection-only section, which `fit_sha256` otherwise leaves
+        out); both are unchanged, and the set itself returned, when nothing is replaced.
+
+        Parameters
+        ----------
+        when : date or str
+            The date the priors stand at (ISO text allowed).
+
+        Returns
+        -------
+        PriorSet
+        """
+        replaced = self.unmeasured_by(when)
+        if not replaced:
+            return self
+        stand_in = self.engine.technique_population.unmeasured_multiplier()
+        techniques = {k: (t.as_unmeasured(stand_in) if k in replaced else t) for k, t in self.techniques.items()}
+        tag = "|unmeasured:" + ",".join(replaced) + "|" + json.dumps(stand_in.to_dict(), sort_keys=True)
+        return dataclasses.replace(
+            self, techniques=techniques, sha256=sha256_bytes((self.sha256 + tag).encode()),
+            fit_sha256=sha256_bytes((self.fit_sha256 + tag).encode()))
+
+    def unmeasured_by(self, when: date | str) -> list[str]:
+        """The ids of the techniques `measured_by(when)` gives the prior of a technique not yet
+        measured: introduced by `when`, every evidence entry published after it, able to stand
+        unmeasured, not in an earlier form and not already replaced; in the set's order.
+
+        Parameters
+        ----------
+        when : date or str
+            The date (ISO text allowed).
+
+        Returns
+        -------
+        list of str
+        """
+        day = read_file_date(when, "as_of", None)
+        return [k for k, t in self.techniques.items()
+                if t.introduced <= day and not t.measured_by(day) and t.can_stand_unmeasured
+                and not t.earlier_form and not t.unmeasured]
+
     def token_law(self) -> Any:
         """The loss law through which the token effect is read: the Kaplan et al. 2020 law when
         the set holds the over-training technique in its earlier form (a set `introduced_by` a

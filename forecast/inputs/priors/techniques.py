@@ -54,11 +54,19 @@ OVERLAP_TREATMENTS = ("correlated", "net_of")
 @dataclass(frozen=True)
 class Evidence:
     """One piece of evidence: citation (authors year, arXiv id, table or figure), what it found,
-    and how it was converted to the file's axis."""
+    how it was converted to the file's axis, and `published`, the first public date of the cited
+    work (arXiv v1, model card or blog post; for an entry that needs several works, the latest of
+    them), which `PriorSet.measured_by` compares with a date."""
 
     cite: str
     finding: str
     conversion: str
+    published: date
+
+    def to_dict(self) -> dict[str, str]:
+        """The entry as JSON-ready values (`published` as an ISO date)."""
+        return {"cite": self.cite, "finding": self.finding, "conversion": self.conversion,
+                "published": self.published.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,9 @@ class Technique:
     retention(b) * 16 / b); `before` (over-training: the law known before `introduced`, see
     `EarlierLaw`). `earlier_form` marks a technique that `PriorSet.introduced_by` replaced by its
     `before` form: its multiplier is that law's, and its token effect reads that law's curve.
+    `unmeasured` marks a technique that `PriorSet.measured_by` gave the engine's prior for a
+    technique not yet measured, because every evidence entry of its file was published after
+    the date asked for.
     """
 
     id: str
@@ -127,9 +138,27 @@ class Technique:
     file: Path | None = None
     before: EarlierLaw | None = None
     earlier_form: bool = False
+    unmeasured: bool = False
 
     def __hash__(self) -> int:
-        return hash((self.id, self.multiplier, self.earlier_form))
+        return hash((self.id, self.multiplier, self.earlier_form, self.unmeasured))
+
+    @property
+    def first_published(self) -> date:
+        """The earliest `Evidence.published` date of the file's evidence."""
+        return min(e.published for e in self.evidence)
+
+    def measured_by(self, when: date) -> bool:
+        """Whether at least one evidence entry was published on or before `when`."""
+        return self.first_published <= when
+
+    @property
+    def can_stand_unmeasured(self) -> bool:
+        """Whether the engine's prior for a technique not yet measured can stand in for this
+        technique's prior: it is a multiplier on total parameters of a 0/1 indicator, as future
+        techniques are. Over-training (read through a loss law), mixture-of-experts (on active
+        parameters) and quantization (on weight bytes) are not."""
+        return self.axis == "params_total" and self.indicator != "training_tokens"
 
     def known_before(self) -> Technique:
         """The technique as known between `before.published` and `introduced`: the earlier
@@ -139,7 +168,14 @@ class Technique:
         return dataclasses.replace(
             self, multiplier=self.before.multiplier, judgement=self.before.judgement,
             introduced=self.before.published, introduced_in=self.before.cite, earlier_form=True,
+            unmeasured=False,
         )
+
+    def as_unmeasured(self, multiplier: Dist) -> Technique:
+        """The technique with `multiplier` (the engine's prior for a technique not yet measured,
+        `forecast.inputs.priors.TechniquePopulationPriors.unmeasured_multiplier`) in place of its
+        own prior, marked `unmeasured`; its evidence is kept for display."""
+        return dataclasses.replace(self, multiplier=multiplier, judgement=True, unmeasured=True)
 
     @property
     def log10_prior(self) -> tuple[float, float]:
@@ -186,7 +222,7 @@ class Technique:
             "log10_prior": list(self.log10_prior),
             "judgement": self.judgement,
             "adoption": self.adoption,
-            "evidence": [dataclasses.asdict(e) for e in self.evidence],
+            "evidence": [e.to_dict() for e in self.evidence],
             "overlaps": [
                 {"with": o.with_id, "treatment": o.treatment, "rho": o.rho, "note": o.note} for o in self.overlaps
             ],
@@ -208,6 +244,8 @@ class Technique:
             }
         if self.earlier_form:
             out["earlier_form"] = True
+        if self.unmeasured:
+            out["unmeasured"] = True
         return out
 
 
@@ -358,15 +396,18 @@ def _parse_before(raw: Any, introduced: date, file: Path) -> EarlierLaw:
 
 
 def _parse_evidence(raw: Any, file: Path) -> tuple[Evidence, ...]:
+    """The [[evidence]] entries: cite, finding and conversion (text) and published (a date)."""
     if not isinstance(raw, list) or not raw:
         raise UserError("missing citation: at least one [[evidence]] entry is required", file=file, key="evidence")
     out = []
     for i, entry in enumerate(raw, start=1):
         key = f"evidence[{i}]"
         entry = read_table(entry, file, key)
-        check_keys(entry, ("cite", "finding", "conversion"), file, key)
-        out.append(Evidence(*(read_string(require_key(entry, k, file, key), file, f"{key}.{k}")
-                              for k in ("cite", "finding", "conversion"))))
+        check_keys(entry, ("cite", "finding", "conversion", "published"), file, key)
+        cite, finding, conversion = (read_string(require_key(entry, k, file, key), file, f"{key}.{k}")
+                                     for k in ("cite", "finding", "conversion"))
+        published = read_file_date(require_key(entry, "published", file, key), f"{key}.published", file)
+        out.append(Evidence(cite, finding, conversion, published))
     return tuple(out)
 
 
