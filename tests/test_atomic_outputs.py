@@ -226,7 +226,7 @@ def test_signals_to_a_salted_fit_stop_its_sampling_process(tmp_path):
     cache = tmp_path / "cache"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"} | {"FORECAST_CACHE_DIR": str(cache)}
     for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
-        proc = subprocess.Popen([*PYTHON_CLI, "fit", "--as-of", "2021-07-01", "--draws", "150", "--tune", "8000",
+        proc = subprocess.Popen([*PYTHON_CLI, "fit", "--as-of", "2023-01-01", "--draws", "150", "--tune", "8000",
                                  "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         _wait_for_sampling(proc, settle=5.0)  # the child prints PyMC's NUTS line
         children = [pid for pid in _processes_with_env(str(cache)) if pid != proc.pid]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -12,7 +12,7 @@ def test_as_of_ignores_every_later_registry_row(tmp_path, monkeypatch):
     """Rows released after the as-of date cannot change the fit's inputs or its cache key."""
     import pandas as pd
 
-    from forecast.model.fit import FitSettings, cache_key
+    from forecast.model.fit import FitSettings, cache_key, fit_keys
     from forecast.model.data import prepare_inputs
     from forecast.model.priors import model_priors_from
     from forecast.inputs.priors import load_priors
@@ -37,8 +37,16 @@ def test_as_of_ignores_every_later_registry_row(tmp_path, monkeypatch):
     # techniques introduced later are not in the fitted set
     assert all(t.introduced <= as_of for t in priors.techniques.values())
     assert "reasoning_rl" not in priors.techniques
-    # the cache key depends on the as-of date
-    assert cache_key("d", "p", FitSettings(as_of=as_of)) != cache_key("d", "p", FitSettings(as_of=date(2023, 7, 1)))
+    # the cache key follows the rows the fit sees, not the calendar date: the same key when no
+    # model was released between two dates, another when one was
+    # (docs/decisions/fit-key-what-the-fit-saw.md)
+    full = load_priors()
+    days = sorted(reg.models["release_date"].dt.date.unique())
+    quiet = next(d for d, nxt in zip(days, days[1:]) if (nxt - d).days > 3 and d > as_of)
+    same = [fit_keys(reg, full, FitSettings(as_of=quiet + timedelta(days=k))).key for k in (0, 2)]
+    assert same[0] == same[1]
+    assert fit_keys(reg, full, FitSettings(as_of=as_of)).key != same[0]
+    assert cache_key("d", "p", FitSettings(as_of=as_of)) == cache_key("d", "p", FitSettings(as_of=date(2023, 7, 1)))
 
 
 @pytest.mark.slow

@@ -94,11 +94,14 @@ def test_each_setting_changes_the_key(base_key, change):
     assert key_for(**change) != base_key
 
 
-def test_the_as_of_date_changes_the_key(base_key):
-    registry = load_registry()
-    prior_set = load_priors().introduced_by(AS_OF)
-    later = FitSettings(as_of=date(2025, 6, 2))
-    assert cache_key(registry.sha256, prior_set.sha256, later) != base_key
+def test_the_as_of_date_changes_the_key_through_what_the_fit_sees():
+    from forecast.model.store import fit_keys
+
+    registry, priors = load_registry(), load_priors()
+    keys = {d: fit_keys(registry, priors, FitSettings(as_of=d)).key
+            for d in (date(2024, 1, 1), date(2025, 6, 1), date(2025, 6, 2))}
+    assert keys[date(2024, 1, 1)] != keys[date(2025, 6, 1)]  # new releases and scores in between
+    assert keys[date(2025, 6, 1)] == keys[date(2025, 6, 2)]  # nothing new: the same fit
 
 
 def test_scenario_prior_overrides_change_the_key_and_projection_settings_do_not(base_key, tmp_path):
@@ -231,7 +234,7 @@ _SALTED_FIT = """
 import sys
 from forecast.api.engine import Engine
 from forecast.core.processes import hashing_is_fixed
-engine = Engine(as_of="2021-07-01", draws=60, tune=60, progress=False)
+engine = Engine(as_of="2023-01-01", draws=60, tune=60, progress=False)
 post = engine.fit().tree["posterior"].to_dataset()
 print(hashing_is_fixed(), post["drift_rate"].values.tobytes().hex()[:64], float(post["ceiling_loss"].values.sum()).hex())
 """

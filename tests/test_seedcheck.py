@@ -73,7 +73,9 @@ def test_seed_check_end_to_end(small_engine):
     assert then.as_of == THREAD_DATE
     fitted = [str(m) for m in then.fit().inputs["model"].values]
     dates = then.registry.models.set_index("model_id").loc[fitted, "release_date"]
-    assert len(fitted) > 50 and dates.max() <= pd.Timestamp(THREAD_DATE)
+    assert len(fitted) > 40 and dates.max() <= pd.Timestamp(THREAD_DATE)
+    seen = then.registry.as_of(THREAD_DATE).scores
+    assert (seen["reported"] <= pd.Timestamp(THREAD_DATE)).all()  # only scores public by then
     assert set(out["fits"]) == {"then", "now"}
     assert out["fits"]["then"]["as_of"] == THREAD_DATE.isoformat()
     for fit in out["fits"].values():

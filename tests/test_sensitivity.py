@@ -23,7 +23,7 @@ from forecast.core.errors import UserError
 from forecast.evaluation.backtest import run_backtest
 from forecast.evaluation.cross_validation import cross_validation
 from forecast.inputs.priors import load_priors
-from test_backtest import CannotFitBefore, ExponentialOracle, exponential_world
+from test_backtest import CannotFitBefore, ExponentialOracle, exponential_world, synthetic_benchmarks
 from test_data_cli import run as run_cli
 
 AS_OF = date(2025, 12, 31)
@@ -144,7 +144,8 @@ def test_engine_refuses_an_unknown_technique_before_fitting():
 def test_cross_validation_is_the_backtest_rows_with_the_cutoff_first():
     models, scores, events, rates = exponential_world()
     methods = [ExponentialOracle(rates), CannotFitBefore(ExponentialOracle(rates))]
-    kw = dict(events=events[:60], n_samples=200, seed=3, progress=False)
+    kw = dict(events=events[:60], n_samples=200, seed=3, progress=False,
+              benchmarks=synthetic_benchmarks(scores))
     frame = cross_validation(models, scores, methods, "2021-01-01:2023-01-01:1Y", **kw)
     assert frame.columns[0] == "cutoff"
     assert set(frame["cutoff"]) == {date(2021, 1, 1), date(2022, 1, 1), date(2023, 1, 1)}
@@ -152,7 +153,8 @@ def test_cross_validation_is_the_backtest_rows_with_the_cutoff_first():
     rows = run_backtest(models, scores, methods, "2021-01-01:2023-01-01:1Y", **kw).rows
     pd.testing.assert_frame_equal(frame, rows[list(frame.columns)], check_exact=True)
     with pytest.raises(UserError, match="n_samples"):
-        cross_validation(models, scores, methods, "2021-01-01", n_samples=2)
+        cross_validation(models, scores, methods, "2021-01-01", n_samples=2,
+                         benchmarks=synthetic_benchmarks(scores))
 
 
 # ----------------------------------------------------------------------------- refits
@@ -241,7 +243,7 @@ def test_json_validates_and_table_fits_80_columns(monkeypatch, capsys):
     assert code == 0, err
     answer = json.loads(out)
     jsonschema.validate(answer, json_schema("sensitivity"))
-    assert answer["command"] == "sensitivity" and answer["as_of"] == "2025-12-31"
+    assert answer["command"] == "sensitivity" and answer["as_of"] == date.today().isoformat()
     assert [(r["technique"], r["variant"]) for r in answer["rows"]][::2] == [
         ("mixture_of_experts", "removed"), ("mixture_of_experts", "widened"), ("distillation", "removed"),
         ("distillation", "widened"), ("drift", "group")]
@@ -273,7 +275,8 @@ def test_engine_sensitivity_maps_the_task_over_plain_specs_base_first():
     assert seen["fn"] is sensitivity_task
     assert [(s["variant"], s["technique"]) for s in seen["specs"]] == [
         ("base", None), ("widened", "distillation"), ("widened", "objectives"), ("group", "drift")]
-    assert all(s["seed"] == 9 and s["draws"] == 100 and s["as_of"] == "2025-12-31" for s in seen["specs"])
+    assert all(s["seed"] == 9 and s["draws"] == 100 and s["as_of"] == date.today().isoformat()
+               for s in seen["specs"])  # the default as-of date: today
     assert list(frame["technique"]) == ["distillation", "objectives", "drift"]
     assert frame["median_shift_days"].tolist() == pytest.approx([-0.25 * 365.25, -0.25 * 365.25, 0.1 * 365.25])
     assert engine._fit is None  # the refits ran in the map, not on this engine

@@ -31,7 +31,7 @@ def test_the_fitted_benchmarks_are_targets_and_the_others_say_why(capsys):
 
 
 def test_a_benchmark_too_sparse_at_the_as_of_date_says_how_many_models_it_has(capsys):
-    rows = {r["benchmark"]: r for r in targets(capsys, "--as-of", "2021-07-01")["benchmarks"]}
+    rows = {r["benchmark"]: r for r in targets(capsys, "--as-of", "2023-01-01")["benchmarks"]}
     assert not rows["mmlu_pro"]["target"]
     assert rows["mmlu_pro"]["reason"].endswith("the fit needs 12")
     assert f"{rows['mmlu_pro']['models_with_size']} models with a parameter count" in rows["mmlu_pro"]["reason"]

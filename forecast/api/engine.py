@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from forecast.api.results import CapabilityResult, SizeResult, WhenResult
+from forecast.api.results import CapabilityResult, SizeResult, WhenResult, stale_data
 from forecast.api.sensitivity import LEVELS as SENSITIVITY_LEVELS
 from forecast.api.sensitivity import modified_priors, sensitivity_frame, sensitivity_specs
-from forecast.api.targets import make_budget, parse_target
+from forecast.api.targets import make_budget, model_target, parse_target
 from forecast.core.errors import UserError
 from forecast.inputs.dates import decimal_year, parse_date, year_to_date
 from forecast.inputs.priors import PriorSet, load_priors
@@ -56,7 +56,7 @@ def check_as_of(value: date | str | None, key: str = "as_of") -> date | None:
     Parameters
     ----------
     value : date or str or None
-        The as-of date (YYYY-MM-DD); None for the registry's last release.
+        The as-of date (YYYY-MM-DD); None for today.
     key : str
         The option named in an error.
 
@@ -110,8 +110,11 @@ class Engine:
         A scenario TOML file (or a shipped preset's name) overriding priors and projection
         settings.
     as_of : date or str or None
-        Fit only on what was known by this date (default: the registry's last release); a date
-        after today is refused (`check_as_of`) before anything is read.
+        Fit only on what was known by this date (default: today); a date after today is refused
+        (`check_as_of`) before anything is read. The fit depends on the date only through the
+        data and priors it selects, so a later date over the same data loads the same fit
+        (`forecast.model.store.fit_keys`); answers split off the probability that falls between
+        the registry's data end and this date (`WhenResult.p_may_have_happened`).
     seed : int
         Seeds the sampler and the projection; the same seed gives the same numbers.
     draws : int
@@ -161,8 +164,7 @@ class Engine:
             check_scenario_priors(self.scenario, prior_set)
             prior_set = self.scenario.apply_priors(prior_set)
         self.priors = prior_set
-        last = self.registry.models["release_date"].max()
-        self.as_of = parse_date(as_of, "as_of", default=pd.Timestamp(last).date())
+        self.as_of = parse_date(as_of, "as_of", default=date.today())
         self.seed = int(seed)
         self.draws = int(draws)
         self.tune = None if tune is None else int(tune)
@@ -174,6 +176,9 @@ class Engine:
         self._draws: Any = None
         self._scope: tuple[list[str], list[str]] | None = None
         self._n_informative: int | None = None
+        self._keys: Any = None
+        self._seen: Any = None
+        self._data_ends: dict[str, date] | None = None
         self.before_fit: Callable[[Engine], None] | None = None
 
     # ------------------------------------------------------------------ fitting
@@ -215,14 +220,112 @@ class Engine:
         return self._fit
 
     def _cache_keys(self) -> tuple[str, str]:
-        """(the fit's cache key, its compiled model's key), as `forecast.model.fit.fit_model`
-        computes them."""
-        from forecast.model.fit import cache_key, compile_key  # deferred: imports xarray and SciPy
+        """(the fit's cache key, its compiled model's key), from `forecast.model.store.fit_keys`,
+        the function `forecast.model.fit.fit_model` keys its fit by: what the fit sees (the
+        registry and priors as of the as-of date), not the date itself."""
+        if self._keys is None:
+            from forecast.model.fit import fit_keys  # deferred: imports xarray and SciPy
 
-        known = self.priors.introduced_by(self.as_of)
-        settings = self.settings()
-        return (cache_key(self.registry.sha256, known.fit_sha256, settings),
-                compile_key(self.registry.sha256, known.fit_sha256, settings))
+            self._keys = fit_keys(self.registry, self.priors, self.settings())
+        return self._keys.key, self._keys.compile_key
+
+    @property
+    def seen_registry(self) -> Any:
+        """The registry as of the as-of date (`Registry.as_of`): the rows the fit and the answers'
+        registry facts use."""
+        if self._seen is None:
+            self._seen = self.registry.as_of(self.as_of)
+        return self._seen
+
+    @property
+    def knowledge_end(self) -> date:
+        """The newest date the inputs speak for: the registry's last release by the as-of date,
+        or the last introduction among the techniques known by then, whichever is later.
+
+        Future techniques (those not in the prior set) arrive after it, and their rate is
+        counted over the years before it (`forecast.projection.future_draws`): a registry and a
+        prior set that end in 2025 say nothing about techniques introduced in 2026, so a later
+        as-of date over the same inputs gives the same forecast, not one with a year of no new
+        techniques. With the registry's last release as the as-of date it is the as-of date."""
+        last = [pd.Timestamp(self.seen_registry.models["release_date"].max()).date()]
+        last += [t.introduced for t in self.priors.introduced_by(self.as_of).techniques.values()]
+        return min(self.as_of, max(last))
+
+    def data_end_by_benchmark(self) -> dict[str, date]:
+        """Per fitted benchmark, its data end: the release date of the newest model with a score
+        on it in the registry as of the as-of date (`seen_registry`, which keeps only the scores
+        known by then). Found without sampling.
+
+        Returns
+        -------
+        dict
+            Benchmark -> date, in the fit's benchmark order.
+        """
+        if self._data_ends is None:
+            reg = self.seen_registry
+            scored = reg.scores[["model_id", "benchmark"]].merge(
+                reg.models[["model_id", "release_date"]], on="model_id")
+            ends = scored.groupby("benchmark")["release_date"].max()
+            self._data_ends = {b: pd.Timestamp(ends[b]).date() for b in self.fit_scope()[0] if b in ends}
+        return dict(self._data_ends)
+
+    def target_data_end(self, target: Target) -> date:
+        """The registry's data end on a target: the earliest data end among its benchmarks (after
+        it the registry cannot show the target met on all of them), or for a model target the
+        newest among the fitted benchmarks (its capability is read from all of them).
+
+        Parameters
+        ----------
+        target : Target
+
+        Returns
+        -------
+        date
+        """
+        ends = self.data_end_by_benchmark()
+        if target.thresholds:
+            return min(ends[b] for b, _ in target.thresholds if b in ends)
+        return max(ends.values())
+
+    def _target_stale(self, target: Target) -> dict[str, Any] | None:
+        """`forecast.api.results.stale_data` for the target's benchmarks."""
+        ends = self.data_end_by_benchmark()
+        if target.thresholds:
+            return stale_data(ends, [b for b, _ in target.thresholds], self.as_of)
+        newest = max(ends.values())
+        return stale_data(ends, [b for b, e in ends.items() if e == newest], self.as_of)
+
+    def check_not_reached_by(self, target: Target, when: date | str, key: str = "not_reached_by") -> date:
+        """A `not_reached_by` date, checked against the as-of date and the target's data end.
+
+        Parameters
+        ----------
+        target : Target
+        when : date or str
+        key : str
+            The option named in an error.
+
+        Returns
+        -------
+        date
+
+        Raises
+        ------
+        UserError
+            Naming `key`, when the date is after the as-of date (what had not
+            happened by then is not known as of it) or before the target's data end (the
+            registry already shows what had happened by then).
+        """
+        day = parse_date(when, key)
+        if day > self.as_of:
+            raise UserError(f"{day} is after the as-of date {self.as_of}: that the target had not been "
+                            f"met by then cannot be known as of {self.as_of}", key=key)
+        end = self.target_data_end(target)
+        if day < end:
+            raise UserError(f"{day} is before the registry's data end on {target.label} ({end}): the "
+                            f"registry already shows what had happened by then; give a date from {end} "
+                            f"to the as-of date {self.as_of}", key=key)
+        return day
 
     def fit_is_cached(self) -> bool:
         """Whether `fit` returns without sampling: the engine holds its fit, or the fit cache has
@@ -281,7 +384,8 @@ class Engine:
         if self._draws is None:
             from forecast.projection.posterior import projection_draws  # deferred: imports xarray
 
-            self._draws = projection_draws(self.fit(), self.priors.introduced_by(self.as_of), seed=self.seed)
+            self._draws = projection_draws(self.fit(), self.priors.introduced_by(self.as_of), seed=self.seed,
+                                           as_of=self.knowledge_end)
         return self._draws
 
     def future_draws(self) -> Any:
@@ -293,7 +397,7 @@ class Engine:
         """
         from forecast.projection.future_draws import paired_future_draws  # deferred: imports SciPy
 
-        return paired_future_draws(self.priors, self.posterior_draws, self.as_of, self.seed,
+        return paired_future_draws(self.priors, self.posterior_draws, self.knowledge_end, self.seed,
                                    scenario=self.scenario)
 
     def projection_settings(self, horizon: date, **overrides: Any) -> ProjectionSettings:
@@ -403,7 +507,7 @@ class Engine:
             from forecast.model.data import prepare_inputs  # deferred: imports SciPy
             from forecast.model.priors import model_priors_from  # deferred: imports SciPy
 
-            settings, reg = self.settings(), self.registry
+            settings, reg = self.settings(), self.seen_registry
             mp = model_priors_from(self.priors.introduced_by(settings.as_of), reg.benchmarks)
             inp = prepare_inputs(reg.models, reg.scores, reg.benchmarks, mp, settings.as_of,
                                  min_models_per_benchmark=settings.min_models_per_benchmark,
@@ -418,13 +522,17 @@ class Engine:
         Parameters
         ----------
         text : str
-            ``benchmark=score[,benchmark=score...]`` or ``model:<model_id>``.
+            ``benchmark=score[,benchmark=score...]`` or ``model:<id or name>`` (any scored
+            registry model; `forecast.api.targets.model_target`).
 
         Returns
         -------
         Target
         """
         benchmarks, model_ids = self.fit_scope()
+        if str(text).strip().lower().startswith("model:"):
+            reg = self.seen_registry
+            return model_target(text, benchmarks, model_ids, reg.models, reg.scores)
         return parse_target(text, benchmarks, model_ids)
 
     def _future_dates(self, dates: list[date | str], key: str) -> list[date]:
@@ -447,6 +555,7 @@ class Engine:
         horizon: date | str | None = None,
         p_by: list[date | str] | None = None,
         futures: Projector | None = None,
+        not_reached_by: date | str | None = None,
     ) -> WhenResult:
         """When does a release within the budget first meet `target`?
 
@@ -469,10 +578,19 @@ class Engine:
         futures : Projector or None
             Simulated futures to answer on (`shared_futures`), shared with other questions;
             None: the engine's own, drawn for this question.
+        not_reached_by : date or str or None
+            Condition on knowing that the target had not been met within the budget by this
+            date: the simulated futures that meet it by then are left out and the rest are the
+            answer (renormalised). From the target's data end to the as-of date
+            (`check_not_reached_by`); refused for a target the registry shows reached, and when
+            every simulated future meets it by then.
 
         Returns
         -------
         WhenResult
+            Its `p_may_have_happened` is the probability of a first crossing after the target's
+            data end (or `not_reached_by`) and by the as-of date: it may already have happened
+            without being in the registry.
 
         >>> Engine().when("mmlu=0.70", params="7B").quantiles["0.5"]  # doctest: +SKIP
         """
@@ -489,8 +607,13 @@ class Engine:
             if d <= self.as_of:
                 raise UserError(f"{d} is not after the as-of date {self.as_of}: P(reached by a date) "
                                 "is a forecast, and forecasts start there", key="p_by")
+        hidden_by = None if not_reached_by is None else self.check_not_reached_by(tgt, not_reached_by)
         draws = self.posterior_draws
         reached = self.already_reached(tgt, budget)
+        if reached is not None and hidden_by is not None:
+            raise UserError(f"the registry shows {tgt.label} met within {budget.describe()} by "
+                            f"{reached['name']} ({reached['date']}), so it cannot be conditioned on "
+                            f"not being met by {hidden_by}", key="not_reached_by")
         if reached is not None:
             n = futures.n_paths if futures is not None else draws.n * self.paths_per_draw
             samples = np.full(n, decimal_year(date.fromisoformat(reached["date"])))
@@ -501,6 +624,15 @@ class Engine:
 
             samples = crossing_times(draws, self.future_draws(), tgt, budget,
                                      self.projection_settings(end))
+        condition = None
+        if hidden_by is not None:
+            keep = ~(samples <= decimal_year(hidden_by))
+            if not keep.any():
+                raise UserError(f"every simulated future meets {tgt.label} within {budget.describe()} "
+                                f"by {hidden_by}: the forecast has nothing left to condition on",
+                                key="not_reached_by")
+            condition = {"date": hidden_by.isoformat(), "share_dropped": float(1.0 - keep.mean())}
+            samples = samples[keep]
         years = [date(y, 1, 1) for y in range(self.as_of.year + 1, end.year + 1)]
         dates = sorted(set(years + extra))
         return WhenResult(
@@ -508,7 +640,9 @@ class Engine:
             horizon=end, samples=samples, already_reached_by=reached,
             diagnostics=self.fit().diagnostics.to_dict(), p_by_dates=dates,
             scenario=self.scenario.name if self.scenario else None,
-            ceiling=self.ceiling_check(tgt),
+            ceiling=self.ceiling_check(tgt), target_data_end=self.target_data_end(tgt),
+            data_end_by_benchmark=self.data_end_by_benchmark(), not_reached_by=condition,
+            stale_data=self._target_stale(tgt),
         )
 
     def size(self, target: str, dates: list[date | str]) -> SizeResult:
@@ -538,7 +672,9 @@ class Engine:
                           diagnostics=self.fit().diagnostics.to_dict(),
                           scenario=self.scenario.name if self.scenario else None,
                           ceiling=self.ceiling_check(tgt), as_of=self.as_of,
-                          data_end=year_to_date(self.posterior_draws.data_end))
+                          data_end=year_to_date(self.posterior_draws.data_end),
+                          data_end_by_benchmark=self.data_end_by_benchmark(),
+                          stale_data=self._target_stale(tgt))
 
     def capability(
         self, benchmark: str, dates: list[date | str], params: str | float | None = None,
@@ -575,7 +711,10 @@ class Engine:
         return CapabilityResult(benchmark=benchmark.lower(), budget=budget, dates=ds, scores=scores,
                                 diagnostics=self.fit().diagnostics.to_dict(),
                                 scenario=self.scenario.name if self.scenario else None,
-                                as_of=self.as_of, data_end=year_to_date(draws.data_end))
+                                as_of=self.as_of, data_end=year_to_date(draws.data_end),
+                                data_end_by_benchmark=self.data_end_by_benchmark(),
+                                stale_data=stale_data(self.data_end_by_benchmark(), [benchmark.lower()],
+                                                      self.as_of))
 
     def benchmark_ceilings(self, benchmarks: list[str]) -> dict[str, dict[str, Any]]:
         """The highest score each benchmark's link can give, and the best score seen on it.
@@ -597,7 +736,7 @@ class Engine:
             fit leaves out), or None.
         """
         draws = self.posterior_draws
-        reg = self.registry.as_of(self.as_of)
+        reg = self.seen_registry
         models = reg.models.set_index("model_id")
         out = {}
         for bench in benchmarks:
@@ -637,6 +776,8 @@ class Engine:
         >>> engine = Engine()
         >>> engine.ceiling_check(engine.target("mmlu=0.90"))[0]["share_at_or_above_ceiling"]  # doctest: +SKIP
         """
+        if target.inferred:
+            return []  # a model's capability: scores above a ceiling drop out of its mean
         ceilings = self.benchmark_ceilings([bench for bench, _ in target.thresholds])
         out = []
         for bench, y in target.thresholds:
@@ -723,8 +864,9 @@ class Engine:
         within the budget.
 
         A score target on a parameter budget is judged by the median of the model's reported
-        scores on each benchmark; a model target, or a memory budget (a quantized model keeps
-        only part of its quality), by the posterior-median fitted capability.
+        scores on each benchmark; a model target (fitted or inferred from a model's scores), or a
+        memory budget (a quantized model keeps only part of its quality), by the
+        posterior-median fitted capability.
 
         Parameters
         ----------
@@ -737,7 +879,7 @@ class Engine:
             ``model_id``, ``name``, ``date`` (ISO), ``params_total`` and ``judged_by``; None when
             no model qualifies.
         """
-        reg = self.registry.as_of(self.as_of)
+        reg = self.seen_registry
         models = reg.models.set_index("model_id")
         if budget.axis == "params_active":
             size = models["params_active"].fillna(models["params_total"])
@@ -749,7 +891,7 @@ class Engine:
             size = models["params_total"]
             limit = budget.value
         within = size[(size > 0) & (size <= limit)].index
-        if target.model_id is not None or budget.axis == "memory_bytes":
+        if target.model_id is not None or target.inferred or budget.axis == "memory_bytes":
             return self._reached_latent(target, budget, within, models)
         scores = reg.scores[reg.scores["model_id"].isin(within)]
         per = scores.groupby(["model_id", "benchmark"])["score"].median().unstack()

@@ -3,7 +3,11 @@
 Targets
     ``mmlu=0.70``            a score (fraction; ``70%`` is accepted) on one benchmark
     ``mmlu=0.7,gsm8k=0.5``   all of several benchmarks at once
-    ``model:gpt-3-175b``     the latent capability of a registry model (its fitted theta)
+    ``model:gpt-3-175b``     the latent capability of a registry model (its fitted theta);
+                             a scored model outside the fit (a closed model without a public
+                             parameter count) stands for the capability its scores on the
+                             fitted benchmarks imply (`model_target`). A model is found by id
+                             or by name, case aside.
 
 Budgets
     parameters: ``7B``, ``1.5e9``, ``500M``, ``1.2T``; K, M, B (or G), T are 10^3, 10^6, 10^9,
@@ -29,6 +33,8 @@ import numbers
 import re
 from collections.abc import Sequence
 from datetime import date
+
+import pandas as pd
 
 from forecast.core.errors import UserError
 from forecast.projection.question import Budget, Target
@@ -251,3 +257,66 @@ def parse_target(text: str, benchmarks: Sequence[str], model_ids: Sequence[str])
     if len({b for b, _ in thresholds}) != len(thresholds):
         raise UserError("a benchmark appears twice in the target", key="target")
     return Target(label=raw, thresholds=tuple(thresholds))
+
+
+def _name_key(text: str) -> str:
+    """Lower case, letters and digits only: 'GPT-4 (0314)' and 'gpt-4-0314' match."""
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+def model_target(text: str, benchmarks: Sequence[str], model_ids: Sequence[str],
+                 models: pd.DataFrame, scores: pd.DataFrame) -> Target:
+    """A ``model:ID`` target for any scored registry model, found by id or name.
+
+    A model in the fit (`model_ids`) is its fitted capability; the label adds the scores it
+    stands for. A scored model outside the fit (no public parameter count, e.g. GPT-4) becomes
+    the conjunction of its median scores on the fitted benchmarks: the first release that
+    matches all of them.
+
+    Parameters
+    ----------
+    text : str
+        ``model:<id or name>``.
+    benchmarks : sequence of str
+        The fitted benchmarks.
+    model_ids : sequence of str
+        The fitted models.
+    models, scores : pandas.DataFrame
+        The registry as of the as-of date.
+
+    Returns
+    -------
+    Target
+        ``model_id`` set for a fitted model, ``thresholds`` and ``inferred`` for one outside the
+        fit; the label
+        ``model:<id> (<benchmark>=<score>, ...)`` states the scores either way.
+
+    Raises
+    ------
+    UserError
+        (key ``target``) An unknown model, with close matches among ids and names; a model with
+        no score on a fitted benchmark, naming the benchmarks it has.
+    """
+    wanted = str(text).split(":", 1)[1].strip()
+    scored = models[models["model_id"].isin(set(scores["model_id"]))]
+    by_key: dict[str, str] = {}
+    for mid, name in zip(scored["model_id"].astype(str), scored["name"].astype(str), strict=True):
+        by_key.setdefault(_name_key(mid), mid)
+        by_key.setdefault(_name_key(name), mid)
+    mid = wanted.lower() if wanted.lower() in set(scored["model_id"]) else by_key.get(_name_key(wanted))
+    if mid is None:
+        options = sorted(set(scored["model_id"].astype(str)) | set(scored["name"].astype(str)))
+        hint = _close(wanted, options) if len(wanted) <= 200 else ""
+        raise UserError(f"unknown model '{_short(wanted)}' (no scored model of the registry has "
+                        f"this id or name){hint}", key="target")
+    own = scores[scores["model_id"] == mid].groupby("benchmark")["score"].median()
+    fitted = [(b, float(own[b])) for b in benchmarks if b in own.index]
+    stands = ", ".join(f"{b}={v:.3f}" for b, v in fitted)
+    if mid in model_ids:
+        return Target(label=f"model:{mid} ({stands})" if stands else f"model:{mid}", model_id=mid)
+    if not fitted:
+        raise UserError(f"model '{mid}' has no score on a fitted benchmark (its scores: "
+                        f"{', '.join(sorted(own.index))}; fitted: {', '.join(benchmarks)})",
+                        key="target")
+    thresholds = tuple((b, min(max(v, 1e-6), 1 - 1e-6)) for b, v in fitted)
+    return Target(label=f"model:{mid} ({stands})", thresholds=thresholds, inferred=True)

@@ -12,9 +12,10 @@ from rich.markup import escape
 
 from forecast.cli import app
 from forecast.cli.options import (DEFAULT_SEED, ActiveParamsOpt, AsOfOpt, BenchmarkOpt, BitsOpt, DataOpt,
-                                  DatesOpt, DrawsOpt, HorizonOpt, JsonOpt, MemoryOpt, ParamsOpt, PriorsOpt,
-                                  ScenarioOpt, SeedOpt, StrictOpt, TuneOpt)
+                                  DatesOpt, DrawsOpt, HorizonOpt, JsonOpt, MemoryOpt, NotReachedByOpt, ParamsOpt,
+                                  PriorsOpt, ScenarioOpt, SeedOpt, StrictOpt, TuneOpt)
 from forecast.cli.output import AXIS_NOTE, axis_label, compact_table, console, emit_result, err_console
+from forecast.api.results import MAY_HAVE_HAPPENED
 from forecast.core.errors import UserError
 from forecast.core.io import output_file
 from forecast.inputs.dates import parse_date, year_to_date
@@ -129,6 +130,7 @@ def check_query(
     dates_key: str = "date",
     future_dates: bool = False,
     benchmark: str | None = None,
+    not_reached_by: str | None = None,
 ) -> None:
     """Check every part of a query (targets, budgets, dates, benchmark) before any fit starts.
 
@@ -154,6 +156,9 @@ def check_query(
         the registry).
     benchmark : str or None
         A benchmark that must be among the fitted ones.
+    not_reached_by : str or None
+        A `--not-reached-by` date, checked against the as-of date and each target's data end
+        (`forecast.api.engine.Engine.check_not_reached_by`).
 
     Returns
     -------
@@ -180,7 +185,10 @@ def check_query(
     if targets or benchmark is not None:
         benchmarks, model_ids = fit_scope(engine)
         for text in targets:
-            parse_target(text, benchmarks, model_ids)
+            parsed = engine.target(text) if text.strip().lower().startswith("model:") \
+                else parse_target(text, benchmarks, model_ids)
+            if not_reached_by is not None:
+                engine.check_not_reached_by(parsed, not_reached_by, key="not-reached-by")
         if benchmark is not None and benchmark.strip().lower() not in benchmarks:
             raise UserError(f"'{benchmark[:40]}' is not a fitted benchmark "
                             f"(fitted: {', '.join(benchmarks)})", key="benchmark")
@@ -249,6 +257,54 @@ def warn_ceiling(ceiling: list[dict[str, Any]], label: str = "") -> None:
             f"{escape(seen)}[/]",
             highlight=False, soft_wrap=True,
         )
+
+
+def warn_stale(stale: dict[str, Any] | None, label: str = "") -> None:
+    """A yellow note on stderr when the registry's data end on a question's benchmarks lies more
+    than `forecast.api.results.STALE_MONTHS` months before the as-of date (`stale_data`).
+
+    Parameters
+    ----------
+    stale : dict or None
+        The answer's `stale_data` object; None prints nothing.
+    label : str
+        Starts the note, e.g. "mmlu=0.70: ".
+
+    Returns
+    -------
+    None
+    """
+    if stale is not None:
+        err_console.print(f"[yellow]note: {escape(label)}{escape(stale['note'])}.[/]", highlight=False,
+                          soft_wrap=True)
+
+
+def data_end_text(ends: dict[str, str], benchmarks: Sequence[str]) -> str:
+    """'registry data end on mmlu 2025-05-20' (several: 'on mmlu 2025-05-20, gsm8k 2025-05-02')
+    for the question's benchmarks; every fitted benchmark's newest end when none is named.
+
+    Parameters
+    ----------
+    ends : dict
+        The answer's ``data_end_by_benchmark``.
+    benchmarks : sequence of str
+        The question's benchmarks (empty for a model target).
+
+    Returns
+    -------
+    str
+    """
+    named = [b for b in benchmarks if b in ends]
+    if not named:
+        return f"registry data end {max(ends.values())}" if ends else "registry data end unknown"
+    return "registry data end on " + ", ".join(f"{b} {ends[b]}" for b in named)
+
+
+def _target_benchmarks(target: str) -> list[str]:
+    """The benchmarks a target string names (none for a model target)."""
+    if target.strip().lower().startswith("model:"):
+        return []
+    return [part.split("=")[0].strip().lower() for part in target.split(",") if "=" in part]
 
 
 def diagnostics_table(diag: dict[str, Any]) -> Any:
@@ -414,6 +470,7 @@ def when_command(
     p_by: Annotated[list[str] | None, typer.Option(
         "--p-by", help="Extra date for P(by date), after the as-of date; repeatable.")] = None,
     horizon: HorizonOpt = "2040-01-01",
+    not_reached_by: NotReachedByOpt = None,
     data: DataOpt = None, priors: PriorsOpt = None, as_of: AsOfOpt = None, seed: SeedOpt = DEFAULT_SEED,
     draws: DrawsOpt = 2000, tune: TuneOpt = None, scenario: ScenarioOpt = None, strict: StrictOpt = False,
     json: JsonOpt = False,
@@ -421,15 +478,17 @@ def when_command(
     """When does a released model within the budget first reach the target?"""
     engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json, tune=tune)
     check_query(engine, targets=[target], horizon=horizon, dates=p_by or [], dates_key="p-by",
-                future_dates=True, budgets=[dict(params=params, active_params=active_params, memory=memory, bits=bits)])
+                future_dates=True, budgets=[dict(params=params, active_params=active_params, memory=memory, bits=bits)],
+                not_reached_by=not_reached_by)
     engine.fit(strict=strict)
     result = engine.when(target, params=params, active_params=active_params, memory=memory,
-                         bits=bits, horizon=horizon, p_by=p_by or [])
+                         bits=bits, horizon=horizon, p_by=p_by or [], not_reached_by=not_reached_by)
     out = result.to_dict()
     if json:
         emit_result("when", out)
     else:
         print_when(out)
+    warn_stale(out["stale_data"])
     if not out["already_reached_by"]:
         warn_ceiling(out["ceiling"])
     warn_diagnostics(out["diagnostics"])
@@ -449,9 +508,12 @@ def print_when(out: dict[str, Any]) -> None:
     -------
     None
     """
+    ends = out.get("data_end_by_benchmark") or {}
+    end_text = (data_end_text(ends, _target_benchmarks(out["target"])) if ends
+                else f"registry data end {out['data_end']}")
     console.print(
         f"[bold]{escape(out['target'])}[/] within {out['budget']['description']} "
-        f"(as of {out['as_of']}; registry data end {out['data_end']})"
+        f"(as of {out['as_of']}; {escape(end_text)})"
         + (f"; scenario {escape(out['scenario'])}" if out.get("scenario") else "")
     )
     reached = out.get("already_reached_by")
@@ -466,7 +528,9 @@ def print_when(out: dict[str, Any]) -> None:
     t = Table(title="First date within the budget")
     for col, justify in (("quantile", "right"), ("first date", "left"), ("by", "left"), ("P", "right")):
         t.add_column(col, justify=justify)
-    quantiles = [(f"{float(k):.0%}", v or f"after {out['horizon']}") for k, v in out["quantiles"].items()]
+    past = set(out.get("quantiles_by_as_of", []))
+    quantiles = [(f"{float(k):.0%}", (v or f"after {out['horizon']}") + (" *" if k in past else ""))
+                 for k, v in out["quantiles"].items()]
     p_rows = _p_by_rows(out["p_by"])
     for i in range(max(len(quantiles), len(p_rows))):
         qk, qv = quantiles[i] if i < len(quantiles) else ("", "")
@@ -474,6 +538,15 @@ def print_when(out: dict[str, Any]) -> None:
         t.add_row(qk, qv, pd_, pv)
     console.print(t)
     console.print(f"P(not before {out['horizon']}) = {out['p_not_before_horizon']:.2f}")
+    condition = out.get("not_reached_by")
+    since = condition["date"] if condition else out.get("target_data_end", out["data_end"])
+    if "p_may_have_happened" in out:
+        console.print(f"P(first met after {since} and by {out['as_of']}) = {out['p_may_have_happened']:.2f}",
+                      highlight=False)
+        console.print(f"  {MAY_HAVE_HAPPENED}" + (" (* in the table)" if past else ""), highlight=False)
+    if condition:
+        console.print(f"Given not met by {condition['date']}: {condition['share_dropped']:.1%} of the simulated "
+                      "futures dropped", highlight=False)
 
 
 def _p_by_rows(p_by: dict[str, float], settled: float = 0.995) -> list[tuple[str, str]]:
@@ -509,6 +582,9 @@ def size_command(
     else:
         from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
+        console.print(f"As of {out['as_of']}; "
+                      + escape(data_end_text(out["data_end_by_benchmark"], _target_benchmarks(out["target"]))),
+                      highlight=False)
         t = Table(title=f"Smallest parameter count reaching {escape(out['target'])}")
         t.add_column("date")
         for k in ("0.05", "0.25", "0.5", "0.75", "0.95"):
@@ -516,6 +592,7 @@ def size_command(
         for row in out["by_date"]:
             t.add_row(row["date"], *[_params(row["quantiles"][k]) for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
         console.print(t)
+    warn_stale(out["stale_data"])
     warn_ceiling(out["ceiling"])
     warn_diagnostics(out["diagnostics"])
 
@@ -553,6 +630,8 @@ def capability_command(
     else:
         from rich.table import Table  # deferred: about 5 ms to import; --json prints no table
 
+        console.print(f"As of {out['as_of']}; "
+                      + escape(data_end_text(out["data_end_by_benchmark"], [out["benchmark"]])), highlight=False)
         t = Table(title=f"Best {out['benchmark']} score within {result.budget.describe()}")
         t.add_column("date")
         for k in ("0.05", "0.25", "0.5", "0.75", "0.95"):
@@ -560,6 +639,7 @@ def capability_command(
         for row in out["by_date"]:
             t.add_row(row["date"], *[f"{row['quantiles'][k]:.3f}" for k in ("0.05", "0.25", "0.5", "0.75", "0.95")])
         console.print(t)
+    warn_stale(out["stale_data"])
     warn_diagnostics(out["diagnostics"])
 
 
@@ -591,6 +671,7 @@ def compare_command(
                 budgets=[dict(params=b) for b in budgets])
     rows = []
     ceilings: dict[tuple[str, str], list[dict[str, Any]]] = {}  # per scenario and target, not yet reached
+    stale: dict[str, dict[str, Any] | None] = {}  # per target
     for engine in engines:
         engine.fit(strict=strict)
         warn_diagnostics(engine.fit().diagnostics.to_dict(), f"the fit for scenario {engine.scenario.name}")
@@ -600,6 +681,9 @@ def compare_command(
                 rows.append({"scenario": engine.scenario.name, "target": tg, "params": b,
                              "budget": r["budget"],
                              "quantiles": {k: r["quantiles"][k] for k in COMPARE_LEVELS},
+                             "quantiles_by_as_of": [k for k in r["quantiles_by_as_of"] if k in COMPARE_LEVELS],
+                             "target_data_end": r["target_data_end"],
+                             "p_may_have_happened": r["p_may_have_happened"],
                              "p_not_before_horizon": r["p_not_before_horizon"],
                              "already_reached_by": r["already_reached_by"],
                              "p_at_or_above_ceiling": max(
@@ -608,11 +692,14 @@ def compare_command(
                              "diagnostics_ok": r["diagnostics"]["ok"]})
                 if not r["already_reached_by"]:
                     ceilings[(engine.scenario.name, tg)] = r["ceiling"]
+                stale.setdefault(tg, r["stale_data"])
     if json:
         first = engines[0]
         emit_result("compare", {
             "as_of": first.as_of.isoformat(),
             "data_end": year_to_date(first.posterior_draws.data_end).isoformat(),
+            "data_end_by_benchmark": {b: d.isoformat() for b, d in first.data_end_by_benchmark().items()},
+            "stale_data": _stalest(list(stale.values())),
             "horizon": parse_date(horizon, "horizon").isoformat(),
             "scenarios": [{"scenario": e.scenario.name, "diagnostics": e.fit().diagnostics.to_dict()}
                           for e in engines],
@@ -620,8 +707,24 @@ def compare_command(
         })
     else:
         print_compare(rows, targets, budgets)
+        console.print(f"As of {engines[0].as_of}; " + escape(data_end_text(
+            {b: d.isoformat() for b, d in engines[0].data_end_by_benchmark().items()},
+            list(dict.fromkeys(b for tg in targets for b in _target_benchmarks(tg))))), highlight=False)
+        if any(r["quantiles_by_as_of"] for r in rows if not r["already_reached_by"]):
+            console.print(f"* on or before the as-of date: {MAY_HAVE_HAPPENED}.", highlight=False)
+    shown: set[str] = set()
+    for note in stale.values():
+        if note is not None and note["data_end"] not in shown:  # one note per data end
+            shown.add(note["data_end"])
+            warn_stale(note)
     for (name, _), ceiling in ceilings.items():
         warn_ceiling(ceiling, label=f"scenario {name}: ")
+
+
+def _stalest(notes: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """Of the targets' `stale_data` notes, the one with the earliest data end; None when none."""
+    present = [n for n in notes if n is not None]
+    return min(present, key=lambda n: n["data_end"]) if present else None
 
 
 def print_compare(rows: list[dict[str, Any]], targets: list[str], budgets: list[str]) -> None:
@@ -652,7 +755,12 @@ def print_compare(rows: list[dict[str, Any]], targets: list[str], budgets: list[
                 if r["already_reached_by"]:
                     cells.append(f"reached ({escape(r['already_reached_by']['model_id'])})")
                 else:
-                    q = r["quantiles"]
-                    cells.append(f"{q['0.5'] or 'after horizon'} [{q['0.1'] or '-'} .. {q['0.9'] or 'after'}]")
+                    q, past = r["quantiles"], set(r.get("quantiles_by_as_of", []))
+
+                    def mark(k: str, v: str) -> str:
+                        return v + ("*" if k in past else "")
+
+                    cells.append(f"{mark('0.5', q['0.5'] or 'after horizon')} [{mark('0.1', q['0.1'] or '-')} .. "
+                                 f"{mark('0.9', q['0.9'] or 'after')}]")
             t.add_row(escape(tg), escape(b), *cells)
     console.print(t)

@@ -21,8 +21,11 @@ PriorsOpt = Annotated[Path | None, typer.Option(
     "--priors", help="Priors folder (TOML files); default: the shipped priors/.", file_okay=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", help="Use only what was known by this date (YYYY-MM-DD; not after today); default: the "
-                    "registry's last release date.")]
+    "--as-of", help="Use only what was known by this date (YYYY-MM-DD; not after today); default: today. "
+                    "A later date over the same data reuses the same fit.")]
+NotReachedByOpt = Annotated[str | None, typer.Option(
+    "--not-reached-by", help="Condition on knowing the target had not been met within the budget by this "
+                             "date (YYYY-MM-DD, from the registry's data end on the target to the as-of date).")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the sampler and the projection.")]
 DrawsOpt = Annotated[int, typer.Option("--draws", min=100, max=20000, help="Posterior draws per chain (4 chains).")]
 TuneOpt = Annotated[int | None, typer.Option(
@@ -35,6 +38,11 @@ SchedulerOpt = Annotated[str | None, typer.Option(
 ScenarioOpt = Annotated[str | None, typer.Option(
     "--scenario", help="Scenario file or preset name (conservative, central, aggressive).")]
 HorizonOpt = Annotated[str, typer.Option("--horizon", help="Last date forecast (YYYY-MM-DD).")]
+PriorsAsOfOpt = Annotated[str, typer.Option(
+    "--priors-as-of", metavar="cutoff|today",
+    help="Technique priors as of each cutoff ('cutoff': a technique whose every cited result came later "
+         "gets the prior of a technique not yet measured) or as the files state them today ('today', "
+         "with hindsight).")]
 
 # a budget, as `forecast.api.targets.make_budget` takes it
 ParamsOpt = Annotated[str | None, typer.Option(

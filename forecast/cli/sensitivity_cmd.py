@@ -83,7 +83,7 @@ def run(techniques: list[str] | None, variants: list[str] | None, questions: lis
     scheduler : str or None
         A Dask scheduler's address.
     as_of : str or None
-        The as-of date (None: the registry's last release).
+        The as-of date (None: today).
     data, priors : Path or None
         Registry and priors folders.
     seed : int

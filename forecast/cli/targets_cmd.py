@@ -55,7 +55,9 @@ def print_targets(catalogue: dict[str, Any]) -> None:
     fitted = sorted((r["benchmark"] for r in catalogue["benchmarks"] if r["target"]),
                     key=lambda b: (b != "mmlu", b))
     models = catalogue["models"]
-    console.print(f"Score targets: {', '.join(fitted)} (e.g. {fitted[0]}=0.70). Model targets: the "
-                  f"{models['targets']} fitted models (model:ID); {models['scored_without_size']} "
-                  "scored models have no public parameter count and are not in the fit (e.g. "
-                  f"{', '.join(models['examples'][:3])}).")
+    console.print(f"Score targets: {', '.join(fitted)} (e.g. {fitted[0]}=0.70). Model targets "
+                  f"(model:ID or model:NAME): the {models['targets']} fitted models stand for their "
+                  f"fitted capability; the {models['scored_without_size']} scored models without a "
+                  "public parameter count (e.g. "
+                  f"{', '.join(models['examples'][:3])}) for the capability their scores on the "
+                  "fitted benchmarks imply.")

@@ -30,15 +30,17 @@ INFORMATIVE_MARGIN = 0.1  # a score this far above chance makes a model's theta 
 class ModelInputs:
     """Arrays the PyMC model is built from, with their coordinates."""
 
-    as_of: date
-    data_end: date
+    as_of: date  # the date the rows were selected at (a later one over the same rows fits the same)
+    data_end: date  # the last scored release with a parameter count by `as_of` (overlay aside)
     t_ref: float
     model_ids: np.ndarray
     organizations: np.ndarray
     log10_params: np.ndarray
     t: np.ndarray  # release time, years since t_ref
     techniques: list[str]  # binary technique ids (columns of U)
-    U: np.ndarray  # (J, K) 0/1 use of binary techniques
+    U: np.ndarray  # (J, K) 0/1 use of binary techniques, 0 where unknown
+    U_unknown: np.ndarray  # (J, K) bool: the indicator is unknown (imputed in the graph)
+    U_adoption: np.ndarray  # (K,) each binary technique's position in `adoption_tech`
     log10_sparsity: np.ndarray  # (J,) 0 for dense models
     log10_tpp: np.ndarray  # (J,) NaN where unknown
     org_idx: np.ndarray
@@ -103,8 +105,11 @@ def prepare_inputs(
 
     A model enters the fit when its release date is on or before `as_of`, its total
     parameter count is known and it has at least one score on a benchmark with at least
-    `min_models_per_benchmark` scored models. Technique indicators that are unknown count as
-    not used (the number is reported in `dropped`).
+    `min_models_per_benchmark` scored models. Technique indicators that are unknown are marked
+    in `ModelInputs.U_unknown` (their number per indicator in `dropped`): the graph replaces
+    them by the fitted adoption of the technique at the model's release date
+    (`forecast.model.graph`). A model whose ``moe`` is unknown counts as a mixture of experts
+    when its active parameters are fewer than its total.
 
     Parameters
     ----------
@@ -149,10 +154,10 @@ def prepare_inputs(
         t=release_year - t_ref,
         dropped=dropped,
         **_model_columns(fm, priors.binary, dropped),
-        **_drift_segments(release_year, as_of_year, t_ref),
+        **_drift_segments(release_year, _data_end_year(known, scores), t_ref),
         **_observations(sc, keep_bench, fit_ids, benchmarks, priors),
-        **_release_process(models, scores, as_of_year, t_ref),
-        **_adoption_cells(known, priors.techniques, t_ref),
+        **_release_process(known, scores, t_ref),
+        **_adoption_cells(known, priors.techniques, priors.binary, t_ref),
     )
 
 
@@ -185,14 +190,17 @@ def _model_columns(fm: pd.DataFrame, binary: list[TechniqueSpec], dropped: dict[
     as not used) in `dropped`."""
     J = len(fm)
     U = np.zeros((J, len(binary)))
+    unknown = np.zeros((J, len(binary)), bool)
     for k, spec in enumerate(binary):
         col = fm[spec.indicator].to_numpy(float) if spec.indicator in fm else np.full(J, np.nan)
         dropped[f"unknown_{spec.indicator}"] = int(np.isnan(col).sum())
+        unknown[:, k] = np.isnan(col)
         U[:, k] = np.nan_to_num(col, nan=0.0)
 
     params = fm["params_total"].to_numpy(float)
     active = fm["params_active"].to_numpy(float) if "params_active" in fm else params
-    is_moe = fm["moe"].fillna(0).to_numpy(float) > 0 if "moe" in fm else np.zeros(J, bool)
+    moe_flag = fm["moe"].to_numpy(float) if "moe" in fm else np.zeros(J)
+    is_moe = (moe_flag > 0) | (np.isnan(moe_flag) & (active > 0) & (active < params))
     sparsity = np.where(is_moe & (active > 0) & (active < params), params / active, 1.0)
     tokens = fm["training_tokens"].to_numpy(float) if "training_tokens" in fm else np.full(J, np.nan)
     tpp = np.where(tokens > 0, tokens / params, np.nan)
@@ -204,17 +212,21 @@ def _model_columns(fm: pd.DataFrame, binary: list[TechniqueSpec], dropped: dict[
         "log10_params": np.log10(params),
         "techniques": [s.id for s in binary],
         "U": U,
+        "U_unknown": unknown,
         "log10_sparsity": np.log10(sparsity),
         "log10_tpp": np.log10(tpp),
         "org_idx": np.array([org_levels.index(o) for o in orgs]),
     }
 
 
-def _drift_segments(release_year: np.ndarray, as_of_year: float, t_ref: float) -> dict[str, Any]:
+def _drift_segments(release_year: np.ndarray, data_end_year: float, t_ref: float) -> dict[str, Any]:
     """The calendar years bounding the drift's yearly segments (from the first release's year to
-    the one after the as-of date), each model's segment and the segment of `t_ref`."""
+    the one after the data's end), each model's segment and the segment of `t_ref`.
+
+    They end after the data's end, not after the as-of date: a segment past the data would hold
+    only its prior, and a later as-of date over the same data must give the same model."""
     y_lo = int(np.floor(release_year.min()))
-    y_hi = int(np.floor(max(as_of_year, release_year.max()))) + 1
+    y_hi = int(np.floor(max(data_end_year, release_year.max()))) + 1
     year_knots = np.arange(y_lo, y_hi + 1, dtype=float)
     return {
         "year_knots": year_knots,
@@ -278,15 +290,36 @@ def _observations(sc: pd.DataFrame, keep_bench: list[str], fit_ids: list[str],
     }
 
 
-def _release_process(models: pd.DataFrame, scores: pd.DataFrame, as_of_year: float, t_ref: float
-                     ) -> dict[str, Any]:
+def _scored_releases(known: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """The `known` models with a parameter count and a score on some benchmark."""
+    return known[known["model_id"].isin(scores["model_id"].unique()) & (known["params_total"] > 0)]
+
+
+def _data_end_year(known: pd.DataFrame, scores: pd.DataFrame) -> float:
+    """The data's end as a decimal year: the last release among the scored `known` models with a
+    parameter count (`ModelInputs.data_end`)."""
+    return float(_scored_releases(known, scores)["release_year"].max())
+
+
+def _release_process(known: pd.DataFrame, scores: pd.DataFrame, t_ref: float) -> dict[str, Any]:
     """Scored releases per month and size band over the `RELEASE_WINDOW_YEARS` up to the data's
-    end (the last scored release by the as-of date), with the months' mid-points and the bands'
-    centres."""
-    all_scored = scores["model_id"].unique()
-    rel = models[models["model_id"].isin(all_scored) & (models["params_total"] > 0)]
-    data_end_year = float(min(as_of_year, rel["release_year"].max()))
-    rel = rel[rel["release_year"] <= data_end_year]
+    end, with the months' mid-points and the bands' centres.
+
+    The data's end is the last release among the `known` models (those released by the as-of
+    date) with a parameter count and a score, not the as-of date: months between the last
+    release and the as-of date would read as months without releases, and a later as-of date over
+    the same data must give the same fit (docs/decisions/fit-key-what-the-fit-saw.md).
+
+    The user's overlay models (the ``overlay`` column) are left out of the counts and of the
+    window's end: they are the releases a user chose to add, not a census of releases, so the
+    months between the registry's end and a late addition must not read as months without
+    releases; the data's end (`ModelInputs.data_end`, where projections start) is the census's.
+    Their scores still inform the capability model and the drift's segments reach them."""
+    census = known[~known["overlay"].astype(bool)] if "overlay" in known else known
+    if _scored_releases(census, scores).empty:
+        census = known
+    rel = _scored_releases(census, scores)
+    data_end_year = _data_end_year(census, scores)
     start = data_end_year - RELEASE_WINDOW_YEARS
     n_months = int(np.floor((data_end_year - start) * 12))
     edges = data_end_year - (np.arange(n_months, -1, -1) / 12.0)
@@ -304,11 +337,12 @@ def _release_process(models: pd.DataFrame, scores: pd.DataFrame, as_of_year: flo
     }
 
 
-def _adoption_cells(known: pd.DataFrame, techniques: list[TechniqueSpec], t_ref: float
-                    ) -> dict[str, Any]:
+def _adoption_cells(known: pd.DataFrame, techniques: list[TechniqueSpec],
+                    binary: list[TechniqueSpec], t_ref: float) -> dict[str, Any]:
     """Per (technique, release month) cell from 2018 on, the releases with a known indicator and
     those that used the technique, for every technique with a registry indicator (binary, MoE
-    and quantization)."""
+    and quantization); and each of the `binary` techniques' position among them (whose
+    adoption curve imputes its unknown indicators)."""
     adopt_specs = [s for s in techniques if s.kind in ("binary", "moe", "memory")]
     ak, at, an, au = [], [], [], []
     for k, spec in enumerate(adopt_specs):
@@ -322,8 +356,10 @@ def _adoption_cells(known: pd.DataFrame, techniques: list[TechniqueSpec], t_ref:
         at.append(cells.index.to_numpy(float) - t_ref)
         an.append(cells["size"].to_numpy(float))
         au.append(cells["sum"].to_numpy(float))
+    adoption_ids = [s.id for s in adopt_specs]
     return {
-        "adoption_tech": [s.id for s in adopt_specs],
+        "U_adoption": np.array([adoption_ids.index(s.id) for s in binary], dtype=int),
+        "adoption_tech": adoption_ids,
         "adoption_k": np.concatenate(ak) if ak else np.zeros(0, int),
         "adoption_t": np.concatenate(at) if at else np.zeros(0),
         "adoption_n": np.concatenate(an) if an else np.zeros(0),

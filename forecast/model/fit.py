@@ -6,7 +6,8 @@ by default, `forecast.model.settings.tune_for`; in an interpreter with unsalted 
 `forecast.model.sampling.sample_reproducibly`), runs the convergence checks of
 `forecast.model.diagnostics` and the posterior predictive checks (in-sample and leave-one-out,
 `forecast.model.checks`), and writes the posterior to a NetCDF file keyed by a hash of everything
-that determines it (data, priors, settings, model code, package versions; `forecast.model.store`).
+that determines it (the data and priors seen as of its date, the other settings, model code,
+package versions; `forecast.model.store.fit_keys`).
 A second call with the same inputs loads that file instead of sampling again.
 
 The names callers use from the fit's parts are importable from here as well (`__all__`).
@@ -31,14 +32,15 @@ from forecast.model.sampling import (exact_float_arithmetic, nutpie_call, nutpie
                                      sample_reproducibly)
 from forecast.model.settings import (CORE_BENCHMARKS, LONG_STEP_MIN_MODELS, LONG_TUNE, MODEL_SETTINGS,
                                      SHORT_TUNE, FitSettings, FitVariant, target_accept_for, tune_for)
-from forecast.model.store import (FIT_SHAPING_PACKAGES, Fit, cache_key, cache_path, compile_key,
-                                  fit_shaping_sources, inputs_dataset, source_hash, versions)
+from forecast.model.store import (FIT_SHAPING_PACKAGES, Fit, FitKeys, cache_key, cache_path, compile_key,
+                                  data_sha256, fit_keys, fit_shaping_sources, inputs_dataset, source_hash,
+                                  versions)
 
 __all__ = [
     "CORE_BENCHMARKS", "FIT_SHAPING_PACKAGES", "LONG_STEP_MIN_MODELS", "LONG_TUNE", "MODEL_SETTINGS",
-    "SHORT_TUNE", "Fit", "FitSettings", "FitVariant", "cache_key", "cache_path", "compile_key",
-    "exact_float_arithmetic", "fit_model", "fit_shaping_sources", "nutpie_call", "nutpie_seed",
-    "predictive_check", "require_converged", "sample_model", "sample_reproducibly", "source_hash",
+    "SHORT_TUNE", "Fit", "FitKeys", "FitSettings", "FitVariant", "cache_key", "cache_path", "compile_key",
+    "data_sha256", "exact_float_arithmetic", "fit_keys", "fit_model", "fit_shaping_sources", "nutpie_call",
+    "nutpie_seed", "predictive_check", "require_converged", "sample_model", "sample_reproducibly", "source_hash",
     "target_accept_for", "tune_for", "versions",
 ]
 
@@ -78,8 +80,8 @@ def fit_model(
     -------
     Fit
     """
-    known_priors = priors.introduced_by(settings.as_of)
-    key = cache_key(registry.sha256, known_priors.fit_sha256, settings)
+    keys = fit_keys(registry, priors, settings)
+    known_priors, seen, key = keys.priors, keys.seen, keys.key
     path = cache_path(key)
     if use_cache and path.exists():
         cached = _load_cached(path, strict)
@@ -88,7 +90,7 @@ def fit_model(
 
     mp = model_priors_from(known_priors, registry.benchmarks)
     inp = prepare_inputs(
-        registry.models, registry.scores, registry.benchmarks, mp, settings.as_of,
+        seen.models, seen.scores, seen.benchmarks, mp, settings.as_of,
         min_models_per_benchmark=settings.min_models_per_benchmark,
         benchmark_set=list(settings.benchmarks),
     )
@@ -98,12 +100,12 @@ def fit_model(
                        tune=tune_for(settings, n_informative))
     tree, seconds, sampler, monitored = sample_reproducibly(
         inp, mp, variant, True if settings.variant == "priors_only" else None, settings, progress,
-        compile_key(registry.sha256, known_priors.fit_sha256, settings))
+        keys.compile_key)
     posterior = tree["posterior"].to_dataset()
     inputs = inputs_dataset(inp)
     diag, predictive, loo, tails = fit_checks(tree, posterior, inputs, inp.informative, monitored,
                                               settings, seconds, sampler)
-    provenance = _provenance(registry, known_priors, settings, key, monitored, tree)
+    provenance = _provenance(registry, keys, settings, monitored, tree)
     result = Fit(tree=_stored_tree(tree, posterior, inputs), diagnostics=diag, provenance=provenance,
                  predictive=predictive, predictive_loo=loo, quality_tails=tails)
     if use_cache:
@@ -143,11 +145,16 @@ def _stored_tree(tree: xr.DataTree, posterior: xr.Dataset, inputs: xr.Dataset) -
     )
 
 
-def _provenance(registry: Any, known_priors: Any, settings: FitSettings, key: str,
-                monitored: list[str], tree: xr.DataTree) -> dict[str, Any]:
-    """Where a fit comes from: data, priors, resolved settings, versions, code, command, key."""
+def _provenance(registry: Any, keys: FitKeys, settings: FitSettings, monitored: list[str],
+                tree: xr.DataTree) -> dict[str, Any]:
+    """Where a fit comes from: data, priors, resolved settings, versions, code, command, key.
+
+    The settings' as-of date is the date of the call that sampled the fit; a later date over the
+    same data and priors loads the same fit (`fit_keys`)."""
+    known_priors = keys.priors
     return {
         "data_sha256": registry.sha256,
+        "seen_data_sha256": keys.data_sha256,
         "data_source": str(registry.source),
         "priors_sha256": known_priors.fit_sha256,
         "priors_folder": str(known_priors.folder),
@@ -157,7 +164,7 @@ def _provenance(registry: Any, known_priors: Any, settings: FitSettings, key: st
         "code_sha256": source_hash(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join(sys.argv),
-        "cache_key": key,
+        "cache_key": keys.key,
         "monitored": monitored,
         "compiled_from_cache": bool(tree["posterior"].attrs.get("compiled_from_cache", 0)),
     }

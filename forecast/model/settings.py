@@ -23,8 +23,10 @@ LONG_STEP_MIN_MODELS = 300
 SHORT_TUNE, LONG_TUNE = 400, 1000
 
 # the settings that change the model's graph; the others (draws, tuning steps, chains, cores, seed,
-# target acceptance) only steer the sampler
-MODEL_SETTINGS = ("as_of", "variant", "min_models_per_benchmark", "benchmarks")
+# target acceptance) only steer the sampler. The as-of date is not among them: it reaches a fit
+# only through the data and the priors it selects, which the cache key holds as their hashes
+# (`forecast.model.store.fit_keys`; docs/decisions/fit-key-what-the-fit-saw.md).
+MODEL_SETTINGS = ("variant", "min_models_per_benchmark", "benchmarks")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,15 @@ class FitSettings:
         d = asdict(self)
         d["as_of"] = self.as_of.isoformat()
         d["benchmarks"] = list(self.benchmarks)
+        return d
+
+    def key_dict(self) -> dict[str, Any]:
+        """`to_dict` without the as-of date: the settings as a fit's cache key holds them.
+
+        The date selects the data and the priors a fit sees, and the key holds those as their
+        hashes; the same data and priors under a later date give the same posterior."""
+        d = self.to_dict()
+        del d["as_of"]
         return d
 
 

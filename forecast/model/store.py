@@ -1,7 +1,8 @@
 """A fit on disk: the `Fit` record, its NetCDF file, and the cache key that names it.
 
-The key hashes everything that determines a posterior: the data, the priors, the settings, the
-model code (every Python file of `FIT_SHAPING_PACKAGES`) and the package versions.
+The key (`fit_keys`) hashes everything that determines a posterior: the data and the priors the
+fit sees as of its date, the other settings, the model code (every Python file of
+`FIT_SHAPING_PACKAGES`) and the package versions; not the as-of date itself.
 """
 
 from __future__ import annotations
@@ -207,24 +208,93 @@ def _inputs_key(data_sha: str, priors_sha: str, settings: dict[str, Any]) -> str
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+def data_sha256(registry: Any) -> str:
+    """SHA-256 of the registry tables a fit sees: models, scores and benchmarks as CSV text.
+
+    Parameters
+    ----------
+    registry : forecast.inputs.registry.Registry
+        The registry as of the fit's date (`Registry.as_of`): the rows it keeps are the data.
+
+    Returns
+    -------
+    str
+        The hex digest; the same tables give the same digest whatever their source files.
+    """
+    h = hashlib.sha256()
+    for name in ("models", "scores", "benchmarks"):
+        frame = getattr(registry, name)
+        h.update(name.encode() + b"\0" + frame.to_csv(index=False).encode() + b"\0")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class FitKeys:
+    """What a fit saw and the cache keys it is stored under (`fit_keys`)."""
+
+    key: str  # the fit's cache key (`cache_path`)
+    compile_key: str  # its compiled model's key (`forecast.model.compiled`)
+    data_sha256: str  # `data_sha256` of the registry as of the fit's date
+    priors_sha256: str  # `PriorSet.fit_sha256` of the techniques introduced by the fit's date
+    seen: Any  # the registry as of the fit's date (`Registry.as_of`), the fit's data
+    priors: Any  # the prior set known at the fit's date (`PriorSet.introduced_by`)
+
+
+def fit_keys(registry: Any, priors: Any, settings: FitSettings) -> FitKeys:
+    """The one place a fit's cache key is made: from what the fit sees, not the calendar.
+
+    A fit as of a date sees the registry's rows kept by `Registry.as_of(date)` and the priors of
+    the techniques introduced by then; the date itself changes nothing else in the posterior (the
+    release process and the drift's segments end at the data's end, `forecast.model.data`). So
+    the key hashes those rows (`data_sha256`), those priors (`PriorSet.fit_sha256`), the settings
+    without the date (`FitSettings.key_dict`), the model code and the package versions: a later
+    as-of date over the same data and priors loads the same fit
+    (docs/decisions/fit-key-what-the-fit-saw.md).
+
+    Parameters
+    ----------
+    registry : forecast.inputs.registry.Registry
+        The whole registry (it is filtered here).
+    priors : forecast.inputs.priors.PriorSet
+        The whole prior set (it is filtered here).
+    settings : FitSettings
+        The fit's settings.
+
+    Returns
+    -------
+    FitKeys
+    """
+    seen = registry.as_of(settings.as_of)
+    known = priors.introduced_by(settings.as_of)
+    data = data_sha256(seen)
+    key_settings = settings.key_dict()
+    return FitKeys(
+        key=_inputs_key(data, known.fit_sha256, key_settings),
+        compile_key=_inputs_key(data, known.fit_sha256,
+                                {k: v for k, v in key_settings.items() if k in MODEL_SETTINGS}),
+        data_sha256=data, priors_sha256=known.fit_sha256, seen=seen, priors=known,
+    )
+
+
 def cache_key(data_sha: str, priors_sha: str, settings: FitSettings) -> str:
-    """The name of a fit in the cache.
+    """The name of a fit in the cache, from hashes already made (`fit_keys` makes them from a
+    registry and a prior set).
 
     Parameters
     ----------
     data_sha : str
-        The registry's hash.
+        The hash of the data the fit sees (`data_sha256` of the registry as of its date).
     priors_sha : str
         The hash of the priors a posterior depends on (`PriorSet.fit_sha256`).
     settings : FitSettings
-        The fit's settings.
+        The fit's settings; their as-of date is not part of the key (`FitSettings.key_dict`).
 
     Returns
     -------
     str
         24 hex digits over the data, priors, settings, model code and package versions.
     """
-    return _inputs_key(data_sha, priors_sha, settings.to_dict())
+    return _inputs_key(data_sha, priors_sha, settings.key_dict())
 
 
 def compile_key(data_sha: str, priors_sha: str, settings: FitSettings) -> str:
@@ -243,7 +313,7 @@ def compile_key(data_sha: str, priors_sha: str, settings: FitSettings) -> str:
     str
     """
     return _inputs_key(data_sha, priors_sha,
-                       {k: v for k, v in settings.to_dict().items() if k in MODEL_SETTINGS})
+                       {k: v for k, v in settings.key_dict().items() if k in MODEL_SETTINGS})
 
 
 def cache_path(key: str) -> Path:

@@ -67,6 +67,8 @@ class PosteriorDraws:
 
     n: int
     t_ref: float
+    # the date future techniques arrive from (those introduced by it are in the prior set): the
+    # data's end when read from a fit alone; `projection_draws` sets the question's own
     as_of: float
     data_end: float
     techniques: list[str]
@@ -138,7 +140,9 @@ class PosteriorDraws:
         inp: xr.Dataset = fit.inputs
         t_ref = float(inp.attrs["t_ref"])
         data_end = decimal_year(np.datetime64(inp.attrs["data_end"]))
-        as_of = decimal_year(np.datetime64(inp.attrs["as_of"]))
+        # not the fit's stored as-of date: a fit serves every as-of date over the same data
+        # (`forecast.model.store.fit_keys`), so the date is the question's (`projection_draws`)
+        as_of = data_end
         n = int(post.sizes["chain"] * post.sizes["draw"])
         techniques = list(inp["technique"].values) if "beta" in post else []
         beta = _flat(post, "beta", "technique") if "beta" in post else np.zeros((n, 0))
@@ -255,7 +259,7 @@ def ar1_transition_sd(innovation_sd: np.ndarray, persistence: np.ndarray, dt: fl
     return innovation_sd * np.sqrt((1.0 - persistence ** (2 * dt)) / (1.0 - persistence**2))
 
 
-def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
+def projection_draws(fit: Any, priors: Any, seed: int = 0, as_of: Any = None) -> PosteriorDraws:
     """The draws of `fit` completed from `priors` (the set known at the fit's as-of date) for
     projecting: the size distribution of future techniques where the fit has too few fitted ones
     (`forecast.projection.future_draws.with_population`), and the loss law through which the fit read gamma
@@ -270,10 +274,15 @@ def projection_draws(fit: Any, priors: Any, seed: int = 0) -> PosteriorDraws:
         The prior set known at the fit's as-of date.
     seed : int
         Seeds the draws of the future techniques' size distribution.
+    as_of : date or str or None
+        The date future techniques arrive from (`PosteriorDraws.as_of`); None: the fit's data
+        end (a caller that starts the projection later, as the backtest does at its cutoff,
+        gets its arrivals from that start).
 
     Returns
     -------
     PosteriorDraws
     """
     draws = with_population(PosteriorDraws.from_fit(fit), priors, seed=seed)
-    return replace(draws, token_law=priors.token_law())
+    arrivals_from = draws.data_end if as_of is None else decimal_year(as_of)
+    return replace(draws, token_law=priors.token_law(), as_of=arrivals_from)

@@ -27,11 +27,16 @@ class Target:
         (benchmark, score) pairs, every one of which must be met; empty for a model target.
     model_id : str or None
         The registry model whose fitted capability is the target.
+    inferred : bool
+        The thresholds are one model's scores and the target is the capability they imply
+        (`required_theta`: their precision-weighted mean in capability units), not all of them
+        at once: a registry model outside the fit (no parameter count).
     """
 
     label: str
     thresholds: tuple[tuple[str, float], ...] = ()
     model_id: str | None = None
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,11 @@ def required_theta(draws: Any, target: Target) -> tuple[np.ndarray, np.ndarray]:
     theta* = mu_b + F_b^-1(s) / a_b (+inf when s >= 1: above the benchmark's ceiling); the score
     noise sigma maps to sigma / (a_b (1 - c_b - e_b) F_b'(z*)) in theta units and the
     model-by-benchmark spread tau_b (link units) to tau_b / a_b.
-    With several benchmarks the largest theta* decides.
+    With several benchmarks the largest theta* decides, unless the target is ``inferred`` (a
+    model's scores): then theta* is the mean of the finite per-benchmark theta*, weighted by
+    their precision 1 / noise^2 in theta units (the capability the scores imply to first order,
+    ignoring the prior on capability), +inf when every score lies above its ceiling, with noise
+    0 as for a model target.
 
     Parameters
     ----------
@@ -103,6 +112,8 @@ def required_theta(draws: Any, target: Target) -> tuple[np.ndarray, np.ndarray]:
         return draws.theta[:, j].copy(), np.zeros(draws.n)
     best = np.full(draws.n, -np.inf)
     best_noise = np.zeros(draws.n)
+    weighted = np.zeros(draws.n)
+    weights = np.zeros(draws.n)
     for bench, y in target.thresholds:
         b = draws.benchmark_index(bench)
         c = draws.chance[b]
@@ -122,6 +133,13 @@ def required_theta(draws: Any, target: Target) -> tuple[np.ndarray, np.ndarray]:
         take = theta > best
         best = np.where(take, theta, best)
         best_noise = np.where(take, noise, best_noise)
+        finite = np.isfinite(theta)
+        w = np.where(finite, 1.0 / np.maximum(noise, 1e-3) ** 2, 0.0)
+        weighted += np.where(finite, w * np.where(finite, theta, 0.0), 0.0)
+        weights += w
+    if target.inferred:
+        mean = np.divide(weighted, weights, out=np.full(draws.n, np.inf), where=weights > 0)
+        return mean, np.zeros(draws.n)
     return best, np.minimum(best_noise, 1.0)
 
 
