@@ -63,6 +63,7 @@ def tiny():
         ],
         columns=["model_id", "benchmark", "score", "shots", "cot", "source"],
     )
+    scores["reported"] = scores["model_id"].map(models.set_index("model_id")["release_date"])
     return models, scores
 
 
@@ -238,8 +239,15 @@ def exponential_world(n_events: int = 400, seed: int = 1, data_end: float = 2024
             scores.append((mid, b, score, 5, 0))
     models = pd.DataFrame(models, columns=["model_id", "release_date", "params_total"])
     scores = pd.DataFrame(scores, columns=["model_id", "benchmark", "score", "shots", "cot"])
+    scores["reported"] = pd.to_datetime(scores["model_id"].map(models.set_index("model_id")["release_date"]))
     events = [Event(f"b{i:03d}", 0.5, 1e9) for i in range(n_events)]
     return models, scores, events, tuple(rates)
+
+
+def synthetic_benchmarks(scores: pd.DataFrame) -> pd.DataFrame:
+    """A benchmarks table for the synthetic benchmarks of `scores`, all introduced long ago."""
+    return pd.DataFrame({"benchmark": sorted(set(scores["benchmark"])),
+                         "introduced": pd.Timestamp("1900-01-01")})
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +260,8 @@ def oracle_result(world):
     models, scores, events, rates = world
     methods = [ExponentialOracle(rates), ExponentialOracle(rates, name="too_early", rate_factor=3.0)]
     return run_backtest(models, scores, methods, "2021-01-01:2023-01-01:1Y", events=events,
-                        n_samples=1000, seed=5, progress=False)
+                        n_samples=1000, seed=5, progress=False,
+                        benchmarks=synthetic_benchmarks(scores))
 
 
 def test_oracle_is_a_method(world):
@@ -283,7 +292,8 @@ def test_decided_only_coverage_is_biased_near_the_data_end(world):
     while the censoring-aware coverage stays near nominal."""
     models, scores, events, rates = world
     result = run_backtest(models, scores, [ExponentialOracle(rates)], "2023-04-01,2023-07-01",
-                          events=events, n_samples=1000, seed=2, progress=False)
+                          events=events, n_samples=1000, seed=2, progress=False,
+                          benchmarks=synthetic_benchmarks(scores))
     oracle = result.summary["methods"]["oracle"]
     assert result.summary["n_censored"] > 100
     assert oracle["coverage"]["0.5"] == pytest.approx(0.5, abs=0.07)
@@ -327,9 +337,11 @@ def test_save_writes_csv_and_json(oracle_result, tmp_path):
 def test_runner_rejects_bad_input(world):
     models, scores, events, rates = world
     with pytest.raises(UserError):
-        run_backtest(models, scores, [ExponentialOracle(rates), ExponentialOracle(rates)], "2021-01-01", events=events[:3])
+        run_backtest(models, scores, [ExponentialOracle(rates), ExponentialOracle(rates)], "2021-01-01", events=events[:3],
+                     benchmarks=synthetic_benchmarks(scores))
     with pytest.raises(UserError, match="no event is open"):
-        run_backtest(models, scores, [ExponentialOracle(rates)], "2030-01-01", events=events[:3], progress=False)
+        run_backtest(models, scores, [ExponentialOracle(rates)], "2030-01-01", events=events[:3], progress=False,
+                     benchmarks=synthetic_benchmarks(scores))
 
 
 @dataclass(frozen=True)
@@ -350,7 +362,8 @@ def test_method_that_cannot_forecast_is_recorded_or_raised(world):
     models, scores, events, rates = world
     oracle = ExponentialOracle(rates)
     methods = [oracle, CannotFitBefore(oracle)]
-    kw = dict(events=events[:80], n_samples=300, seed=1, progress=False)
+    kw = dict(events=events[:80], n_samples=300, seed=1, progress=False,
+              benchmarks=synthetic_benchmarks(scores))
     with pytest.raises(UserError, match="cutoff 2021-01-01, method 'late_starter': too few models"):
         run_backtest(models, scores, methods, "2021-01-01,2022-01-01", on_error="raise", **kw)
     result = run_backtest(models, scores, methods, "2021-01-01,2022-01-01", **kw)

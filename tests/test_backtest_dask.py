@@ -17,7 +17,7 @@ import forecast.evaluation.cluster as cluster_module
 from forecast.core.errors import UserError
 from forecast.evaluation.backtest import run_backtest
 from forecast.evaluation.cluster import call_with_fixed_hashing, dask_client, run_ordered, worker_hash_randomization
-from test_backtest import CannotFitBefore, ExponentialOracle, exponential_world
+from test_backtest import CannotFitBefore, ExponentialOracle, exponential_world, synthetic_benchmarks
 from test_data_cli import run as run_cli
 
 CUTOFFS = "2021-01-01:2023-01-01:1Y"
@@ -42,7 +42,7 @@ def world():
 def _run(world, **kw):
     models, scores, events, methods = world
     return run_backtest(models, scores, methods, CUTOFFS, events=events, n_samples=300, seed=4,
-                        progress=False, **kw)
+                        progress=False, benchmarks=synthetic_benchmarks(scores), **kw)
 
 
 def test_rows_are_identical_on_one_and_two_workers(world, schedulers):

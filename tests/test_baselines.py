@@ -40,8 +40,8 @@ def density_world(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A registry from an exponential density law: a model of size N released at t has latent
     size log10 N + (A / ln 10)(t - start) + q, q ~ Normal(0, quality_sd), and MMLU score
-    0.25 + 0.75 expit(k (latent - m)) (plus 0.005 measurement noise). Max density then grows as
-    exp(A t): doubling every ln 2 / A years."""
+    0.25 + 0.75 expit(k (latent - m)) (plus 0.005 measurement noise), reported on the release
+    date. Max density then grows as exp(A t): doubling every ln 2 / A years."""
     rng = np.random.default_rng(seed)
     t = np.sort(rng.uniform(start, end, n))
     log_n = rng.uniform(8.0, max_log10_params, n)
@@ -59,7 +59,8 @@ def density_world(
         }
     )
     models["release_year"] = decimal_year(models["release_date"])
-    scores = pd.DataFrame({"model_id": ids, "benchmark": "mmlu", "score": score, "shots": 5, "cot": 0})
+    scores = pd.DataFrame({"model_id": ids, "benchmark": "mmlu", "score": score, "shots": 5, "cot": 0,
+                           "reported": models["release_date"]})
     return models, scores
 
 
@@ -177,10 +178,82 @@ def test_baselines_backtest_is_seeded_and_parallel_safe(world):
     models, scores = world
     events = default_events(thresholds=(0.55, 0.65, 0.75), sizes=(1e9, 7e9, 34e9))
     kw = dict(events=events, n_samples=300, seed=3, progress=False)
-    methods = [DensingLaw(), NaivePooled()]
+    methods = [DensingLaw(n_bootstrap=20), NaivePooled(n_bootstrap=20)]
     one = run_backtest(models, scores, methods, "2022-01-01,2023-01-01", jobs=1, **kw)
     two = run_backtest(models, scores, methods, "2022-01-01,2023-01-01", jobs=2, **kw)
     pd.testing.assert_frame_equal(one.rows, two.rows)
     assert one.summary == two.summary
     assert set(one.summary["methods"]) == {"densing", "naive_pooled"}
     assert one.summary["n_events"] > 0
+
+
+# ----------------------------------------------------------------------------- parameter uncertainty
+
+
+def _interval_width(samples: np.ndarray, lo: float = 0.1, hi: float = 0.9) -> float:
+    """Width of the central interval of finite-or-infinite samples (no interpolation, so +inf
+    draws count as the latest)."""
+    q = np.quantile(samples, [lo, hi], method="inverted_cdf")
+    return float(q[1] - q[0])
+
+
+@pytest.fixture(scope="module")
+def small_world():
+    """A sparse registry: few models, so the frontier has a handful of points."""
+    return density_world(n=30, quality_sd=0.3, start=2019.0, end=2023.0, seed=1)
+
+
+def test_densing_bootstrap_widens_the_interval(small_world):
+    models, scores = small_world
+    cutoff, event = date(2023, 1, 1), Event("mmlu", 0.8, 1e9)
+    point = DensingLaw(parameters="point").sample_crossings(models, scores, cutoff, [event], 4000, seed=5)[0]
+    boot = DensingLaw().sample_crossings(models, scores, cutoff, [event], 4000, seed=5)[0]
+    # the point fit's only spread is the residual scatter; the replicates add the fit's own
+    assert _interval_width(boot) > 1.15 * _interval_width(point)
+    fits = DensingLaw().bootstrap(models, scores, cutoff, event, np.random.default_rng(0))
+    assert len(fits) == DensingLaw().n_bootstrap
+    assert np.std([f.A for f in fits]) > 0 and np.std([f.k for f in fits]) > 0
+
+
+def test_naive_bootstrap_widens_the_interval(small_world):
+    models, scores = small_world
+    cutoff, event = date(2023, 1, 1), Event("mmlu", 0.8, 1e9)
+    point = NaivePooled(parameters="point").sample_crossings(models, scores, cutoff, [event], 4000, seed=5)[0]
+    boot = NaivePooled().sample_crossings(models, scores, cutoff, [event], 4000, seed=5)[0]
+    assert _interval_width(boot) > 1.15 * _interval_width(point)
+    fit, refits = NaivePooled().bootstrap(models, scores, cutoff, [event], np.random.default_rng(0))
+    slopes = np.array([f.slope for f in refits])
+    assert np.std(slopes) > 0 and slopes.min() < fit.slope < slopes.max()
+
+
+@pytest.mark.parametrize("method", [DensingLaw(), NaivePooled(), NaivePooled(parameters="normal")],
+                         ids=["densing", "naive_bootstrap", "naive_normal"])
+def test_baselines_are_reproducible_with_a_seed(small_world, method):
+    models, scores = small_world
+    events = [Event("mmlu", 0.7, 3e9), Event("mmlu", 0.75, 7e9)]
+    a = method.sample_crossings(models, scores, date(2023, 1, 1), events, 500, seed=7)
+    b = method.sample_crossings(models, scores, date(2023, 1, 1), events, 500, seed=7)
+    c = method.sample_crossings(models, scores, date(2023, 1, 1), events, 500, seed=8)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_densing_bootstrap_keeps_the_failure_messages():
+    models, scores = density_world(n=3, seed=1)
+    with pytest.raises(UserError, match="scored models, need at least 4"):
+        DensingLaw().sample_crossings(models, scores, date(2025, 1, 1), [Event("mmlu", 0.7, 3e9)], 50, 0)
+    with pytest.raises(UserError, match="scored models, need at least 4"):
+        DensingLaw().bootstrap(models, scores, date(2025, 1, 1), Event("mmlu", 0.7, 3e9), np.random.default_rng(0))
+
+
+def test_baselines_see_only_what_was_public_at_the_cutoff(world):
+    """A score reported after the cutoff is left out even when its model was released before."""
+    models, scores = world
+    cutoff, event = date(2022, 1, 1), Event("mmlu", 0.6, 7e9)
+    late = scores.copy()
+    late.loc[late["model_id"] == models["model_id"].iloc[0], "reported"] = pd.Timestamp("2024-01-01")
+    without = scores[scores["model_id"] != models["model_id"].iloc[0]]
+    assert DensingLaw().fit(models, late, cutoff, event) == DensingLaw().fit(models, without, cutoff, event)
+    a = NaivePooled().fit(models, late, cutoff, [event])
+    b = NaivePooled().fit(models, without, cutoff, [event])
+    np.testing.assert_array_equal(a.coef, b.coef)

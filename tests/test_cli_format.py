@@ -87,15 +87,26 @@ def test_compare_table_folds_long_model_ids(capsys, monkeypatch):
 
 
 def test_backtest_table_fits_80_columns():
-    """The backtest's ranking at a standard terminal width: every method name whole."""
+    """The backtest's ranking at a standard terminal width: every method name whole, the decided
+    coverage with its bounds, CRPS on reached and censored rows, the Brier by the data's end."""
     from rich.console import Console
 
     from forecast.cli.backtest_cmd import backtest_table
 
+    bins = [{"lo": k / 10, "hi": (k + 1) / 10, "n": 3, "p_mean": k / 10 + 0.05, "observed": 0.5} for k in range(10)]
     methods = {name: {"coverage": {"0.5": 0.45, "0.8": 0.79, "0.9": None}, "crps_mean": 0.284,
-                      "brier_1y": 0.11, "brier_2y": 0.13}
+                      "brier_1y": 0.11, "brier_2y": 0.13,
+                      "decided": {"coverage": {"0.5": 0.35, "0.8": 0.75, "0.9": None},
+                                  "coverage_bounds": {"0.8": [0.39, 0.87]}, "crps_reached": 0.533,
+                                  "crps_censored": 0.064},
+                      "before_data_end": {"brier": 0.168, "reliability": bins}, "skill": {}}
                for name in ("engine", "priors_only", "drift_only", "naive_pooled", "densing")}
-    summary = {"n_events": 332, "n_censored": 176, "cutoffs": ["2021-07-01", "2025-01-01"],
+    methods["engine"]["skill"] = {name: {"n": 332, "crps_diff": -0.069, "crps_diff_ci": [-0.17, 0.04],
+                                         "crps_diff_reached": 0.027, "crps_diff_censored": -0.155,
+                                         "brier_skill": -0.2, "brier_skill_ci": [-0.95, 0.26]}
+                                  for name in list(methods)[1:]}
+    summary = {"n_events": 332, "n_reached": 156, "n_censored": 176, "cutoffs": ["2021-07-01", "2025-01-01"],
+               "deciding_releases": {"n_models": 23, "n_release_dates": 13},
                "methods": methods, "ranking": list(methods)}
     console = Console(width=80, record=True, color_system=None)
     console.print(backtest_table(summary))
@@ -103,4 +114,6 @@ def test_backtest_table_fits_80_columns():
     assert "\u2026" not in text and max(len(line.rstrip()) for line in text.splitlines()) <= 80
     rows = [line.split() for line in text.splitlines() if line.split()[:1] in (["1"], ["2"], ["3"], ["4"], ["5"])]
     assert [r[1] for r in rows] == list(methods)
-    assert rows[0][2:] == ["0.45", "0.79", "-", "0.28", "0.11", "0.13"]
+    assert rows[0][2:] == ["0.75", "[0.39,", "0.87]", "0.53", "0.06", "0.168", "0.28"]
+    skill = [line.split() for line in text.splitlines() if line.split()[:1] == ["priors_only"]][-1]
+    assert skill == ["priors_only", "332", "-0.07", "[-0.17,", "0.04]", "0.03", "-0.15", "-0.20", "[-0.95,", "0.26]"]

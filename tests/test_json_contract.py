@@ -18,7 +18,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from forecast.api.results import QUANTILE_LEVELS, CapabilityResult, SizeResult, WhenResult
+from forecast.api.results import QUANTILE_LEVELS, CapabilityResult, SizeResult, WhenResult, stale_data
 from forecast.api.targets import make_budget
 from forecast.cli.output import SCHEMA_DIR, json_schema
 from forecast.core.errors import DiagnosticsFailed
@@ -27,6 +27,7 @@ from test_data_cli import run as run_main
 
 LEVELS = [f"{q:g}" for q in QUANTILE_LEVELS]
 AS_OF, DATA_END = date(2025, 12, 31), date(2025, 5, 20)
+ENDS = {"mmlu": DATA_END, "hellaswag": date(2025, 4, 16)}
 # the names every answer shares, and the schema definitions they must point to in every schema
 SHARED = ("as_of", "data_end", "scenario", "diagnostics", "budget", "p_by", "already_reached_by",
           "n_samples", "ceiling", "p_not_before_horizon")
@@ -56,13 +57,19 @@ class FakeEngine:
     def fit_scope(self) -> tuple[list[str], list[str]]:
         return ["mmlu", "hellaswag"], ["gpt-3-175b"]
 
+    def data_end_by_benchmark(self) -> dict:
+        return dict(ENDS)
+
+    def check_not_reached_by(self, target, when, key="not_reached_by") -> date:
+        return parse_date(when, "not_reached_by")
+
     def fit(self, strict: bool = False) -> SimpleNamespace:
         if strict and not self._diag["ok"]:
             raise DiagnosticsFailed("; ".join(self._diag["problems"]))
         return SimpleNamespace(diagnostics=SimpleNamespace(to_dict=lambda: dict(self._diag)))
 
     def when(self, target: str, params=None, active_params=None, memory=None, bits=None,
-             horizon="2040-01-01", p_by=()) -> WhenResult:
+             horizon="2040-01-01", p_by=(), not_reached_by=None) -> WhenResult:
         reached = ({"model_id": "qwen2.5-0.5b", "name": "Qwen2.5 0.5B", "date": "2024-09-19",
                     "params_total": 4.9e8, "judged_by": "posterior median capability"}
                    if target.startswith("model:") else None)
@@ -77,13 +84,15 @@ class FakeEngine:
         return WhenResult(target=target, budget=make_budget(params, active_params, memory, bits), as_of=AS_OF,
                           start=DATA_END, horizon=end, samples=samples, already_reached_by=reached,
                           diagnostics=self.fit().diagnostics.to_dict(), p_by_dates=dates,
-                          scenario=self.scenario.name, ceiling=ceiling)
+                          scenario=self.scenario.name, ceiling=ceiling, target_data_end=DATA_END,
+                          data_end_by_benchmark=dict(ENDS), stale_data=stale_data(ENDS, ["mmlu"], AS_OF))
 
     def size(self, target: str, dates: list[str]) -> SizeResult:
         ds = [parse_date(d, "date") for d in dates]
         return SizeResult(target=target, dates=ds, log10_params=self._log10[:, : len(ds)],
                           diagnostics=self.fit().diagnostics.to_dict(), scenario=self.scenario.name,
-                          ceiling=self.when(target, params="1B").ceiling, as_of=AS_OF, data_end=DATA_END)
+                          ceiling=self.when(target, params="1B").ceiling, as_of=AS_OF, data_end=DATA_END,
+                          data_end_by_benchmark=dict(ENDS), stale_data=stale_data(ENDS, ["mmlu"], AS_OF))
 
     def capability(self, benchmark: str, dates: list[str], params=None, active_params=None, memory=None,
                    bits=None) -> CapabilityResult:
@@ -91,7 +100,8 @@ class FakeEngine:
         return CapabilityResult(benchmark=benchmark, budget=make_budget(params, active_params, memory, bits),
                                 dates=ds, scores=self._scores[:, : len(ds)],
                                 diagnostics=self.fit().diagnostics.to_dict(), scenario=self.scenario.name,
-                                as_of=AS_OF, data_end=DATA_END)
+                                as_of=AS_OF, data_end=DATA_END, data_end_by_benchmark=dict(ENDS),
+                                stale_data=stale_data(ENDS, [benchmark], AS_OF))
 
 
 @pytest.fixture
@@ -134,8 +144,9 @@ def query_outputs(capsys) -> dict[str, dict]:
 
 def test_every_schema_is_valid_draft_2020_12_and_closed():
     names = sorted(p.stem for p in SCHEMA_DIR.glob("*.json"))
-    assert names == ["backtest", "capability", "compare", "data_summary", "error", "fit", "priors_list",
-                     "seedcheck", "sensitivity", "size", "targets", "when"]
+    assert names == ["backtest", "backtest_freeze", "backtest_prospective", "capability", "compare",
+                     "data_summary", "error", "fit", "priors_list", "prospective_record", "seedcheck",
+                     "sensitivity", "size", "targets", "when"]
     for name in names:
         schema = json_schema(name.replace("_", " "))
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -173,6 +184,8 @@ def test_shared_names_mean_the_same_in_every_query(fake_engine, capsys):
     engine = FakeEngine()
     for out in outputs.values():
         assert out["as_of"] == AS_OF.isoformat() and out["data_end"] == DATA_END.isoformat()
+        assert out["data_end_by_benchmark"] == {b: d.isoformat() for b, d in ENDS.items()}
+        assert out["stale_data"]["data_end"] == DATA_END.isoformat()  # 7 months before the as-of date
     for out in (when, size, capability):
         assert out["scenario"] == "central" and out["diagnostics"] == diagnostics()
     assert compare["scenarios"] == [{"scenario": "central", "diagnostics": diagnostics()}]

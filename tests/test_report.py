@@ -441,3 +441,17 @@ def test_report_shows_each_benchmarks_ceiling_prior_and_posterior(small_report, 
     assert squash(mmlu["posterior"]) in flat and squash(mmlu["prior"]) in flat
     assert (mmlu["above the posterior's 95%"] == "yes") == (
         check["best_observed"]["score"] > check["ceiling_interval90"][1])
+
+
+@pytest.mark.slow
+def test_report_headline_says_what_may_already_have_happened(small_report, small_engine):
+    """As of today the headline gives each open answer's share between the target's data end and
+    the as-of date, and the note that the shipped data are more than 6 months old."""
+    result, text = small_report
+    flat = squash(text)
+    h = result.headline
+    assert squash("it may already have happened; not in the registry") in flat
+    assert ((h["p_may"] >= 0) & (h["p_may"] <= 1)).all()
+    assert (h.loc[h["reached_by"].notna(), "p_may"] == 0).all()
+    stale = small_engine._target_stale(small_engine.target("mmlu=0.7"))
+    assert stale is not None and squash(stale["note"]) in flat

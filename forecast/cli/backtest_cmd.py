@@ -11,17 +11,18 @@ from typing import Annotated, Any
 import typer
 
 import forecast
-from forecast.cli import app
+from forecast.cli import app, date_scores_by_release, warn_undated
 from forecast.cli.forecast_cmd import make_engine, warn_diagnostics
-from forecast.cli.options import (DEFAULT_SEED, BenchmarkOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt,
-                                  SchedulerOpt, SeedOpt, StrictOpt)
+from forecast.cli.options import (DEFAULT_SEED, BenchmarkOpt, DataOpt, DrawsOpt, JsonOpt, PriorsAsOfOpt,
+                                  PriorsOpt, SchedulerOpt, SeedOpt, StrictOpt)
 from forecast.cli.output import compact_table, console, emit_result
+from forecast.cli.prospective_cmd import DEFAULT_RECORD, freeze_prospective, score_prospective
 from forecast.core.errors import DiagnosticsFailed, UserError
 from forecast.evaluation.cluster import dask_client, run_ordered, scheduler_address
-from forecast.evaluation.cutoffs import parse_cutoffs
+from forecast.evaluation.cutoffs import DEFAULT_CUTOFFS, parse_cutoffs
 from forecast.evaluation.events import default_events
 from forecast.evaluation.method_protocol import derive_seed
-from forecast.evaluation.seedcheck import THREAD_DATE, fit_engine, seed_check
+from forecast.evaluation.seedcheck import THREAD_DATE, fit_engine, seed_check, thread_priors
 from forecast.inputs.registry import load_registry
 
 DEFAULT_OUT = Path("reports/backtest")
@@ -52,7 +53,8 @@ def _threshold(text: str) -> float:
 
 def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, benchmark: str,
         methods: list[str] | None, jobs: int, draws: int, seed: int, data: Path | None,
-        priors: Path | None, progress: bool, out: Path | None = None, scheduler: str | None = None) -> Any:
+        priors: Path | None, progress: bool, out: Path | None = None, scheduler: str | None = None,
+        priors_as_of: str = "cutoff") -> Any:
     """Run the backtest and attach the diagnostics of every engine fit to the summary.
 
     Parameters
@@ -80,6 +82,9 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
         Save the scores here before the fits' diagnostics are gathered.
     scheduler : str or None
         A Dask scheduler to run the cutoffs on (`forecast.evaluation.cluster.dask_client`).
+    priors_as_of : {"cutoff", "today"}
+        The engine-family methods' technique priors: dated as of each cutoff, or today's (with
+        hindsight); `forecast.evaluation.methods.PRIORS_AS_OF`.
 
     Returns
     -------
@@ -88,9 +93,12 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     """
     from forecast.api.targets import parse_count  # deferred: about 10 ms to import
     from forecast.evaluation.backtest import run_backtest  # deferred: about 30 ms to import (scoring)
-    from forecast.evaluation.methods import EngineMethod, default_methods  # deferred: about 0.1 s to import
+    from forecast.evaluation.methods import (  # deferred: about 0.1 s to import
+        EngineMethod, check_priors_as_of, default_methods)
 
-    registry = load_registry(data)
+    check_priors_as_of(priors_as_of)
+    registry = load_registry(data, date_scores_by_release=date_scores_by_release())
+    warn_undated(registry)
     if benchmark not in set(registry.scores["benchmark"]):
         raise UserError(f"no scores for benchmark '{benchmark}' in the registry", key="benchmark")
     cut = parse_cutoffs(cutoffs)
@@ -100,7 +108,7 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
                             benchmark=benchmark)
     available = default_methods(draws=draws, tune=draws,
                                 priors_dir=str(priors) if priors else None,
-                                data_dir=str(data) if data else None)
+                                data_dir=str(data) if data else None, priors_as_of=priors_as_of)
     if methods:
         names = {m.name for m in available}
         unknown = [m for m in methods if m not in names]
@@ -108,7 +116,8 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
             raise UserError(f"unknown method '{unknown[0]}' (known: {', '.join(sorted(names))})", key="methods")
         available = [m for m in available if m.name in methods]
     result = run_backtest(registry.models, registry.scores, available, cut, events=events,
-                          seed=seed, jobs=jobs, progress=progress, scheduler=scheduler)
+                          seed=seed, jobs=jobs, progress=progress, scheduler=scheduler,
+                          benchmarks=registry.benchmarks, priors_as_of=priors_as_of)
     if out is not None:
         result.save(out)  # the scores first; the fits' diagnostics below come from the cache
     fits: dict[str, Any] = {}
@@ -122,12 +131,12 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     result.summary["fit_diagnostics"] = fits
     result.summary["fits_ok"] = all(d["ok"] for per in fits.values() for d in per.values())
     result.summary["provenance"] = backtest_provenance(registry, priors, draws, seed, cutoffs,
-                                                       [e.key for e in events])
+                                                       [e.key for e in events], priors_as_of=priors_as_of)
     return result
 
 
 def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed: int,
-                        cutoffs: str, events: list[str]) -> dict[str, Any]:
+                        cutoffs: str, events: list[str], priors_as_of: str = "cutoff") -> dict[str, Any]:
     """What a backtest result depends on, so a report can tell whether it is current.
 
     Parameters
@@ -142,12 +151,17 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
         The `--cutoffs` specification.
     events : list of str
         The keys of the scored events.
+    priors_as_of : {"cutoff", "today"}
+        The technique priors' mode of the engine-family methods.
 
     Returns
     -------
     dict
         The hashes of the registry, the priors and the code behind the fits and the scoring,
-        the settings, the library versions, the time and the command line.
+        the settings, the technique priors' mode (``priors_as_of``, its label, and per cutoff
+        the techniques the dated priors gave the prior of a technique not yet measured,
+        ``unmeasured_by_cutoff``: empty lists under today's priors), the library versions, the
+        time and the command line.
     """
     from forecast.inputs.priors import load_priors  # deferred: about 0.1 s to import
     from forecast.model.fit import source_hash, versions  # deferred: imports xarray and SciPy
@@ -156,9 +170,17 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
     code = hashlib.sha256(source_hash().encode())
     for path in sorted([*(here / "projection").rglob("*.py"), *(here / "evaluation").rglob("*.py")]):
         code.update(path.read_bytes())
+    from forecast.evaluation.methods import PRIORS_AS_OF_LABELS  # deferred: about 0.1 s to import
+
+    prior_set = load_priors(priors_dir)
+    unmeasured = {c.isoformat(): (prior_set.unmeasured_by(c) if priors_as_of == "cutoff" else [])
+                  for c in parse_cutoffs(cutoffs)}
     return {
         "data_sha256": registry.sha256,
-        "priors_sha256": load_priors(priors_dir).sha256,
+        "priors_sha256": prior_set.sha256,
+        "priors_as_of": priors_as_of,
+        "priors_as_of_label": PRIORS_AS_OF_LABELS[priors_as_of],
+        "unmeasured_by_cutoff": unmeasured,
         "code_sha256": code.hexdigest(),
         "settings": {"draws": draws, "tune": draws, "seed": seed, "cutoffs": cutoffs, "events": events},
         "versions": versions(),
@@ -169,7 +191,7 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
 
 @app.command("backtest")
 def backtest_command(
-    cutoffs: Annotated[str, typer.Option("--cutoffs", help="FIRST:LAST:STEP (e.g. 2021-07-01:2025-01-01:6M) or dates joined by ','.")] = "2021-07-01:2025-01-01:6M",
+    cutoffs: Annotated[str, typer.Option("--cutoffs", help="FIRST:LAST:STEP (e.g. 2021-07-01:2025-01-01:6M) or dates joined by ','.")] = DEFAULT_CUTOFFS,
     thresholds: Annotated[list[str] | None, typer.Option("--thresholds", help="Score thresholds (default 0.45 .. 0.80).")] = None,
     sizes: Annotated[list[str] | None, typer.Option("--sizes", help="Parameter budgets (default 0.5B .. 70B).")] = None,
     benchmark: BenchmarkOpt = "mmlu",
@@ -178,13 +200,20 @@ def backtest_command(
     draws: Annotated[int, typer.Option("--draws", min=100, max=5000, help="Draws (and tuning steps) per chain of each fit.")] = 1500,
     out: Annotated[Path, typer.Option("--out", help="Folder for backtest_rows.csv and backtest_summary.json.")] = DEFAULT_OUT,
     seed: SeedOpt = DEFAULT_SEED, data: DataOpt = None, priors: PriorsOpt = None, json: JsonOpt = False,
-    strict: StrictOpt = False, scheduler: SchedulerOpt = None,
+    strict: StrictOpt = False, scheduler: SchedulerOpt = None, priors_as_of: PriorsAsOfOpt = "cutoff",
+    prospective: Annotated[bool, typer.Option("--prospective", help="Score the frozen prospective record (--record) against --data or the shipped registry; no fit.")] = False,
+    freeze: Annotated[bool, typer.Option("--freeze-prospective", help="Fit the engine as of the registry's data end and freeze its forecasts of the event grid in --record.")] = False,
+    record: Annotated[Path, typer.Option("--record", help="The prospective record's file.")] = DEFAULT_RECORD,
 ) -> None:
     """Fit as of past dates, forecast every crossing event not yet reached, score against what happened."""
+    if prospective or freeze:  # the prospective record: forecast.cli.prospective_cmd
+        _prospective(prospective, freeze, record, thresholds, sizes, benchmark, draws, seed, data, priors,
+                     priors_as_of, json)
+        return
     if out.exists() and not out.is_dir():
         raise UserError("--out must be a folder", file=out)
     result = run(cutoffs, thresholds, sizes, benchmark, methods, jobs, draws, seed, data, priors,
-                 progress=not json, out=out, scheduler=scheduler)
+                 progress=not json, out=out, scheduler=scheduler, priors_as_of=priors_as_of)
     paths = result.save(out)
     s = result.summary
     if json:
@@ -194,10 +223,31 @@ def backtest_command(
         emit_result("backtest", backtest_json(s, benchmark, paths))
     else:
         console.print(backtest_table(s))
+        console.print(f"Technique priors: {s['provenance']['priors_as_of_label']}")
         console.print(f"Wrote {paths['rows']} and {paths['summary']}")
     _warn_fits(s)
     if strict and not s.get("fits_ok", True):
         raise DiagnosticsFailed("an engine fit in the backtest failed its diagnostics")
+
+
+def _prospective(score: bool, freeze: bool, record: Path, thresholds: list[str] | None,
+                 sizes: list[str] | None, benchmark: str, draws: int, seed: int, data: Path | None,
+                 priors: Path | None, priors_as_of: str, json: bool) -> None:
+    """`forecast backtest --prospective` (score the record) or `--freeze-prospective` (make it, on
+    the event grid of --thresholds, --sizes and --benchmark); both at once is refused."""
+    from forecast.api.targets import parse_count  # deferred: about 10 ms to import
+
+    if score and freeze:
+        raise UserError("--prospective scores the record and --freeze-prospective makes it: give one",
+                        key="--prospective")
+    if score:
+        score_prospective(record, data, json)
+        return
+    th = _floats(thresholds, "thresholds", _threshold)
+    sz = _floats(sizes, "sizes", lambda x: parse_count(x, "sizes"))
+    events = default_events(**({"thresholds": th} if th else {}), **({"sizes": sz} if sz else {}),
+                            benchmark=benchmark)
+    freeze_prospective(events, record, draws, seed, data, priors, priors_as_of, json)
 
 
 def _warn_fits(s: dict[str, Any]) -> None:
@@ -234,23 +284,109 @@ def backtest_json(summary: dict[str, Any], benchmark: str, paths: dict[str, Path
             "saved_to": {k: str(v) for k, v in paths.items()}}
 
 
+def _fmt(v: Any, spec: str = "{:.2f}") -> str:
+    """A number for a table cell, "-" when missing."""
+    return "-" if v is None else spec.format(v)
+
+
+def _fmt_ci(v: Any, ci: Any, spec: str = "{:.2f}") -> str:
+    """A number with its interval, "v [lo, hi]"; "-" when missing."""
+    if v is None:
+        return "-"
+    return spec.format(v) + ("" if not ci else f" [{spec.format(ci[0])}, {spec.format(ci[1])}]")
+
+
 def backtest_table(s: dict[str, Any]) -> Any:
-    """The Rich table of a backtest summary: the methods in rank order with their interval
-    coverage, CRPS and Brier scores; no wider than 80 columns, method names whole."""
+    """The backtest summary as Rich tables, no wider than 80 columns, method names whole.
+
+    The methods in rank order with the decided/censored split (coverage of the central 80%
+    interval on decided rows with the bounds the censored rows allow, CRPS on reached and on
+    censored rows), the Brier score of P(first crossing by the data's end) and the overall CRPS;
+    then that probability's reliability diagram, and the first method's skill against each other
+    method with two-way bootstrap intervals. Parts a summary lacks show "-" or are left out.
+
+    Parameters
+    ----------
+    s : dict
+        The backtest's summary (`forecast.evaluation.summary.summarise`).
+
+    Returns
+    -------
+    rich.console.Group
+        The tables, in that order.
+    """
+    from rich.console import Group  # deferred: about 5 ms to import; --json prints no table
+
+    deciding = s.get("deciding_releases") or {}
+    releases = (f"; decided by {deciding['n_models']} models released on {deciding['n_release_dates']} dates"
+                if deciding else "")
     t = compact_table(
-        f"Backtest: {s['n_events']} scored (cutoff, event) pairs, {s['n_censored']} censored, "
-        f"cutoffs {', '.join(str(c) for c in s['cutoffs'])}",
-        "cov: share of outcomes inside the forecast's central 50/80/90% interval (censored ones "
-        "credited by the forecast's odds past the data's end); CRPS in years and Brier scores of "
-        "P(reached within 1 or 2 years): lower is better")
-    for col in ("rank", "method", "cov 50%", "cov 80%", "cov 90%", "CRPS", "Brier 1y", "Brier 2y"):
+        f"Backtest: {s['n_events']} scored (cutoff, event) pairs, {s.get('n_reached', '?')} reached, "
+        f"{s['n_censored']} censored at the data's end{releases}; cutoffs {', '.join(str(c) for c in s['cutoffs'])}",
+        "cov 80%: share of decided rows inside the central 80% interval, with the bounds on all rows "
+        "(undecided censored rows counted as misses, as covered); CRPS in years on reached and on "
+        "censored rows and on all; Brier of P(first crossing by the data's end), which every row "
+        "decides: lower is better")
+    for col in ("rank", "method", "cov 80%\n[bounds]", "CRPS\nreach", "CRPS\ncens", "Brier\nby end", "CRPS\nall"):
         t.add_column(col, justify="right" if col != "method" else "left", no_wrap=True)
     for i, name in enumerate(s.get("ranking", list(s["methods"]))):
         m = s["methods"][name]
-        cov = m["coverage"]
-        fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
-        t.add_row(str(i + 1), name, fmt(cov.get("0.5")), fmt(cov.get("0.8")), fmt(cov.get("0.9")),
-                  fmt(m.get("crps_mean")), fmt(m.get("brier_1y")), fmt(m.get("brier_2y")))
+        d = m.get("decided") or {}
+        cov = (d.get("coverage") or {}).get("0.8")
+        bounds = (d.get("coverage_bounds") or {}).get("0.8")
+        cell = _fmt(cov) + (f" [{bounds[0]:.2f}, {bounds[1]:.2f}]" if bounds else "")
+        t.add_row(str(i + 1), name, cell, _fmt(d.get("crps_reached")), _fmt(d.get("crps_censored")),
+                  _fmt((m.get("before_data_end") or {}).get("brier"), "{:.3f}"), _fmt(m.get("crps_mean")))
+    parts: list[Any] = [t]
+    reliability = _reliability_table(s)
+    if reliability is not None:
+        parts.append(reliability)
+    skill = _skill_table(s)
+    if skill is not None:
+        parts.append(skill)
+    return Group(*parts)
+
+
+def _reliability_table(s: dict[str, Any]) -> Any:
+    """P(first crossing by the data's end) binned: per method the observed frequency and the rows
+    in each bin (None when the summary has no reliability diagram)."""
+    names = [n for n in s.get("ranking", list(s["methods"]))
+             if (s["methods"][n].get("before_data_end") or {}).get("reliability")]
+    if not names:
+        return None
+    t = compact_table("Reliability of P(first crossing by the data's end)",
+                      "per bin of forecast probability: observed frequency of crossings (rows)")
+    t.add_column("P", justify="left", no_wrap=True)
+    for name in names:
+        t.add_column(name, justify="right", no_wrap=True)
+    bins = s["methods"][names[0]]["before_data_end"]["reliability"]
+    for j, b in enumerate(bins):
+        cells = []
+        for name in names:
+            cell = s["methods"][name]["before_data_end"]["reliability"][j]
+            cells.append("-" if not cell["n"] else f"{cell['observed']:.2f} ({cell['n']})")
+        t.add_row(f"{b['lo']:.1f}-{b['hi']:.1f}", *cells)
+    return t
+
+
+def _skill_table(s: dict[str, Any]) -> Any:
+    """The first method's skill against each other method (None when the summary has none)."""
+    methods = list(s["methods"])
+    first = methods[0] if methods else None
+    skill = (s["methods"].get(first) or {}).get("skill") if first else None
+    if not skill:
+        return None
+    ci = int(round(100 * (s.get("bootstrap") or {}).get("ci", 0.95)))
+    t = compact_table(f"Skill of {first} against each baseline, on the rows both scored",
+                      f"CRPS difference in years ({first} minus baseline; negative: {first} better), all "
+                      f"rows and reached / censored rows; Brier skill of P(by the data's end) (positive: "
+                      f"{first} better); intervals: {ci}% two-way bootstrap over cutoffs and events")
+    for col in ("baseline", "n", "CRPS diff", "reach", "cens", "Brier skill"):
+        t.add_column(col, justify="right" if col != "baseline" else "left", no_wrap=True)
+    for name, k in skill.items():
+        t.add_row(name, str(k["n"]), _fmt_ci(k.get("crps_diff"), k.get("crps_diff_ci")),
+                  _fmt(k.get("crps_diff_reached")), _fmt(k.get("crps_diff_censored")),
+                  _fmt_ci(k.get("brier_skill"), k.get("brier_skill_ci")))
     return t
 
 
@@ -262,7 +398,8 @@ def seedcheck_command(
     """The seed thread's claims (2023-03-19): the forecast then, the forecast now, what happened."""
     fit_on_cluster(data, priors, seed, draws, scheduler, progress=not json)
     now = make_engine(data, priors, None, seed, draws, progress=not json)
-    then = make_engine(data, priors, THREAD_DATE.isoformat(), seed, draws, progress=not json)
+    # the forecast as of the thread's date uses the priors as of that date (dated priors)
+    then = make_engine(data, thread_priors(priors), THREAD_DATE.isoformat(), seed, draws, progress=not json)
     result = seed_check(now, then)
     diagnostics = [fit["diagnostics"] for fit in result["fits"].values()]
     failed = strict and not all(d.get("ok", False) for d in diagnostics)
@@ -300,8 +437,9 @@ def fit_on_cluster(data: Path | None, priors: Path | None, seed: int, draws: int
     """
     if scheduler_address(scheduler) is None:
         return
-    specs = [dict(data=data, priors=priors, as_of=as_of, seed=seed, draws=draws)
-             for as_of in (None, THREAD_DATE.isoformat())]
+    specs = [dict(data=data, priors=priors, as_of=None, seed=seed, draws=draws),
+             dict(data=data, priors=priors, as_of=THREAD_DATE.isoformat(), seed=seed, draws=draws,
+                  thread_priors=True)]
     with dask_client(len(specs), scheduler, announce=progress) as client:
         run_ordered(client, fit_engine, specs, name="seedcheck-fit")
 

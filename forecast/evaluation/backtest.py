@@ -14,7 +14,7 @@ there keep the outcome and an `error` message but no scores.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, is_dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -33,6 +33,7 @@ from forecast.evaluation.score_rule import ScoreRule
 from forecast.evaluation.scoring import SCORE_FIELDS, score_samples
 from forecast.evaluation.summary import summarise
 from forecast.inputs.dates import decimal_year
+from forecast.inputs.registry import known_by, shipped_benchmarks
 
 
 @dataclass
@@ -65,11 +66,14 @@ def run_backtest(
     n_bootstrap: int = 2000,
     on_error: Literal["record", "raise"] = "record",
     scheduler: str | None = None,
+    benchmarks: pd.DataFrame | None = None,
+    priors_as_of: str | None = None,
 ) -> BacktestResult:
     """Fit every method as of every cutoff, forecast the open events, and score them.
 
-    Per cutoff c: the methods see models with release_date <= c and those models' score rows;
-    the events scored are those not reached by c in the full data (per `rule`) and with c
+    Per cutoff c: the methods see what was public on c (`forecast.inputs.registry.known_by`:
+    models released by c, and their scores reported by c on benchmarks introduced by c); the
+    events scored are those not reached by c in the full data (per `rule`) and with c
     before their `data_end`. Each (cutoff, method) gets the seed `derive_seed(seed, c, name)`
     and the rows are assembled in cutoff order, so the result is the same however many workers
     run it. With ``jobs=1`` and no scheduler (neither `scheduler` nor ``FORECAST_DASK_SCHEDULER``)
@@ -90,7 +94,7 @@ def run_backtest(
     Parameters
     ----------
     models, scores : pandas.DataFrame
-        The full model and score tables.
+        The full model and score tables (scores with their ``reported`` dates).
     methods : sequence of Method
         The methods to score, with distinct names.
     cutoffs : str or iterable
@@ -116,6 +120,12 @@ def run_backtest(
     scheduler : str, optional
         A running Dask scheduler's address to run the cutoffs on; None for
         ``FORECAST_DASK_SCHEDULER`` or, when that is unset, a local cluster (``jobs > 1``).
+    benchmarks : pandas.DataFrame, optional
+        The benchmarks table with its ``introduced`` dates; the shipped one by default.
+    priors_as_of : {"cutoff", "today"}, optional
+        The technique priors' mode of every engine-family method (one with a ``priors_as_of``
+        field, `forecast.evaluation.methods.EngineMethod`): "cutoff" for dated priors,
+        "today" for today's (with hindsight); None keeps each method's own.
 
     Returns
     -------
@@ -131,13 +141,16 @@ def run_backtest(
         or its workers' string hashing is salted.
     """
     events = list(events) if events is not None else default_events()
-    methods = list(methods)
+    methods = in_priors_mode(list(methods), priors_as_of)
     _check_arguments(events, methods, n_samples, jobs, on_error)
     cutoff_list = parse_cutoffs(cutoffs)
     models = models.copy()
     models["release_date"] = pd.to_datetime(models["release_date"])
     outcomes = realised(models, scores, events, data_end=data_end, rule=rule)
-    tasks = _cutoff_tasks(models, scores, methods, events, outcomes, cutoff_list, n_samples, seed, on_error)
+    if benchmarks is None:
+        benchmarks = shipped_benchmarks()
+    tasks = _cutoff_tasks(models, scores, benchmarks, methods, events, outcomes, cutoff_list, n_samples, seed,
+                          on_error)
     rows = pd.concat(_run_tasks(tasks, jobs, scheduler, progress), ignore_index=True)
     summary = summarise(rows, n_bootstrap=n_bootstrap, seed=seed)
     summary.update(
@@ -150,6 +163,28 @@ def run_backtest(
         },
     )
     return BacktestResult(rows=tidy_rows(rows), summary=summary, realised=outcomes)
+
+
+def in_priors_mode(methods: list, priors_as_of: str | None) -> list:
+    """`methods` with every engine-family method (one with a ``priors_as_of`` field) in the
+    priors mode `priors_as_of` ("cutoff" or "today"); unchanged when it is None.
+
+    Parameters
+    ----------
+    methods : list of Method
+    priors_as_of : str or None
+
+    Returns
+    -------
+    list of Method
+    """
+    if priors_as_of is None:
+        return methods
+    from forecast.evaluation.methods import check_priors_as_of  # deferred: about 0.1 s to import; only with a mode
+
+    check_priors_as_of(priors_as_of)
+    return [replace(m, priors_as_of=priors_as_of) if is_dataclass(m) and hasattr(m, "priors_as_of") else m
+            for m in methods]
 
 
 def _check_arguments(events: list[Event], methods: list, n_samples: int, jobs: int, on_error: str) -> None:
@@ -170,6 +205,7 @@ def _check_arguments(events: list[Event], methods: list, n_samples: int, jobs: i
 def _cutoff_tasks(
     models: pd.DataFrame,
     scores: pd.DataFrame,
+    benchmarks: pd.DataFrame,
     methods: list,
     events: list[Event],
     outcomes: pd.DataFrame,
@@ -178,16 +214,15 @@ def _cutoff_tasks(
     seed: int,
     on_error: str,
 ) -> list[_CutoffTask]:
-    """One task per cutoff with an open event: the data released by the cutoff and the events
-    not reached by it and ending after it. Raises `UserError` when there is none."""
+    """One task per cutoff with an open event: the data public on the cutoff (`known_by`) and the
+    events not reached by it and ending after it. Raises `UserError` when there is none."""
     tasks = []
     for cutoff in cutoff_list:
         stamp = pd.Timestamp(cutoff)
         open_mask = (~outcomes["reached"] | (outcomes["realised_date"] > stamp)) & (outcomes["data_end"] > stamp)
         if not open_mask.any():
             continue
-        models_c = models[models["release_date"] <= stamp].reset_index(drop=True)
-        scores_c = scores[scores["model_id"].isin(models_c["model_id"])].reset_index(drop=True)
+        models_c, scores_c = known_by(models, scores, benchmarks, stamp)
         idx = np.flatnonzero(open_mask.to_numpy())
         tasks.append(
             _CutoffTask(

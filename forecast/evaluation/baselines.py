@@ -10,6 +10,17 @@ having happened by the cutoff (the draw is truncated to dates after the cutoff),
 method knows at the cutoff. Draws later than `horizon_years` after the cutoff become +inf
 ("not before the horizon").
 
+The uncertainty of their fitted parameters comes from a bootstrap of each fit (`parameters =
+"bootstrap"`, the default): `n_bootstrap` replicates are refitted on data resampled with
+replacement, and every crossing sample is drawn from one replicate picked at random, with that
+replicate's residual scatter. The replicates come from the generator seeded by the method's
+`seed`, so the same seed gives the same samples. `parameters = "point"` keeps the fitted values
+(residual scatter only).
+
+Both are given the data known at the cutoff (the backtest filters the registry as of each
+cutoff); `_released_by` is their one call of that filter, so a direct call of `fit` with the full
+registry sees the same data.
+
 The score link, used to compare thresholds: a score s on a benchmark with chance floor c maps to
 the logit scale as ``g(s) = logit((s - c) / (1 - c))`` (c = 0.25 for four-way multiple choice
 such as MMLU).
@@ -19,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -31,6 +42,7 @@ from scipy.special import expit, log_ndtr, logit, ndtri_exp
 from forecast.evaluation.events import Event, population_frame
 from forecast.evaluation.score_rule import ScoreRule
 from forecast.inputs.dates import decimal_year
+from forecast.inputs.registry import known_by, load_registry, shipped_benchmarks
 from forecast.core.errors import UserError
 
 CHANCE_FLOORS: dict[str, float] = {"mmlu": 0.25}
@@ -73,11 +85,22 @@ def score_logit(score, chance: float) -> np.ndarray:
     return logit((np.asarray(score, dtype=float) - chance) / (1.0 - chance))
 
 
-def _released_by(models: pd.DataFrame, scores: pd.DataFrame, cutoff: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The models released by `cutoff` and their score rows."""
-    keep = pd.to_datetime(models["release_date"]) <= pd.Timestamp(cutoff)
-    models = models[keep]
-    return models, scores[scores["model_id"].isin(models["model_id"])]
+def _released_by(
+    models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, data_dir: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What was public on `cutoff` (`forecast.inputs.registry.known_by`, the as-of filter every
+    method uses), with the benchmarks table of the registry folder `data_dir` (None: the shipped
+    one). On frames the backtest has already filtered as of `cutoff` it changes nothing."""
+    benchmarks = load_registry(data_dir).benchmarks if data_dir is not None else shipped_benchmarks()
+    return known_by(models, scores, benchmarks, cutoff)
+
+
+def _resample(n: int, rng: np.random.Generator) -> np.ndarray:
+    """n indices drawn from range(n) with replacement."""
+    return rng.integers(0, n, size=n)
+
+
+MAX_REDRAWS = 100  # resamples tried per replicate before one that determines the fit is given up
 
 
 def _record_mask(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
@@ -238,6 +261,21 @@ class DensingFit:
 
 
 @dataclass(frozen=True)
+class _DensingData:
+    """The arrays of one Densing-Law fit: every scored model of the population (oldest first)
+    and the mask of those usable for the density fit."""
+
+    log_n: np.ndarray
+    t: np.ndarray
+    s: np.ndarray
+    ids: np.ndarray
+    usable: np.ndarray
+    chance: float
+    t_ref: float
+    where: str
+
+
+@dataclass(frozen=True)
 class DensingLaw(_PerPopulation):
     """The Densing Law (Xiao et al. 2024, arXiv:2412.04315) as a backtest baseline.
 
@@ -248,9 +286,18 @@ class DensingLaw(_PerPopulation):
 
         t* = t0 + (ln(N_eff(s) / S) - B - eps) / A,    eps ~ Normal(0, residual_sd)
 
-    The residual scatter of the exponential is its only uncertainty (no parameter uncertainty,
-    as in the paper). Models scoring within `margin` of chance or of 1 carry no usable effective
-    size and are left out of the density fit (they still inform the reference curve).
+    Models scoring within `margin` of chance or of 1 carry no usable effective size and are left
+    out of the density fit (they still inform the reference curve).
+
+    Parameter uncertainty (`parameters="bootstrap"`): each of `n_bootstrap` replicates refits the
+    reference curve on the scored models resampled with replacement, recomputes the density of
+    every usable model (the original ones, so the running maximum is not lowered by models left
+    out of a resample) with that curve, and refits the exponential on its frontier points
+    resampled with replacement; each crossing sample takes (k, m, A, B) from one replicate picked
+    at random, and eps keeps the fit's own residual_sd (n - 2 degrees of freedom), as a bootstrap
+    prediction interval does: a resample's residuals understate the scatter, most with few points
+    (its repeated points are fitted twice). `parameters="point"` uses the fit alone, whose
+    residual scatter is then the only uncertainty, as in the paper.
 
     `frontier="dates"` (default) fits the running maximum density at every distinct release date
     of a usable model (the maximum density "at each date"); `"records"` fits only the dates where
@@ -275,6 +322,13 @@ class DensingLaw(_PerPopulation):
         Fewest frontier points to fit.
     horizon_years : float
         Draws later than this after the cutoff become +inf.
+    parameters : {"bootstrap", "point"}
+        Whether the samples carry the fitted parameters' uncertainty (a bootstrap) or not.
+    n_bootstrap : int
+        Bootstrap replicates per fit.
+    data_dir : str or None
+        The registry folder whose benchmarks table dates the benchmarks for the as-of filter
+        (default: the shipped one).
     """
 
     name: str = "densing"
@@ -285,6 +339,9 @@ class DensingLaw(_PerPopulation):
     frontier: Literal["dates", "records"] = "dates"
     min_points: int = 3
     horizon_years: float = 30.0
+    parameters: Literal["bootstrap", "point"] = "bootstrap"
+    n_bootstrap: int = 200
+    data_dir: str | None = None
 
     def fit(self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, event: Event) -> DensingFit:
         """Fit the reference curve and the density exponential on the event's population.
@@ -292,7 +349,7 @@ class DensingLaw(_PerPopulation):
         Parameters
         ----------
         models, scores : pandas.DataFrame
-            Model and score tables; only models released by `cutoff` are used.
+            Model and score tables; only what was public on `cutoff` is used (`_released_by`).
         cutoff : datetime.date
             The date as of which to fit.
         event : Event
@@ -309,37 +366,100 @@ class DensingLaw(_PerPopulation):
             With fewer than 4 scored models, or fewer than `min_points` points on the density
             frontier or points on only one date.
         """
-        models, scores = _released_by(models, scores, cutoff)
+        return self._fit(self._data(models, scores, cutoff, event))
+
+    def bootstrap(
+        self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, event: Event,
+        rng: np.random.Generator,
+    ) -> list[DensingFit]:
+        """`n_bootstrap` replicates of the fit (see the class docstring).
+
+        Parameters
+        ----------
+        models, scores : pandas.DataFrame
+            Model and score tables; only what was public on `cutoff` is used (`_released_by`).
+        cutoff : datetime.date
+            The date as of which to fit.
+        event : Event
+            Any event of the population to fit.
+        rng : numpy.random.Generator
+            Draws the resamples.
+
+        Returns
+        -------
+        list of DensingFit
+            One fit per replicate; a replicate whose resampled frontier points fall on one date
+            (which do not determine a line) is redrawn, up to `MAX_REDRAWS` times, and then keeps
+            all the frontier points.
+
+        Raises
+        ------
+        UserError
+            When the fit on the data itself fails (as `fit`).
+        """
+        data = self._data(models, scores, cutoff, event)
+        point = self._fit(data)
+        return [self._replicate(data, point, rng) for _ in range(self.n_bootstrap)]
+
+    def _data(self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, event: Event) -> _DensingData:
+        """The population's arrays as of `cutoff`; `UserError` with fewer than 4 scored models."""
+        models, scores = _released_by(models, scores, cutoff, self.data_dir)
         frame = population_frame(models, scores, event, self.rule)
         c = chance_floor(event.benchmark, self.chance_floors)
         where = f"densing fit at {cutoff} on {event.benchmark}"
         if len(frame) < 4:
             raise UserError(f"{where}: {len(frame)} scored models, need at least 4", key="cutoff")
-        log_n = np.log10(frame["size"].to_numpy(float))
-        t = frame["t"].to_numpy(float)
         s = frame["score"].to_numpy(float)
-        t_ref = float(t.mean())
-        k, m, r = _reference_curve(log_n, t - t_ref, s, c, self.reference_time_trend)
+        t = frame["t"].to_numpy(float)
+        return _DensingData(
+            log_n=np.log10(frame["size"].to_numpy(float)), t=t, s=s, ids=frame["model_id"].to_numpy().astype(str),
+            usable=(s > c + self.margin) & (s < 1 - self.margin), chance=c, t_ref=float(t.mean()), where=where,
+        )
 
-        usable = (s > c + self.margin) & (s < 1 - self.margin)
-        ln_rho = LN10 * (m + score_logit(s[usable], c) / k - log_n[usable])
+    def _frontier(self, data: _DensingData, k: float, m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The frontier points (dates, ln rho_max) of the usable models under the reference curve
+        (k, m), and the mask of the usable models that set a record."""
+        u = data.usable
+        ln_rho = LN10 * (m + score_logit(data.s[u], data.chance) / k - data.log_n[u])
         records = _record_mask(ln_rho, higher_is_better=True)
-        t_pts, y_pts = self._frontier_points(t[usable], ln_rho, records)
+        t_pts, y_pts = self._frontier_points(data.t[u], ln_rho, records)
+        return t_pts, y_pts, records
+
+    def _fit(self, data: _DensingData) -> DensingFit:
+        """The fit on the data itself; `UserError` when the frontier has too few points."""
+        k, m, r = _reference_curve(data.log_n, data.t - data.t_ref, data.s, data.chance, self.reference_time_trend)
+        t_pts, y_pts, records = self._frontier(data, k, m)
         if len(t_pts) < self.min_points or np.unique(t_pts).size < 2:
             raise UserError(
-                f"{where}: {len(t_pts)} points on the density frontier ({self.frontier}), "
+                f"{data.where}: {len(t_pts)} points on the density frontier ({self.frontier}), "
                 f"need at least {self.min_points} on 2 or more dates",
                 key="cutoff",
             )
         t0 = float(t_pts.mean())
-        A, B = np.polyfit(t_pts - t0, y_pts, 1)
-        resid = y_pts - (A * (t_pts - t0) + B)
-        sd = float(np.sqrt(resid @ resid / max(len(resid) - 2, 1)))
+        A, B, sd = _line_fit(t_pts - t0, y_pts)
         return DensingFit(
-            chance=c, k=float(k), m=float(m), r=float(r), t_ref=t_ref, A=float(A), B=float(B), t0=t0,
-            residual_sd=sd, n_models=int(len(frame)), n_points=int(len(t_pts)),
-            record_ids=tuple(frame["model_id"].to_numpy()[usable][records].astype(str)),
+            chance=data.chance, k=float(k), m=float(m), r=float(r), t_ref=data.t_ref, A=A, B=B, t0=t0,
+            residual_sd=sd, n_models=int(len(data.s)), n_points=int(len(t_pts)),
+            record_ids=tuple(data.ids[data.usable][records]),
         )
+
+    def _replicate(self, data: _DensingData, point: DensingFit, rng: np.random.Generator) -> DensingFit:
+        """One bootstrap replicate: the reference curve on resampled models, the exponential on
+        resampled frontier points (times measured from the point fit's t0); residual_sd, t0 and
+        n_points stay the point fit's."""
+        idx = _resample(len(data.s), rng)
+        k, m, r = _reference_curve(data.log_n[idx], data.t[idx] - data.t_ref, data.s[idx], data.chance,
+                                   self.reference_time_trend)
+        t_pts, y_pts, records = self._frontier(data, k, m)
+        pick = np.arange(len(t_pts))
+        for _ in range(MAX_REDRAWS):
+            draw = _resample(len(t_pts), rng)
+            if np.unique(t_pts[draw]).size >= 2:
+                pick = draw
+                break
+        A, B, _ = _line_fit(t_pts[pick] - point.t0, y_pts[pick])
+        return replace(point, k=float(k), m=float(m), r=float(r), A=A, B=B,
+                       record_ids=tuple(data.ids[data.usable][records]))
 
     def _frontier_points(
         self, t: np.ndarray, ln_rho: np.ndarray, records: np.ndarray
@@ -353,13 +473,25 @@ class DensingLaw(_PerPopulation):
         return t_pts, running[::-1][first]
 
     def _sample_population(self, models, scores, cutoff, events, n_samples, rng) -> np.ndarray:
-        fit = self.fit(models, scores, cutoff, events[0])
+        if self.parameters == "bootstrap":
+            fits = self.bootstrap(models, scores, cutoff, events[0], rng)
+        else:
+            fits = [self.fit(models, scores, cutoff, events[0])]
+        pick = rng.integers(0, len(fits), size=n_samples)
         cutoff_year = float(decimal_year(pd.Timestamp(cutoff)))
         out = np.empty((len(events), n_samples))
         for i, event in enumerate(events):
-            mean, sd = fit.crossing_mean_sd(event.threshold, event.max_params)
-            out[i] = sample_after(np.full(n_samples, mean), np.full(n_samples, sd), cutoff_year, rng)
+            mean_sd = np.array([f.crossing_mean_sd(event.threshold, event.max_params) for f in fits])
+            out[i] = sample_after(mean_sd[pick, 0], mean_sd[pick, 1], cutoff_year, rng)
         return out
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Least-squares slope, intercept and residual sd (n - 2 degrees of freedom, at least 1) of
+    y = slope * x + intercept."""
+    slope, intercept = np.polyfit(x, y, 1)
+    resid = y - (slope * x + intercept)
+    return float(slope), float(intercept), float(np.sqrt(resid @ resid / max(len(resid) - 2, 1)))
 
 
 # ----------------------------------------------------------------------------- naive pooled line
@@ -454,7 +586,7 @@ class NaiveFit:
         threshold : float
             The event's threshold.
         coef_draws : numpy.ndarray
-            Draws of `coef`, shape (n, len(coef)), from `draw`.
+            Draws of `coef`, shape (n, len(coef)): from `draw`, bootstrap refits or the fit repeated.
         rng : numpy.random.Generator
             Draws the Student t term for an unreached threshold.
 
@@ -482,18 +614,75 @@ class NaiveFit:
 
 
 @dataclass(frozen=True)
+class _NaivePoints:
+    """The record points of one naive fit and the design they give (see `NaiveFit`)."""
+
+    chance: float
+    thresholds: list[float]
+    t: np.ndarray
+    y: np.ndarray
+    k: np.ndarray
+    model: str
+    t0: float
+    where: str
+
+    def design(self, idx: np.ndarray) -> np.ndarray:
+        """The least-squares design of the points `idx`: intercept columns, then t - t0."""
+        n = len(idx)
+        if self.model == "per_threshold":
+            design = np.zeros((n, len(self.thresholds) + 1))
+            design[np.arange(n), self.k[idx]] = 1.0
+        else:
+            g = score_logit(np.asarray(self.thresholds)[self.k[idx]], self.chance)
+            design = np.column_stack([np.ones(n), g, np.zeros(n)])
+        design[:, -1] = self.t[idx] - self.t0
+        return design
+
+    def solve(self, idx: np.ndarray) -> NaiveFit | None:
+        """The least-squares fit on the points `idx`, or None when they do not determine it."""
+        design = self.design(idx)
+        if np.linalg.matrix_rank(design) < design.shape[1]:
+            return None
+        y = self.y[idx]
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        resid = y - design @ coef
+        df = len(idx) - design.shape[1]
+        return NaiveFit(
+            chance=self.chance, thresholds=tuple(self.thresholds), intercept_model=self.model, t0=self.t0,
+            coef=coef, xtx_inv=np.linalg.inv(design.T @ design), sigma=float(np.sqrt(resid @ resid / df)),
+            df=df, n_records=len(idx),
+        )
+
+    def resample(self, rng: np.random.Generator) -> np.ndarray:
+        """Indices of the points resampled with replacement within each threshold (stratified, so
+        every reached threshold keeps its number of points)."""
+        idx = np.empty(len(self.k), dtype=int)
+        for k in np.unique(self.k):
+            members = np.flatnonzero(self.k == k)
+            idx[members] = members[rng.integers(0, len(members), size=len(members))]
+        return idx
+
+
+@dataclass(frozen=True)
 class NaivePooled(_PerPopulation):
     """Straight line through log10(smallest parameter count reaching each threshold) against
     time, one slope shared by all thresholds, fitted before the cutoff (see `NaiveFit`).
 
-    The crossing of (threshold s, size S), per posterior draw of the line:
+    The crossing of (threshold s, size S), per draw of the line's parameters (a, b, sigma):
 
         t* = t0 + (log10 S - a_s - eps) / b,    eps ~ Normal(0, sigma^2),  b < 0
 
-    (draws with b >= 0 never cross: +inf). Predictive uncertainty combines the residual sigma
-    and the parameter uncertainty of (a, b, sigma). The line is fitted on `fit_thresholds`
-    (default: 0.30, 0.35, ..., 0.90 plus the events' thresholds, those above chance + 0.02 and
-    reached by the cutoff), which gives the intercept model points below the events' range.
+    (draws with b >= 0 never cross: +inf). The line is fitted on `fit_thresholds` (default:
+    0.30, 0.35, ..., 0.90 plus the events' thresholds, those above chance + 0.02 and reached by
+    the cutoff), which gives the intercept model points below the events' range.
+
+    The parameters' draws (`parameters`): "bootstrap" (default), the fit on `n_bootstrap`
+    resamples of the record points, drawn with replacement within each threshold, each crossing
+    sample taking (a, b) from one resample picked at random and sigma from the fit itself, as a
+    bootstrap prediction interval does (a resample whose points do not determine the line is
+    redrawn, up to `MAX_REDRAWS` times, and then keeps the points as they are); "normal", the
+    flat-prior posterior of the regression (`NaiveFit.draw`), which treats the record points as
+    independent; "point", the fitted values alone.
 
     Intercepts (`intercepts`): "per_threshold" (one per reached threshold; unreached ones from
     the regression of the intercepts on the score logit), "link" (c0 + c1 g for every
@@ -515,6 +704,13 @@ class NaivePooled(_PerPopulation):
         The intercept model.
     horizon_years : float
         Draws later than this after the cutoff become +inf.
+    parameters : {"bootstrap", "normal", "point"}
+        Where the draws of the line's parameters come from.
+    n_bootstrap : int
+        Bootstrap resamples per fit.
+    data_dir : str or None
+        The registry folder whose benchmarks table dates the benchmarks for the as-of filter
+        (default: the shipped one).
     """
 
     name: str = "naive_pooled"
@@ -523,6 +719,9 @@ class NaivePooled(_PerPopulation):
     fit_thresholds: tuple[float, ...] | None = None
     intercepts: Literal["auto", "per_threshold", "link"] = "auto"
     horizon_years: float = 30.0
+    parameters: Literal["bootstrap", "normal", "point"] = "bootstrap"
+    n_bootstrap: int = 200
+    data_dir: str | None = None
 
     def _grid(self, events: Sequence[Event], chance: float) -> list[float]:
         base = self.fit_thresholds if self.fit_thresholds is not None else np.round(np.arange(0.30, 0.901, 0.05), 2)
@@ -546,6 +745,23 @@ class NaivePooled(_PerPopulation):
             raise UserError(f"{where}: {n} record points on {n_k} thresholds, need 5 on 2", key="cutoff")
         return model
 
+    def _points(
+        self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: Sequence[Event]
+    ) -> _NaivePoints:
+        """The record points of the population as of `cutoff` and their intercept model."""
+        models, scores = _released_by(models, scores, cutoff, self.data_dir)
+        frame = population_frame(models, scores, events[0], self.rule)
+        c = chance_floor(events[0].benchmark, self.chance_floors)
+        t, log_n, s = frame["t"].to_numpy(float), np.log10(frame["size"].to_numpy(float)), frame["score"].to_numpy(float)
+        thresholds, pts_t, pts_y, pts_k = _threshold_records(t, log_n, s, self._grid(events, c))
+        n, n_k = len(pts_t), len(thresholds)
+        where = f"naive_pooled fit at {cutoff} on {events[0].benchmark}"
+        unreached = any(round(e.threshold, 6) not in thresholds for e in events)
+        model = self._intercept_model(n, n_k, len(set(pts_k)), unreached, where)
+        pts_t = np.asarray(pts_t, dtype=float)
+        return _NaivePoints(chance=c, thresholds=thresholds, t=pts_t, y=np.asarray(pts_y, dtype=float),
+                            k=np.asarray(pts_k, dtype=int), model=model, t0=float(pts_t.mean()), where=where)
+
     def fit(
         self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: Sequence[Event]
     ) -> NaiveFit:
@@ -554,7 +770,7 @@ class NaivePooled(_PerPopulation):
         Parameters
         ----------
         models, scores : pandas.DataFrame
-            Model and score tables; only models released by `cutoff` are used.
+            Model and score tables; only what was public on `cutoff` is used (`_released_by`).
         cutoff : datetime.date
             The date as of which to fit.
         events : sequence of Event
@@ -571,42 +787,62 @@ class NaivePooled(_PerPopulation):
             When the record points are too few for the intercept model or do not determine the
             line.
         """
-        models, scores = _released_by(models, scores, cutoff)
-        frame = population_frame(models, scores, events[0], self.rule)
-        c = chance_floor(events[0].benchmark, self.chance_floors)
-        t, log_n, s = frame["t"].to_numpy(float), np.log10(frame["size"].to_numpy(float)), frame["score"].to_numpy(float)
-        thresholds, pts_t, pts_y, pts_k = _threshold_records(t, log_n, s, self._grid(events, c))
-        n, n_k = len(pts_t), len(thresholds)
-        where = f"naive_pooled fit at {cutoff} on {events[0].benchmark}"
-        unreached = any(round(e.threshold, 6) not in thresholds for e in events)
-        model = self._intercept_model(n, n_k, len(set(pts_k)), unreached, where)
-        pts_t = np.asarray(pts_t)
-        t0 = float(pts_t.mean())
-        if model == "per_threshold":
-            design = np.zeros((n, n_k + 1))
-            design[np.arange(n), pts_k] = 1.0
-        else:
-            design = np.column_stack([np.ones(n), score_logit(np.asarray(thresholds)[pts_k], c), np.zeros(n)])
-        design[:, -1] = pts_t - t0
-        if np.linalg.matrix_rank(design) < design.shape[1]:
-            raise UserError(
-                f"{where}: the record points do not determine the line ({model} intercepts; "
-                "too few release dates or thresholds)",
-                key="cutoff",
-            )
-        coef, *_ = np.linalg.lstsq(design, np.asarray(pts_y), rcond=None)
-        resid = np.asarray(pts_y) - design @ coef
-        df = n - design.shape[1]
-        return NaiveFit(
-            chance=c, thresholds=tuple(thresholds), intercept_model=model, t0=t0, coef=coef,
-            xtx_inv=np.linalg.inv(design.T @ design), sigma=float(np.sqrt(resid @ resid / df)),
-            df=df, n_records=n,
-        )
+        return _solve_all(self._points(models, scores, cutoff, events))
+
+    def bootstrap(
+        self, models: pd.DataFrame, scores: pd.DataFrame, cutoff: date, events: Sequence[Event],
+        rng: np.random.Generator,
+    ) -> tuple[NaiveFit, list[NaiveFit]]:
+        """The fit and `n_bootstrap` refits on resampled record points (see the class docstring).
+
+        Parameters
+        ----------
+        models, scores : pandas.DataFrame
+            Model and score tables; only what was public on `cutoff` is used.
+        cutoff : datetime.date
+            The date as of which to fit.
+        events : sequence of Event
+            Events sharing one population.
+        rng : numpy.random.Generator
+            Draws the resamples.
+
+        Returns
+        -------
+        tuple
+            The fit on the record points themselves (`NaiveFit`) and the list of refits.
+
+        Raises
+        ------
+        UserError
+            When the fit on the record points themselves fails (as `fit`).
+        """
+        points = self._points(models, scores, cutoff, events)
+        point = _solve_all(points)
+        fits = []
+        for _ in range(self.n_bootstrap):
+            refit = None
+            for _ in range(MAX_REDRAWS):
+                refit = points.solve(points.resample(rng))
+                if refit is not None:
+                    break
+            fits.append(refit if refit is not None else point)
+        return point, fits
+
+    def _draws(self, models, scores, cutoff, events, n_samples, rng) -> tuple[NaiveFit, np.ndarray, np.ndarray]:
+        """The fit and n_samples draws of (coef, sigma), per `parameters`; the bootstrap's sigma
+        is the fit's own (a resample's residuals understate it)."""
+        if self.parameters == "bootstrap":
+            fit, fits = self.bootstrap(models, scores, cutoff, events, rng)
+            pick = rng.integers(0, len(fits), size=n_samples)
+            return fit, np.stack([f.coef for f in fits])[pick], np.full(n_samples, fit.sigma)
+        fit = self.fit(models, scores, cutoff, events)
+        if self.parameters == "normal":
+            return (fit, *fit.draw(n_samples, rng))
+        return fit, np.tile(fit.coef, (n_samples, 1)), np.full(n_samples, fit.sigma)
 
     def _sample_population(self, models, scores, cutoff, events, n_samples, rng) -> np.ndarray:
-        fit = self.fit(models, scores, cutoff, events)
+        fit, coef, sigma = self._draws(models, scores, cutoff, events, n_samples, rng)
         cutoff_year = float(decimal_year(pd.Timestamp(cutoff)))
-        coef, sigma = fit.draw(n_samples, rng)
         slope = coef[:, -1]
         shrinking = slope < 0
         out = np.empty((len(events), n_samples))
@@ -617,3 +853,15 @@ class NaivePooled(_PerPopulation):
                 sd = np.where(shrinking, sigma / np.abs(slope), np.inf)
             out[i] = sample_after(mean, sd, cutoff_year, rng)
         return out
+
+
+def _solve_all(points: _NaivePoints) -> NaiveFit:
+    """The fit on all the record points; `UserError` when they do not determine the line."""
+    fit = points.solve(np.arange(len(points.t)))
+    if fit is None:
+        raise UserError(
+            f"{points.where}: the record points do not determine the line ({points.model} intercepts; "
+            "too few release dates or thresholds)",
+            key="cutoff",
+        )
+    return fit

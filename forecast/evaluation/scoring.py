@@ -12,22 +12,20 @@ d (`data_end`) is right-censored: T is only known to exceed d. The scores treat 
   it: an uncensored T decides it; a censored T decides it only when the interval ends by d (then
   not covered) or when its upper end is +inf ("not before the horizon") and its lower end is at
   most d (then covered). Otherwise it is NA.
-* Aggregate coverage. Averaging only the decided rows is biased even for a perfectly calibrated
-  forecast: the undecided rows are exactly the censored ones whose interval straddles d, so the
-  selection depends on the outcome (when d comes soon after the cutoff the decided rows are
-  mostly early crossings, below their intervals, and the rate collapses). The headline
-  `coverage` therefore gives every row a
-  *credit*: the decided value where decided, else the forecast's own probability that T falls in
-  the interval given T > d, ``P(lo <= T <= hi, T > d) / P(T > d)``. Under calibration this
-  credit has the same expectation as the unobserved indicator, so the mean credit is unbiased
-  for the nominal level. This is the censored-PIT treatment of D-calibration (Haider, Hoehn,
-  Davis & Greiner 2020, JMLR 21(85)). The decided-only rate is reported beside it
-  (`coverage_decided`, `n_decided`, `n_undecided`).
+* Coverage credit per row (`credit_50/80/90`): the decided value where decided, else the
+  forecast's own probability that T falls in the interval given T > d,
+  ``P(lo <= T <= hi, T > d) / P(T > d)`` (the censored-PIT treatment of D-calibration; Haider,
+  Hoehn, Davis & Greiner 2020, JMLR 21(85)). Under calibration its mean is unbiased for the
+  nominal level, but it takes the forecast's word for the rows it cannot check, so the summary's
+  headline coverage is the decided rows' with the bounds the undecided rows allow
+  (`forecast.evaluation.censored_split`); the mean credit is kept as `coverage`.
 * PIT. Uncensored: F(T) (randomised between F(T-) and F(T) on ties). Censored: the PIT is only
   known to lie in [F(d), 1]; the row's `pit` is the *randomised* PIT, uniform on that interval
   (uniform on [0, 1] marginally under calibration), and `pit_lo`/`pit_hi` give the interval. The
   PIT histogram in the summary spreads each row's unit mass uniformly over [pit_lo, pit_hi], so
   it does not depend on the randomisation.
+* P(first crossing by d) per row (`p_by_data_end`): the share of samples at most d. Every row
+  decides this question (`forecast.evaluation.data_end_brier` scores it).
 * Brier score of "reached within h years of the cutoff" (h = 1, 2), with forecast probability
   P(X <= cutoff + h). It is counted only for rows with cutoff + h <= d, where every event's
   outcome is known; dropping just the censored rows at a later cutoff would keep the reached
@@ -47,7 +45,7 @@ BRIER_HORIZONS_YEARS = (1, 2)
 SCORE_FIELDS = (
     *(f"q{round(p * 100):02d}" for p in QUANTILES),
     *(f"{kind}_{round(level * 100)}" for level in LEVELS for kind in ("covered", "credit")),
-    "pit_lo", "pit_hi", "pit", "crps",
+    "pit_lo", "pit_hi", "pit", "crps", "p_by_data_end",
     *(f"{kind}_{h}y" for h in BRIER_HORIZONS_YEARS for kind in ("p", "brier")),
 )
 
@@ -106,7 +104,8 @@ def score_samples(
     dict of str to numpy.ndarray
         Per-event arrays: quantiles `q05`..`q95`; for each level L in 50/80/90 `covered_L`
         (1.0, 0.0 or NaN = undecided) and `credit_L`; `pit_lo`, `pit_hi`, `pit`; `crps`
-        (years); `p_1y`, `brier_1y`, `p_2y`, `brier_2y` (Brier NaN = not counted).
+        (years); `p_by_data_end` (share of samples at most the event's data end); `p_1y`,
+        `brier_1y`, `p_2y`, `brier_2y` (Brier NaN = not counted).
     """
     import scoringrules as sr  # deferred: scoringrules imports numba (about 4 s)
 
@@ -124,6 +123,7 @@ def score_samples(
         out[f"covered_{tag}"], out[f"credit_{tag}"] = _coverage(x, y, cens, d, level)
     out["pit_lo"], out["pit_hi"], out["pit"] = _pit(x, y, cens, d, rng)
     out["crps"] = np.asarray(sr.crps_ensemble(np.minimum(y, d), np.minimum(x, d[:, None])), dtype=float)
+    out["p_by_data_end"] = (x <= d[:, None]).mean(axis=1)
     for h in BRIER_HORIZONS_YEARS:
         out[f"p_{h}y"], out[f"brier_{h}y"] = _brier(x, y, cens, d, cutoff_year + h)
     return out

@@ -35,6 +35,7 @@ from forecast.projection.posterior import drift_at
 from forecast.projection.question import Budget, required_theta
 from forecast.projection.shared_futures import Projector, subset_future_draws, thin_indices
 from forecast.api.targets import format_count, make_budget
+from forecast.evaluation.summary import summarise
 
 # --------------------------------------------------------------------------------- questions
 
@@ -154,7 +155,10 @@ def headline(engine: Any, targets: list[TargetSpec], budgets: list[BudgetSpec],
     the one after), p_never (not before the horizon), median_se_days (Monte Carlo standard error
     of the median: sqrt(1/4 / n) / f(median) with n the number of posterior draws, not paths, and
     the density f from the 40-60% quantile spacing; NaN when reached or past the horizon),
-    reached_by, reached_date, reached_params, judged_by (how the registry shows it reached).
+    reached_by, reached_date, reached_params, judged_by (how the registry shows it reached),
+    data_end (the registry's data end on the target, ISO), p_may (the probability it was first met
+    after that data end and by the as-of date: it may already have happened, not in the registry)
+    and stale (the `forecast.api.results.stale_data` note's text, or None).
     """
     rows = []
     y1, y2 = next_years(engine.as_of)
@@ -172,6 +176,8 @@ def headline(engine: Any, targets: list[TargetSpec], budgets: list[BudgetSpec],
                 else float("nan"),
                 "reached_by": reached.get("name"), "reached_date": reached.get("date"),
                 "reached_params": reached.get("params_total"), "judged_by": reached.get("judged_by"),
+                "data_end": (r.target_data_end or r.start).isoformat(), "p_may": r.p_may_have_happened,
+                "stale": r.stale_data["note"] if r.stale_data else None,
             })
     return pd.DataFrame(rows)
 
@@ -229,7 +235,7 @@ def meeting_models(engine: Any, target: str) -> pd.DataFrame:
     models = reg.models.set_index("model_id")
     models = models[models["params_total"] > 0]
     tgt = engine.target(target)
-    if tgt.model_id is not None:
+    if tgt.model_id is not None or tgt.inferred:
         d = engine.posterior_draws
         if d.theta is None:
             return _meeting_frame(models.iloc[:0])
@@ -564,18 +570,65 @@ def first_majority(curves: pd.DataFrame, tech: str) -> float | None:
 # --------------------------------------------------------------------------------- backtest
 
 
-def backtest_scorecard(result: Any) -> pd.DataFrame:
-    """One row per method, ranked: rows scored, coverage of the 50/80/90% intervals
-    (censoring-aware, with 95% bootstrap intervals over cutoffs), mean CRPS (years), Brier scores
-    of "reached within 1 / 2 years"."""
+def scored_summary(result: Any) -> tuple[dict, bool]:
+    """The backtest summary with the decided/censored split, the Brier score of P(first crossing
+    by the data's end) and the skill table.
+
+    Parameters
+    ----------
+    result : forecast.evaluation.result.BacktestResult
+        A backtest, run or loaded from its files.
+
+    Returns
+    -------
+    tuple
+        The summary, and whether those parts were recomputed from the rows because the saved
+        summary lacks them (the saved summary's other fields, such as the fits' diagnostics and
+        provenance, are kept).
+    """
     s = result.summary
+    if all("decided" in m for m in s["methods"].values()) and "deciding_releases" in s:
+        return s, False
+    return {**s, **summarise(result.rows, seed=int(s.get("seed", 0) or 0))}, True
+
+
+def backtest_scorecard(result: Any, summary: dict | None = None) -> pd.DataFrame:
+    """One row per method, ranked, with its scores.
+
+    Parameters
+    ----------
+    result : forecast.evaluation.result.BacktestResult
+        The backtest.
+    summary : dict, optional
+        The summary to read (`scored_summary`); None for ``result.summary``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns rank, method, rows, failed; cov0.5/0.8/0.9 and their `_ci` (mean coverage
+        credit); dec0.5/0.8/0.9 with `_ci` and `_bounds` (coverage on decided rows, the bounds on
+        all rows the censored rows allow); n_reached, n_censored, crps_reached, crps_censored
+        with `_ci`; brier_end with `_ci` (P(first crossing by the data's end)); crps, crps_ci,
+        crps_common (years); brier_1y, brier_2y. Missing parts are None.
+    """
+    s = summary if summary is not None else result.summary
     rows = []
     for rank, name in enumerate(s["ranking"], start=1):
         m = s["methods"][name]
+        d = m.get("decided") or {}
+        end = m.get("before_data_end") or {}
         row = {"rank": rank, "method": name, "rows": m["n_rows"], "failed": m["n_failed"]}
         for level in ("0.5", "0.8", "0.9"):
             row[f"cov{level}"] = m["coverage"].get(level)
             row[f"cov{level}_ci"] = (m.get("coverage_ci") or {}).get(level)
+            row[f"dec{level}"] = (d.get("coverage") or {}).get(level)
+            row[f"dec{level}_ci"] = (d.get("coverage_ci") or {}).get(level)
+            row[f"dec{level}_bounds"] = (d.get("coverage_bounds") or {}).get(level)
+        row["n_reached"], row["n_censored"] = d.get("n_reached"), d.get("n_censored")
+        for kind in ("reached", "censored"):
+            row[f"crps_{kind}"] = d.get(f"crps_{kind}")
+            row[f"crps_{kind}_ci"] = d.get(f"crps_{kind}_ci")
+        row["brier_end"], row["brier_end_ci"] = end.get("brier"), end.get("brier_ci")
         row["crps"] = m.get("crps_mean")
         row["crps_ci"] = m.get("crps_ci")
         row["crps_common"] = m.get("crps_mean_common")
@@ -583,6 +636,58 @@ def backtest_scorecard(result: Any) -> pd.DataFrame:
         row["brier_2y"] = m.get("brier_2y")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def data_end_reliability(summary: dict) -> pd.DataFrame:
+    """The reliability diagram of P(first crossing by the data's end), every method's bins.
+
+    Parameters
+    ----------
+    summary : dict
+        A summary with `before_data_end` per method (`scored_summary`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns method, lo, hi, n, p_mean, observed; the non-empty bins only.
+    """
+    out = []
+    for name in summary["ranking"]:
+        end = summary["methods"][name].get("before_data_end") or {}
+        out += [{"method": name, **b} for b in end.get("reliability", []) if b["n"]]
+    return pd.DataFrame(out, columns=["method", "lo", "hi", "n", "p_mean", "observed"])
+
+
+def skill_rows(summary: dict, method: str | None = None) -> tuple[str | None, pd.DataFrame]:
+    """One method's skill against each baseline, overall and per cutoff.
+
+    Parameters
+    ----------
+    summary : dict
+        A summary with `skill` per method (`scored_summary`).
+    method : str, optional
+        The method compared; None for the summary's first method (the engine in the default
+        backtest).
+
+    Returns
+    -------
+    tuple
+        The method's name (None without methods) and a DataFrame with columns baseline, cutoff
+        ("all" for the overall row), n, crps_diff, crps_diff_ci, crps_diff_reached,
+        crps_diff_censored, brier_skill, brier_skill_ci.
+    """
+    cols = ["baseline", "cutoff", "n", "crps_diff", "crps_diff_ci", "crps_diff_reached", "crps_diff_censored",
+            "brier_skill", "brier_skill_ci"]
+    names = list(summary["methods"])
+    if method is None:
+        method = names[0] if names else None
+    if method is None:
+        return None, pd.DataFrame(columns=cols)
+    out = []
+    for baseline, k in (summary["methods"][method].get("skill") or {}).items():
+        for cutoff, entry in [("all", k), *k.get("by_cutoff", {}).items()]:
+            out.append({"baseline": baseline, "cutoff": cutoff, **{c: entry.get(c) for c in cols[2:]}})
+    return method, pd.DataFrame(out, columns=cols)
 
 
 def reliability(result: Any, horizon_years: int = 1, bins: int = 5) -> pd.DataFrame:

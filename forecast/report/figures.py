@@ -434,10 +434,24 @@ def adoption_figure(curves: pd.DataFrame, shares: pd.DataFrame, names: dict[str,
 
 
 def backtest_figure(card: pd.DataFrame, reliability: pd.DataFrame, summary: dict) -> Figure:
-    """(a) Interval coverage against the nominal level per method (censoring-aware, 95%
-    bootstrap intervals over cutoffs); (b) reliability of P(reached within 1 year): observed
-    frequency against the mean forecast probability per bin, marker area ~ rows; (c) PIT
-    histograms (censoring-aware), uniform = calibrated."""
+    """(a) Interval coverage on decided rows against the nominal level per method, with the
+    bounds on all rows that the censored rows allow as bars; (b) reliability of P(first crossing
+    by the data's end): observed frequency against the mean forecast probability per bin, marker
+    area ~ rows; (c) PIT histograms (censoring-aware), uniform = calibrated.
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        `forecast.report.content.backtest_scorecard`.
+    reliability : pandas.DataFrame
+        `forecast.report.content.data_end_reliability`.
+    summary : dict
+        The backtest summary (its `pit_hist` per method).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig = Figure(figsize=(WIDTH, 2.0), layout="constrained")
     ax1, ax2, ax3 = fig.subplots(1, 3)
     methods = list(card["method"])
@@ -445,18 +459,18 @@ def backtest_figure(card: pd.DataFrame, reliability: pd.DataFrame, summary: dict
     for i, name in enumerate(methods):
         st = style(i)
         r = card[card["method"] == name].iloc[0]
-        ys = [r[f"cov{lv}"] for lv in levels]
-        cis = [r[f"cov{lv}_ci"] for lv in levels]
+        ys = [np.nan if r[f"dec{lv}"] is None else r[f"dec{lv}"] for lv in levels]
+        bounds = [r[f"dec{lv}_bounds"] for lv in levels]
         xs = np.array(levels) + (i - (len(methods) - 1) / 2) * 0.012
         ax1.plot(xs, ys, color=st["color"], ls=st["linestyle"], marker=st["marker"], ms=3.5, label=name)
-        for x, y, ci in zip(xs, ys, cis):
-            if ci and y is not None:
-                ax1.plot([x, x], ci, color=st["color"], lw=0.8)
+        for x, bd in zip(xs, bounds):
+            if bd:
+                ax1.plot([x, x], bd, color=st["color"], lw=0.8)
         rel = reliability[reliability["method"] == name]
         ax2.scatter(rel["p_mean"], rel["observed"], s=6 + 60 * np.sqrt(rel["n"] / max(1, reliability["n"].max())),
                     color=st["color"], marker=st["marker"], edgecolors="black", linewidths=0.3, label=name, zorder=3)
         ax2.plot(rel["p_mean"], rel["observed"], color=st["color"], ls=st["linestyle"], lw=0.8)
-        hist = np.asarray(summary["methods"][name]["pit_hist"], dtype=float)
+        hist = np.asarray(summary["methods"][name].get("pit_hist") or [], dtype=float)
         if hist.sum() > 0:
             dens = hist / hist.sum() * len(hist)
             edges = np.linspace(0, 1, len(hist) + 1)
@@ -466,19 +480,66 @@ def backtest_figure(card: pd.DataFrame, reliability: pd.DataFrame, summary: dict
     ax1.set_xlim(0.4, 1.0)
     ax1.set_ylim(0, 1.02)
     ax1.set_xlabel("nominal interval level")
-    ax1.set_ylabel("share of outcomes inside")
+    ax1.set_ylabel("share inside (decided)")
     ax1.set_title("(a) interval coverage")
     ax1.legend(loc="upper left", fontsize=6.0)
     ax2.set_xlim(0, 1)
     ax2.set_ylim(-0.02, 1.02)
-    ax2.set_xlabel("forecast P(reached within 1 year)")
+    ax2.set_xlabel("forecast P(crossing by the data's end)")
     ax2.set_ylabel("observed frequency")
-    ax2.set_title("(b) reliability, 1-year events")
+    ax2.set_title("(b) reliability, by the data's end")
     ax3.axhline(1.0, color="#777777", lw=0.7, ls=":")
     ax3.set_xlim(0, 1)
     ax3.set_xlabel("PIT of the realised date")
     ax3.set_ylabel("density")
     ax3.set_title("(c) PIT histogram")
+    return fig
+
+
+def skill_figure(skill: pd.DataFrame, method: str, methods: list[str] | None = None) -> Figure:
+    """Per cutoff, `method`'s skill against each baseline with its interval (events resampled):
+    (a) the CRPS difference in years (below 0: `method` is better); (b) the Brier skill of
+    P(first crossing by the data's end) (above 0: `method` is better).
+
+    Parameters
+    ----------
+    skill : pandas.DataFrame
+        `forecast.report.content.skill_rows` (its per-cutoff rows are drawn).
+    method : str
+        The method compared.
+    methods : list of str, optional
+        Every method in the order that sets their styles (as in `backtest_figure`); None for
+        the baselines' order.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = Figure(figsize=(WIDTH, 2.0), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2, sharex=True)
+    per = skill[skill["cutoff"] != "all"]
+    cutoffs = sorted(per["cutoff"].unique())
+    baselines = list(dict.fromkeys(per["baseline"]))
+    order = list(methods) if methods else baselines
+    for i, name in enumerate(baselines):
+        st = style(order.index(name) if name in order else i)
+        rows = per[per["baseline"] == name].set_index("cutoff").reindex(cutoffs)
+        xs = np.arange(len(cutoffs)) + (i - (len(baselines) - 1) / 2) * 0.12
+        for ax, col in ((ax1, "crps_diff"), (ax2, "brier_skill")):
+            ys = np.array([np.nan if v is None else v for v in rows[col]], dtype=float)
+            ax.plot(xs, ys, color=st["color"], ls="none", marker=st["marker"], ms=3.5, label=f"vs {name}")
+            for x, ci in zip(xs, rows[f"{col}_ci"]):
+                if isinstance(ci, list) and ci:
+                    ax.plot([x, x], ci, color=st["color"], lw=0.8)
+    for ax in (ax1, ax2):
+        ax.axhline(0.0, color="#777777", lw=0.7, ls=":")
+        ax.set_xticks(np.arange(len(cutoffs)))
+        ax.set_xticklabels([str(c)[:7] for c in cutoffs], rotation=45, fontsize=6.0)
+    ax1.set_ylabel("CRPS difference (years)")
+    ax1.set_title("(a) CRPS difference per cutoff")
+    ax1.legend(loc="best", fontsize=6.0)
+    ax2.set_ylabel("Brier skill")
+    ax2.set_title("(b) Brier skill per cutoff")
     return fig
 
 

@@ -167,6 +167,7 @@ def headline_rows(data: ReportData) -> tuple[pd.DataFrame, set[int], dict]:
             "80% interval": interval,
             f"P(by {y1})": prob(r.p_next),
             f"P(by {y2})": prob(r.p_next2),
+            f"P(may have happened by {data.as_of})": prob(getattr(r, "p_may", 0.0)) if not reached else "-",
             "already reached by (registry)": by,
         })
     return pd.DataFrame(rows), starts, classes
@@ -183,6 +184,8 @@ def page_headline(data: ReportData) -> Section:
         + banner(data.diagnostics)
     )
     frame, starts, classes = headline_rows(data)
+    ends = sorted(set(data.headline["data_end"])) if "data_end" in data.headline else []
+    stale = sorted({s for s in data.headline.get("stale", []) if isinstance(s, str)})
     numeric = [c for c in frame.columns if c.startswith("P(")]
     targets = "; ".join(
         f"<b>{esc(lbl)}</b> = <code>{esc(spec)}</code>"
@@ -200,11 +203,16 @@ def page_headline(data: ReportData) -> Section:
         "budget: by the median of its reported scores, or by its posterior-median capability for a "
         "model target or a memory budget (quantized weights lose some quality). The projection "
         "starts at the registry's data end, so dates before the as-of date forecast releases the "
-        "registry may not list. 4 GiB @ 4-bit is 8.6B parameters of weights. \u201cafter the "
+        "registry may not list. "
+        + (f"P(may have happened by {data.as_of}): the probability that it was first met after the "
+           f"registry's data end on the target ({', '.join(ends)}) and by the as-of date: it may "
+           "already have happened; not in the registry. " if ends else "")
+        + "4 GiB @ 4-bit is 8.6B parameters of weights. \u201cafter the "
         f"horizon\u201d: not before {data.horizon}. "
         + mc_note(data)
         + (" Default targets left out: " + esc("; ".join(data.dropped_targets)) + "." if data.dropped_targets else "")
         + "</p>"
+        + "".join(f'<p class="note stale">Note: {esc(s)}.</p>' for s in stale)
     )
     return Section(1, TITLES[0], body, preamble=pre)
 
@@ -398,50 +406,94 @@ def _interval(ci: list | None, fmt: str = "{:.2f}") -> str:
 
 
 def backtest_html(data: ReportData) -> str:
-    from forecast.report.content import backtest_scorecard, reliability  # deferred: xarray, SciPy
+    from forecast.report.content import (backtest_scorecard, data_end_reliability,  # deferred: xarray, SciPy
+                                         scored_summary, skill_rows)
 
     if data.backtest is None:
         return ('<div class="notice"><b>The backtest was not run for this report.</b> '
                 + esc(data.backtest_note or "No backtest results were given.")
                 + " Nothing on this page is estimated in its place.</div>")
-    card = backtest_scorecard(data.backtest)
-    rel = reliability(data.backtest)
-    s = data.backtest.summary
+    s, recomputed = scored_summary(data.backtest)
+    card = backtest_scorecard(data.backtest, s)
+    rel = data_end_reliability(s)
+    ci_pct = f"{round(100 * (s.get('bootstrap') or {}).get('ci', 0.95))}%"
+
     def num(v: float | None, fmt: str = "{:.2f}", ci: list | None = None) -> str:
         return "-" if v is None or not np.isfinite(v) else fmt.format(v) + _interval(ci, fmt)
 
     rows = []
     for _, r in card.iterrows():
         rows.append({
-            "rank": r["rank"], "method": r["method"], "rows": r["rows"],
-            "50% cov.": num(r["cov0.5"]),
-            "80% cov. [95% CI]": num(r["cov0.8"], ci=r["cov0.8_ci"]),
-            "90% cov.": num(r["cov0.9"]),
-            "CRPS, yr [95% CI]": num(r["crps"], "{:.3f}", r["crps_ci"]),
-            "Brier 1y": num(r["brier_1y"], "{:.3f}"),
-            "Brier 2y": num(r["brier_2y"], "{:.3f}"),
+            "rank": r["rank"], "method": r["method"],
+            "reached / censored": f"{r['n_reached'] if r['n_reached'] is not None else '-'} / "
+                                  f"{r['n_censored'] if r['n_censored'] is not None else '-'}",
+            "50% cov.": num(r["dec0.5"]),
+            "80% cov. [bounds]": num(r["dec0.8"], ci=r["dec0.8_bounds"]),
+            "90% cov.": num(r["dec0.9"]),
+            "CRPS reached, yr": num(r["crps_reached"], "{:.3f}"),
+            "CRPS censored, yr": num(r["crps_censored"], "{:.3f}"),
+            f"CRPS all, yr [{ci_pct} CI]": num(r["crps"], "{:.3f}", r["crps_ci"]),
+            f"Brier by data end [{ci_pct} CI]": num(r["brier_end"], "{:.3f}", r["brier_end_ci"]),
         })
     frame = pd.DataFrame(rows)
+    method, skill = skill_rows(s)
+    overall = skill[skill["cutoff"] == "all"]
+    skill_frame = pd.DataFrame([{
+        "baseline": k["baseline"], "rows": k["n"],
+        f"CRPS diff, yr [{ci_pct} CI]": num(k["crps_diff"], "{:.3f}", k["crps_diff_ci"]),
+        "reached": num(k["crps_diff_reached"], "{:.3f}"),
+        "censored": num(k["crps_diff_censored"], "{:.3f}"),
+        f"Brier skill [{ci_pct} CI]": num(k["brier_skill"], "{:.2f}", k["brier_skill_ci"]),
+    } for _, k in overall.iterrows()])
     source = f'<p class="note">{esc(data.backtest_note)}</p>' if data.backtest_note else ""
-    return (
+    if recomputed:
+        source += ('<p class="note">The saved summary predates the decided/censored split, so those '
+                   "scores were recomputed here from backtest_rows.csv"
+                   + (" (P(first crossing by the data's end) rebuilt from the saved quantiles)"
+                      if s.get("p_by_data_end_source") == "quantiles" else "") + ".</p>")
+    deciding = s.get("deciding_releases") or {}
+    body = (
         source
         + backtest_fits_banner(s)
         + f"<p>{s['n_events']} scored (cutoff, event) pairs over cutoffs {', '.join(s['cutoffs'])}: "
-        f"{s['n_reached']} reached, {s['n_censored']} censored at the data's end; "
-        f"{s['realising_models']['n']} distinct models realised the crossings. Ranked by mean CRPS "
-        f"on the {s['n_common']} rows every method scored (lower is better).</p>"
+        f"{s['n_reached']} reached, {s['n_censored']} censored at the data's end. The reached pairs "
+        f"were decided by {deciding.get('n_models', s['realising_models']['n'])} distinct models released on "
+        f"{deciding.get('n_release_dates', '?')} distinct dates, so the independent evidence is far "
+        "smaller than the number of pairs. Coverage counts only rows whose outcome decides it; the "
+        "bounds are the coverage of all rows with every undecided censored row a miss and with every "
+        "one covered. CRPS is in years, apart on reached rows and on censored rows (where forecast "
+        "and outcome are clipped at the data's end, so a forecast of \u201cnot before then\u201d "
+        "scores 0). The Brier score is of P(first crossing by the data's end), which every row "
+        "decides, so it charges the probability given to crossings that did not come. Ranked by mean "
+        f"CRPS on the {s['n_common']} rows every method scored (lower is better); intervals from a "
+        "bootstrap over cutoffs and events together.</p>"
         + table_html(frame, numeric=[c for c in frame.columns if c not in ("method",)], css_class="compact")
         + figure_html(F.backtest_figure(card, rel, s), (
-            "(a) Share of outcomes inside the central 50/80/90% intervals, censoring-aware (a "
-            "censored event whose interval straddles the data's end counts with the forecast's own "
-            "conditional probability), with 95% bootstrap intervals over cutoffs; the dotted "
-            "diagonal is perfect calibration. (b) Reliability: rows binned by the forecast "
-            "probability of being reached within a year of the cutoff, against how often that "
-            "happened (only rows whose outcome the data decides). (c) PIT histograms (the forecast's "
-            "own probability that the event comes by the date it came); flat at 1 is calibrated, a "
-            "peak at the right means events came later than forecast (or not by the data's end), "
-            "a peak at the left that they came earlier."))
+            "(a) Share of decided outcomes inside the central 50/80/90% intervals; the bars span the "
+            "bounds on all rows that the censored rows allow (undecided rows as misses, as covered); "
+            "the dotted diagonal is perfect calibration. (b) Reliability of the forecast probability "
+            "of a first crossing by the data's end: rows binned by that probability, against how "
+            "often the crossing came (every row counts; marker area grows with the rows in a bin). "
+            "(c) PIT histograms (the forecast's own probability that the event comes by the date it "
+            "came); flat at 1 is calibrated, a peak at the right means events came later than "
+            "forecast (or not by the data's end), a peak at the left that they came earlier."))
     )
+    if method is not None and not overall.empty:
+        body += (
+            f"<h3>Skill of {esc(method)} against each baseline</h3>"
+            f"<p>On the rows both scored: the mean CRPS difference ({esc(method)} minus the baseline; "
+            f"negative: {esc(method)} is better), also on reached and on censored rows alone, and the "
+            f"Brier skill of P(first crossing by the data's end), 1 - Brier({esc(method)}) / "
+            "Brier(baseline) (positive: better). The intervals resample cutoffs and events "
+            "independently and take the rows in their product (docs/methods.md).</p>"
+            + table_html(skill_frame, numeric=[c for c in skill_frame.columns if c != "baseline"], css_class="compact")
+            + figure_html(F.skill_figure(skill, method, list(card["method"])), (
+                f"Per cutoff, {esc(method)} against each baseline, with {ci_pct} intervals from "
+                "resampling that cutoff's events: (a) the CRPS difference in years (below the dotted "
+                "line: better); (b) the Brier skill of P(first crossing by the data's end) (above: "
+                "better)."))
+        )
+    return body
 
 
 def _forecast_cell(v: dict[str, Any] | None) -> str:
