@@ -124,7 +124,10 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     for m in available:
         if isinstance(m, EngineMethod) and m.variant != "priors_only":
             per = {}
+            failed = set(result.summary["methods"].get(m.name, {}).get("failed_cutoffs", []))
             for c in cut:
+                if c.isoformat() in failed:
+                    continue  # nothing to fit then: listed under `failures`
                 reg = registry.as_of(c)
                 per[c.isoformat()] = m.diagnostics(reg.models, reg.scores, c, derive_seed(seed, c, m.name, 0))
             fits[m.name] = per
