@@ -57,6 +57,11 @@ class FakeEngine:
     def fit_scope(self) -> tuple[list[str], list[str]]:
         return ["mmlu", "hellaswag"], ["gpt-3-175b"]
 
+    def target(self, text: str):
+        from forecast.api.targets import parse_target
+
+        return parse_target(text, *self.fit_scope())
+
     def data_end_by_benchmark(self) -> dict:
         return dict(ENDS)
 
