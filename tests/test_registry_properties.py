@@ -8,8 +8,6 @@ fields, dates outside 1950-2100, and random cell values in every column.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from forecast.inputs.registry import (
     SCORE_COLUMNS,
     TECHNIQUE_COLUMNS,
     check_files,
+    csv_bytes,
     load_registry,
 )
 
@@ -50,13 +49,7 @@ CELL = st.one_of(NASTY_CELLS, st.text(max_size=30), st.floats(allow_nan=True,
                  st.integers(min_value=-10**30, max_value=10**30).map(str))
 
 
-def render(columns: list[str], rows: list[dict[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(c, "") for c in columns])
-    return buffer.getvalue().encode("utf-8")
+render = csv_bytes
 
 
 @st.composite

@@ -51,6 +51,28 @@ def _threshold(text: str) -> float:
     return v
 
 
+def event_grid(thresholds: list[str] | None, sizes: list[str] | None, benchmark: str) -> list:
+    """The events of --thresholds, --sizes and --benchmark (`default_events` for what is left out).
+
+    Parameters
+    ----------
+    thresholds, sizes : list of str or None
+        The options as given.
+    benchmark : str
+        The events' benchmark.
+
+    Returns
+    -------
+    list of Event
+    """
+    from forecast.api.targets import parse_count  # deferred: about 10 ms to import
+
+    th = _floats(thresholds, "thresholds", _threshold)
+    sz = _floats(sizes, "sizes", lambda x: parse_count(x, "sizes"))
+    return default_events(**({"thresholds": th} if th else {}), **({"sizes": sz} if sz else {}),
+                          benchmark=benchmark)
+
+
 def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, benchmark: str,
         methods: list[str] | None, jobs: int, draws: int, seed: int, data: Path | None,
         priors: Path | None, progress: bool, out: Path | None = None, scheduler: str | None = None,
@@ -91,7 +113,6 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     forecast.evaluation.result.BacktestResult
         The scored rows and the summary, with `fit_diagnostics`, `fits_ok` and `provenance`.
     """
-    from forecast.api.targets import parse_count  # deferred: about 10 ms to import
     from forecast.evaluation.backtest import run_backtest  # deferred: about 30 ms to import (scoring)
     from forecast.evaluation.methods import (  # deferred: about 0.1 s to import
         EngineMethod, check_priors_as_of, default_methods)
@@ -102,10 +123,7 @@ def run(cutoffs: str, thresholds: list[str] | None, sizes: list[str] | None, ben
     if benchmark not in set(registry.scores["benchmark"]):
         raise UserError(f"no scores for benchmark '{benchmark}' in the registry", key="benchmark")
     cut = parse_cutoffs(cutoffs)
-    th = _floats(thresholds, "thresholds", _threshold)
-    sz = _floats(sizes, "sizes", lambda x: parse_count(x, "sizes"))
-    events = default_events(**({"thresholds": th} if th else {}), **({"sizes": sz} if sz else {}),
-                            benchmark=benchmark)
+    events = event_grid(thresholds, sizes, benchmark)
     available = default_methods(draws=draws, tune=draws,
                                 priors_dir=str(priors) if priors else None,
                                 data_dir=str(data) if data else None, priors_as_of=priors_as_of)
@@ -238,18 +256,13 @@ def _prospective(score: bool, freeze: bool, record: Path, thresholds: list[str] 
                  priors: Path | None, priors_as_of: str, json: bool) -> None:
     """`forecast backtest --prospective` (score the record) or `--freeze-prospective` (make it, on
     the event grid of --thresholds, --sizes and --benchmark); both at once is refused."""
-    from forecast.api.targets import parse_count  # deferred: about 10 ms to import
-
     if score and freeze:
         raise UserError("--prospective scores the record and --freeze-prospective makes it: give one",
                         key="--prospective")
     if score:
         score_prospective(record, data, json)
         return
-    th = _floats(thresholds, "thresholds", _threshold)
-    sz = _floats(sizes, "sizes", lambda x: parse_count(x, "sizes"))
-    events = default_events(**({"thresholds": th} if th else {}), **({"sizes": sz} if sz else {}),
-                            benchmark=benchmark)
+    events = event_grid(thresholds, sizes, benchmark)
     freeze_prospective(events, record, draws, seed, data, priors, priors_as_of, json)
 
 
