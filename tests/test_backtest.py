@@ -122,8 +122,8 @@ def test_censoring_at_data_end(tiny):
 
 def test_event_validation_and_defaults():
     events = default_events()
-    assert len(events) == 56 and events[0].key == "mmlu>=0.45@0.5B"
-    assert {e.threshold for e in events} == {0.45, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80}
+    assert len(events) == 80 and events[0].key == "mmlu>=0.45@0.5B"
+    assert {e.threshold for e in events} == {0.45, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.82, 0.85, 0.88}
     assert Event("MMLU", 0.7, 7e9, architectures=["decoder"], open_weights_only=True).key == "mmlu>=0.7@7B[decoder,open]"
     for bad in (dict(threshold=1.2), dict(max_params=0), dict(axis="tokens"), dict(architectures=("rnn",))):
         kw = dict(benchmark="mmlu", threshold=0.7, max_params=7e9) | bad

@@ -30,7 +30,7 @@ def test_realised_events_are_nested_and_traceable(registry):
     events = default_events()
     out = realised(models, scores, events)
     assert out["reached"].sum() > 10 and out["censored"].sum() > 0
-    first = out["realised_year"].fillna(np.inf).to_numpy().reshape(7, 8)  # thresholds x sizes
+    first = out["realised_year"].fillna(np.inf).to_numpy().reshape(10, 8)  # thresholds x sizes
     # a larger budget is reached no later; a higher threshold no earlier
     assert (first[:, 1:] <= first[:, :-1]).all()
     assert (first[1:, :] >= first[:-1, :]).all()

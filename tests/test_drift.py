@@ -56,3 +56,41 @@ def test_mixed_parameterisation_has_the_ar1_density(centred):
         assert np.allclose(d[mask], x[mask] - rate)
         expected = stats.multivariate_normal(np.zeros(n), spread**2 * R).logpdf(d)
         assert np.isclose(logp, expected + np.log(sd[~mask]).sum())
+
+
+def test_log_slope_mean_path_is_the_expected_integral_of_the_positive_slope():
+    """`log_ar1_mean_path` against a Monte Carlo of the exact AR(1) transitions of the log slope:
+    the expected rise integrates exp(l), so it exceeds exp of the mean log path (Jensen)."""
+    from forecast.projection.posterior import ar1_transition_sd, log_ar1_mean_path
+
+    start, long_run = np.array([np.log(0.3)]), np.array([np.log(0.1)])
+    phi, innovation, years = np.array([0.5]), np.array([0.8]), 2.0
+    rise, end = log_ar1_mean_path(start, long_run, phi, innovation, years)
+    rng = np.random.default_rng(3)
+    steps, paths = 240, 20_000
+    dt = years / steps
+    decay, sd = phi[0] ** dt, float(ar1_transition_sd(innovation, phi, dt)[0])
+    dev = np.full(paths, start[0] - long_run[0])
+    total = np.zeros(paths)
+    prev = np.exp(long_run[0] + dev)
+    for _ in range(steps):
+        dev = decay * dev + sd * rng.standard_normal(paths)
+        now = np.exp(long_run[0] + dev)
+        total += 0.5 * (prev + now) * dt
+        prev = now
+    assert rise[0] == pytest.approx(total.mean(), rel=0.02)
+    assert end[0] == pytest.approx(long_run[0] + (start[0] - long_run[0]) * phi[0] ** years)
+    # without noise: the integral of exp of the mean path, below the noisy one
+    quiet, _ = log_ar1_mean_path(start, long_run, phi, np.zeros(1), years)
+    u = np.linspace(0, years, 4001)
+    path = np.exp(long_run[0] + (start[0] - long_run[0]) * phi[0] ** u)
+    assert quiet[0] == pytest.approx(np.trapezoid(path, u), rel=1e-6)
+    assert quiet[0] < rise[0]
+
+
+def test_drift_slope_is_exp_of_a_log_state_and_clipped_otherwise():
+    from forecast.projection.simulator import drift_slope
+
+    state = np.array([-3.0, 0.0, 0.5])
+    np.testing.assert_allclose(drift_slope(state, True), np.exp(state))
+    np.testing.assert_allclose(drift_slope(np.array([-0.2, 0.3]), False), [0.0, 0.3])

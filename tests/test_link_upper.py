@@ -82,13 +82,15 @@ def test_priors_take_the_ratio_per_benchmark_or_as_default(shipped, tmp_path):
     from forecast.inputs.registry import load_registry
 
     priors, mp, _ = shipped
-    assert priors.engine.links.for_benchmark("mmlu").upper_slope_ratio is None  # shipped: plain
-    assert all(v is None for v in mp.link_upper.values())
+    shipped_ratio = priors.engine.links.for_benchmark("mmlu").upper_slope_ratio
+    assert shipped_ratio.distribution == "fixed" and shipped_ratio.median == 0.5  # shipped: MMLU only
+    assert all(v is None for b, v in mp.link_upper.items() if b != "mmlu")
     folder = tmp_path / "priors"
     shutil.copytree(priors.folder, folder)
     engine = folder / "_engine.toml"
     text = engine.read_text()
-    text = text.replace("[links.mmlu]\n", "[links.mmlu]\nupper_slope_ratio = {value = 0.4, judgement = true}\n")
+    assert text.count("upper_slope_ratio = {value = 0.5,") == 1
+    text = text.replace("upper_slope_ratio = {value = 0.5,", "upper_slope_ratio = {value = 0.4,")
     engine.write_text(text)
     own = load_priors(folder)
     r = own.engine.links.for_benchmark("mmlu").upper_slope_ratio
@@ -108,8 +110,8 @@ def test_model_carries_a_fixed_ratio_as_a_constant(shipped):
     expected = np.array([0.4 if b == "mmlu" else 1.0 for b in inp.benchmarks])
     np.testing.assert_allclose(ratio, expected)
     assert "log_upper_slope" not in model.named_vars  # nothing new to sample
-    plain = build_model(inp, mp)  # the shipped priors: the one-slope link, no new variable
-    assert "upper_slope_ratio" not in plain.named_vars
+    plain = build_model(inp, dataclasses.replace(mp, link_upper={b: None for b in mp.link_upper}))
+    assert "upper_slope_ratio" not in plain.named_vars  # every link plain: no new variable
 
 
 def test_a_ratio_prior_makes_it_a_parameter_with_its_prior_and_jacobian(shipped):

@@ -130,7 +130,7 @@ def test_target_accept_follows_the_data_unless_set():
 def test_tuning_length_follows_the_data_unless_set():
     s = FitSettings(as_of=AS_OF)
     assert s.tune is None
-    assert (SHORT_TUNE, LONG_TUNE) == (400, 1000)
+    assert (SHORT_TUNE, LONG_TUNE) == (1000, 1000)
     assert tune_for(s, LONG_STEP_MIN_MODELS) == SHORT_TUNE
     assert tune_for(s, LONG_STEP_MIN_MODELS - 1) == LONG_TUNE
     assert tune_for(dataclasses.replace(s, tune=150), 10_000) == 150

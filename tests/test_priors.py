@@ -83,7 +83,7 @@ def _every_file_distribution(priors: PriorSet) -> list[tuple[str, dict, Dist]]:
         for p in parts:
             table = table[p]
         value = priors.engine.value(name)
-        if isinstance(value, Dist):
+        if isinstance(value, Dist) and value.distribution != "fixed":  # a `value`: nothing to fit
             items.append((name, table, value))
     return items
 
@@ -308,7 +308,7 @@ def test_replace_overrides_by_dotted_name(priors):
 
 def test_engine_typed_access(priors):
     e = priors.engine
-    assert e.drift.rate.distribution == "normal" and e.drift.rate.median == 0.10
+    assert e.drift.rate.distribution == "lognormal" and e.drift.rate.median == 0.10
     assert e.saturation.enabled is False
     assert e.releases.reference_date == date(2023, 1, 1)
     assert e.links.for_benchmark("hellaswag").slope is e.links.slope
@@ -367,7 +367,7 @@ def test_plots(priors, tmp_path):
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and len(ax.get_lines()) >= 4  # two densities, two median marks
     drift = plot_prior(priors.engine.drift.rate, title="drift")
-    assert drift.axes[0].get_xscale() == "linear"
+    assert drift.axes[0].get_xscale() == "log"  # a positive rate, lognormal
     grid = plot_priors(priors)
     assert sum(a.get_visible() for a in grid.axes) == len(priors.techniques)
     out = tmp_path / "priors.png"

@@ -70,7 +70,7 @@ def test_group_variant_widens_the_drift_rate_around_its_median():
     changed, record = modified_priors(priors, AS_OF, "drift", "group")
     assert record["name"] == ",".join(GROUPS["drift"]) == "engine.drift.rate"
     old, new = priors.engine.drift.rate, changed.engine.drift.rate
-    assert new.distribution == old.distribution == "normal"
+    assert new.distribution == old.distribution == "lognormal"
     assert new.params["mu"] == old.params["mu"] and new.params["sigma"] == 2 * old.params["sigma"]
     assert changed.engine.drift.spread == priors.engine.drift.spread
     assert changed.fit_sha256 != priors.fit_sha256

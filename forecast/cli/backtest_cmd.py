@@ -213,7 +213,7 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
 @app.command("backtest")
 def backtest_command(
     cutoffs: Annotated[str, typer.Option("--cutoffs", help="FIRST:LAST:STEP (e.g. 2021-07-01:2025-01-01:6M) or dates joined by ','.")] = DEFAULT_CUTOFFS,
-    thresholds: Annotated[list[str] | None, typer.Option("--thresholds", help="Score thresholds (default 0.45 .. 0.80).")] = None,
+    thresholds: Annotated[list[str] | None, typer.Option("--thresholds", help="Score thresholds (default 0.45 .. 0.88).")] = None,
     sizes: Annotated[list[str] | None, typer.Option("--sizes", help="Parameter budgets (default 0.5B .. 70B).")] = None,
     benchmark: BenchmarkOpt = "mmlu",
     methods: Annotated[list[str] | None, typer.Option("--methods", help="Subset of engine, drift_only, priors_only, densing, naive_pooled.")] = None,

@@ -419,7 +419,9 @@ def _drift_summary(fit: Any) -> dict[str, Any]:
         **({"long_run_rate": [float(x) for x in np.quantile(d.drift_long_run, [0.05, 0.5, 0.95])],
             "persistence": [float(x) for x in np.quantile(d.drift_persistence, [0.05, 0.5, 0.95])]}
            if d.drift_long_run is not None and d.drift_persistence is not None else {}),
-        "units": "log10 baseline-equivalent parameters per year (5%, 50%, 95%)",
+        "units": ("log10 baseline-equivalent parameters per year (5%, 50%, 95%); walk_sd in "
+                  "natural-log units of the slope" if d.drift_log else
+                  "log10 baseline-equivalent parameters per year (5%, 50%, 95%)"),
     }
 
 

@@ -38,7 +38,7 @@ PUBLIC_ACCESS = ("weights", "api")
 ROUNDING_BAND = 0.15
 
 AXES = ("params_total", "params_active")
-DEFAULT_THRESHOLDS = (0.45, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80)
+DEFAULT_THRESHOLDS = (0.45, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.82, 0.85, 0.88)
 DEFAULT_SIZES = (0.5e9, 1e9, 2e9, 3e9, 7e9, 14e9, 34e9, 70e9)
 MODEL_COLUMNS = ("model_id", "release_date", "params_total")
 SCORE_COLUMNS = ("model_id", "benchmark", "score")
@@ -158,7 +158,7 @@ def default_events(
     architectures: tuple[str, ...] | None = None,
     open_weights_only: bool = False,
 ) -> list[Event]:
-    """The threshold x size grid of events (default: MMLU 0.45..0.80 x 0.5B..70B total parameters).
+    """The threshold x size grid of events (default: MMLU 0.45..0.88 x 0.5B..70B total parameters).
 
     Parameters
     ----------

@@ -25,6 +25,8 @@ from forecast.core.io import atomic_path
 RHAT_MAX = 1.01
 ESS_MIN = 400.0
 EBFMI_MIN = 0.3
+# the median leapfrog steps per draw a well-shaped posterior needs (reported, not a check)
+STEPS_GOAL = 10
 
 
 @dataclass
@@ -43,6 +45,9 @@ class Diagnostics:
     worst_ess: str = ""
     sampler: str = ""
     problems: list[str] = field(default_factory=list)
+    # the median number of leapfrog steps per draw (NaN when the sampler did not record them):
+    # the sampler's cost per draw, set by the posterior's geometry
+    steps_per_draw_median: float = float("nan")
 
     @property
     def ok(self) -> bool:
@@ -120,6 +125,8 @@ def diagnose(
         ebfmi_min = float(np.min(num / den))
     chains = int(post.sizes["chain"])
     draws = int(post.sizes["draw"])
+    steps = (float(np.median(np.asarray(stats["n_steps"].values, dtype=float)))
+             if "n_steps" in stats else float("nan"))
 
     problems: list[str] = []
     if not rhat_max <= RHAT_MAX:
@@ -145,6 +152,7 @@ def diagnose(
         worst_ess=worst_ess,
         sampler=sampler,
         problems=problems,
+        steps_per_draw_median=steps,
     )
 
 

@@ -1,10 +1,10 @@
-"""The drift of unnamed improvements: yearly slopes as a stationary AR(1) around a long-run rate.
+"""The drift of unnamed improvements: positive yearly slopes whose logs are a stationary AR(1).
 
-D(t) is piecewise linear in t with one slope rho_y per calendar year and D(t_ref) = 0
-(`drift_knot_offsets`); the slopes' deviations from the long-run rate rho_bar follow
-rho_y - rho_bar = phi (rho_{y-1} - rho_bar) + s eps_y with stationary sd v and innovation sd
-s = v sqrt(1 - phi^2), written either through the AR(1) correlation's Cholesky factor
-(`drift_ar1_matrix`) or year by year in the sampler's coordinates (`drift_deviations`).
+D(t) is piecewise linear in t with one slope rho_y = exp(l_y) per calendar year and
+D(t_ref) = 0 (`drift_knot_offsets`); the log slopes' deviations from the log long-run rate
+L = log rho_bar follow l_y - L = phi (l_{y-1} - L) + s eps_y with stationary sd v and
+innovation sd s = v sqrt(1 - phi^2), written either through the AR(1) correlation's Cholesky
+factor (`drift_ar1_matrix`) or year by year in the sampler's coordinates (`drift_deviations`).
 """
 
 from __future__ import annotations
@@ -52,18 +52,19 @@ def drift_ar1_matrix(phi: Any, n: int, xp: Any = np) -> Any:
     return power * (first + (1.0 - first) * innovation)
 
 
-def drift_deviations(centred: np.ndarray, rate: Any, spread: Any, phi: Any, innovation: Any) -> Any:
-    """The yearly slopes' deviations from the long-run rate in the sampler's coordinates.
+def drift_deviations(centred: np.ndarray, rate: Any, spread: Any, phi: Any, innovation: Any,
+                     initial_rate: float = 0.0) -> Any:
+    """The yearly log slopes' deviations from the log long-run rate in the sampler's coordinates.
 
-    delta_y = rho_y - rho_bar follows the AR(1) recursion delta_1 ~ N(0, v),
+    delta_y = l_y - L follows the AR(1) recursion delta_1 ~ N(0, v),
     delta_y | delta_{y-1} ~ N(phi delta_{y-1}, s) with s = v sqrt(1 - phi^2), each year in its own
-    parameterisation: where `centred[y]` the sampler's coordinate x_y is the year's slope rho_y
-    itself, delta_y = x_y - rho_bar (`rate`), with that conditional density; elsewhere
+    parameterisation: where `centred[y]` the sampler's coordinate x_y is the year's log slope l_y
+    itself, delta_y = x_y - L (`rate`), with that conditional density; elsewhere
     x_y ~ N(0, 1) and delta_y = phi delta_{y-1} + s x_y. Both write the same joint density (each
-    coordinate has its own density given the earlier ones; the shift by rho_bar has Jacobian 1).
-    A centred year's coordinate is the slope, not its deviation, because the data pin the slope:
-    with x_y = delta_y every move of rho_bar would have to be undone in each well-observed year,
-    and rho_bar would mix slowest of all parameters.
+    coordinate has its own density given the earlier ones; the shift by L has Jacobian 1).
+    A centred year's coordinate is the log slope, not its deviation, because the data pin the
+    slope: with x_y = delta_y every move of L would have to be undone in each well-observed year,
+    and L would mix slowest of all parameters.
 
     Adds the free vector `drift_coords` and its Potential `drift_prior` to the model in context.
 
@@ -72,7 +73,10 @@ def drift_deviations(centred: np.ndarray, rate: Any, spread: Any, phi: Any, inno
     centred : numpy.ndarray of bool
         Per year, whether it is sampled centred.
     rate, spread, phi, innovation : tensor
-        rho_bar, v, phi and s.
+        L, v, phi and s.
+    initial_rate : float, default 0.0
+        The sampler's starting value of a centred year's coordinate (a log slope near the prior's
+        long-run rate; the non-centred coordinates start at 0).
 
     Returns
     -------
@@ -82,7 +86,8 @@ def drift_deviations(centred: np.ndarray, rate: Any, spread: Any, phi: Any, inno
     import pymc as pm  # deferred: PyMC takes about 2 s to import
     import pytensor.tensor as pt  # deferred: PyTensor takes about a second to import
 
-    x = pm.Flat("drift_coords", dims="segment")
+    x = pm.Flat("drift_coords", dims="segment",
+                initval=np.where(np.asarray(centred, dtype=bool), initial_rate, 0.0))
     deviations, logp = [], []
     previous = None
     for y, is_centred in enumerate(centred):

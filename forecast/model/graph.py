@@ -31,12 +31,15 @@ Latent capability of registry model j (DESIGN §5):
   the law published by then, Kaplan et al. 2020, with that file's [before_introduction] prior
   (`forecast.inputs.priors.PriorSet.token_law`). Missing token counts are imputed:
   log10 r_j ~ N(a_r + b_r * t_j, s_r).
-* D(t): piecewise linear in t with one slope per calendar year, D(t_ref) = 0. The yearly slopes
-  fluctuate around a long-run rate rho_bar (the literature's decade-long average) as a stationary
-  AR(1) with spread v (sd of a year's slope around rho_bar) and year-to-year persistence phi:
-  Corr(rho_y, rho_y') = phi^|y - y'|, i.e. rho_y - rho_bar = phi (rho_{y-1} - rho_bar) + s_y eps_y
-  with innovation sd s_y = v sqrt(1 - phi^2) (`forecast.model.drift`). The projection continues the
-  same process in continuous time (an Ornstein-Uhlenbeck slope, `forecast.projection.simulator`).
+* D(t): piecewise linear in t with one positive slope rho_y = exp(l_y) per calendar year,
+  D(t_ref) = 0, so the frontier of unnamed improvements never regresses. The log slopes fluctuate
+  around the log of a long-run rate rho_bar (the literature's decade-long average) as a
+  stationary AR(1) with spread v (sd of a year's log slope around log rho_bar) and year-to-year
+  persistence phi: Corr(l_y, l_y') = phi^|y - y'|, i.e.
+  l_y - log rho_bar = phi (l_{y-1} - log rho_bar) + s_y eps_y with innovation sd
+  s_y = v sqrt(1 - phi^2) (`forecast.model.drift`). The projection continues the same process in
+  continuous time (an Ornstein-Uhlenbeck log slope, `forecast.projection.simulator`) and
+  integrates exp of it, exactly what was fitted.
 
 Benchmark link for benchmark b, protocol group g (shots, chain of thought, self-reported or
 independent), with the chance floor c_b fixed by the benchmark's design:
@@ -231,11 +234,12 @@ def _token_ratios(inp: ModelInputs, mp: ModelPriors, with_imputation: bool) -> A
 
 
 def _drift(inp: ModelInputs, mp: ModelPriors, generative: bool) -> Any:
-    """Each model's drift D(t_j): yearly slopes, AR(1) around the long-run rate, D(t_ref) = 0.
+    """Each model's drift D(t_j): positive yearly slopes whose logs are an AR(1) around the
+    log of the long-run rate, D(t_ref) = 0.
 
-    The scale is the stationary spread, so a persistence near 1 does not inflate it. The
-    generative form draws the slopes through the AR(1) correlation's Cholesky factor; the
-    sampler's form writes them year by year, centred in the years that at least
+    The scale is the log slopes' stationary spread, so a persistence near 1 does not inflate it.
+    The generative form draws the log slopes through the AR(1) correlation's Cholesky factor;
+    the sampler's form writes them year by year, centred in the years that at least
     `CENTRED_DRIFT_MIN_MODELS` informative models pin (`forecast.model.drift.drift_deviations`)."""
     import pymc as pm  # deferred: PyMC takes about 2 s to import
     import pytensor.tensor as pt  # deferred: PyTensor takes about a second to import
@@ -245,14 +249,16 @@ def _drift(inp: ModelInputs, mp: ModelPriors, generative: bool) -> Any:
     spread = mp.drift_spread.to_pymc("drift_spread")
     phi = mp.drift_persistence.to_pymc("drift_persistence")
     innovation = pm.Deterministic("drift_walk_sd", spread * pt.sqrt(1.0 - phi**2))  # s_y
+    log_rate = pt.log(rho_bar)
     if generative:
         eps = pm.Normal("drift_steps", 0.0, 1.0, dims="segment")
         deviations = spread * pt.dot(drift_ar1_matrix(phi, n_seg, pt), eps)
     else:
         per_year = np.bincount(inp.seg_idx[inp.informative], minlength=n_seg)[:n_seg]
-        deviations = drift_deviations(per_year >= CENTRED_DRIFT_MIN_MODELS, rho_bar, spread, phi,
-                                      innovation)
-    rho = pm.Deterministic("drift_slopes", rho_bar + deviations, dims="segment")
+        deviations = drift_deviations(per_year >= CENTRED_DRIFT_MIN_MODELS, log_rate, spread, phi,
+                                      innovation, initial_rate=float(np.log(mp.drift_rate.median)))
+    log_rho = pm.Deterministic("drift_log_slopes", log_rate + deviations, dims="segment")
+    rho = pm.Deterministic("drift_slopes", pt.exp(log_rho), dims="segment")
     G = drift_knot_offsets(inp.year_knots, inp.t_ref)
     D_knots = pt.dot(G, rho)
     seg = inp.seg_idx

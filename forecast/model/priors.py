@@ -47,7 +47,7 @@ class ModelPriors:
     techniques: list[TechniqueSpec]
     correlation: np.ndarray  # over the binary techniques, then the tokens one, in that order
     drift_rate: Any  # long-run rate of the yearly drift slopes
-    drift_spread: Any  # sd of a year's slope around the long-run rate
+    drift_spread: Any  # sd of a year's log slope around the log long-run rate
     drift_persistence: Any  # year-to-year autocorrelation phi of the slopes
     quality_sd: Any
     org_sd: Any

@@ -21,7 +21,8 @@ of `forecast.projection.simulator` states them,
     V(T)      = V_B(T) + quality_sd^2 + org_sd^2 + V_J(T),
 
 with B, V_B the known techniques' and the token ratio's mean and variance, R the drift's rise
-since the start (trapezoids of max(slope, 0) per month), J, V_J the future techniques' jumps
+since the start (trapezoids of the slope per month: exp of the log slope, or max(slope, 0) for
+draws that model the slope itself), J, V_J the future techniques' jumps
 and g the soft ceiling. Logistic adoption curves are carried by recurrence: with
 q(T) = exp(-v (T - c)), sigma(v (T - c)) = 1 / (1 + q) and q(T + 1/12) = q(T) exp(-v/12), one
 multiplication per curve and month instead of an exponential (relative error about m ulp after
@@ -66,6 +67,12 @@ def _uniform(key, p, k, stream):
 FASTMATH = {"reassoc", "contract", "arcp", "nsz"}
 
 
+@numba.njit(cache=True, inline="always")
+def _slope(state, log_slope):
+    """The drift's slope from its state (`forecast.projection.simulator.drift_slope`)."""
+    return math.exp(state) if log_slope else max(state, 0.0)
+
+
 @numba.njit(cache=True, parallel=True, fastmath=FASTMATH)
 def march(grid, known, drift, arrivals, levels, release, question, n_chunks, capacity):
     """First-crossing year per path (module docstring).
@@ -95,7 +102,7 @@ def march(grid, known, drift, arrivals, levels, release, question, n_chunks, cap
     (beta, tech_adoption, ad_speed, ad_mid, ad_max, moe_adoption, moe_shift,
      gamma, tpp_a, tpp_b, tpp_s, gh_z, gh_w, law_lo, law_step, law_y) = known
     # dW has no columns when every walk sd is 0
-    mean_reverting, W0, dW, decay, step_scale, anchor, rate, walk_sd, drift_start = drift
+    mean_reverting, log_slope, W0, dW, decay, step_scale, anchor, rate, walk_sd, drift_start = drift
     (arr_key, arr_start, arr_end, arr_rate, pop_mean, pop_spread, new_amax, new_speed,
      new_lag) = arrivals
     saturation, retention, base_var = levels
@@ -166,7 +173,7 @@ def march(grid, known, drift, arrivals, levels, release, question, n_chunks, cap
                 n_on = 0  # arrivals dated at or before the current month edge
                 full = False
                 W = W0[p]
-                slope = max(anchor[d] + W, 0.0) if mean_reverting else max(rate[d] + walk_sd[d] * W, 0.0)
+                slope = _slope(anchor[d] + W if mean_reverting else rate[d] + walk_sd[d] * W, log_slope)
                 rise = 0.0
                 H = 0.0
                 h_prev = 0.0
@@ -214,7 +221,7 @@ def march(grid, known, drift, arrivals, levels, release, question, n_chunks, cap
                         base0 = known_mean[0]
                         level0 = base0 + drift_start[d] + retention[d]
                     else:
-                        # the drift one month on (trapezoid of the non-negative slope)
+                        # the drift one month on (trapezoid of the slope)
                         if walk:
                             if mean_reverting:
                                 W = decay[d] * W + step_scale[d] * dW[p, m - 1]
@@ -222,7 +229,8 @@ def march(grid, known, drift, arrivals, levels, release, question, n_chunks, cap
                                 W = W + dW[p, m - 1]
                         elif mean_reverting:
                             W = decay[d] * W
-                        new_slope = max(anchor[d] + W, 0.0) if mean_reverting else max(rate[d] + walk_sd[d] * W, 0.0)
+                        new_slope = _slope(anchor[d] + W if mean_reverting else rate[d] + walk_sd[d] * W,
+                                           log_slope)
                         rise += 0.5 * (slope + new_slope) * dt
                         slope = new_slope
                     # the future techniques: those arrived before T one month on (q_on holds exp(-x)

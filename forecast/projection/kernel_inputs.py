@@ -58,12 +58,14 @@ class KnownTerms(NamedTuple):
 
 
 class Drift(NamedTuple):
-    """The drift: whether the slope mean-reverts; the slope state W0 (P,) at the start; the
+    """The drift: whether the slope mean-reverts and whether its state is a log slope (positive
+    slopes, exp of the state; else the state's part above 0); the slope state W0 (P,) at the start; the
     Brownian increments dW (P, M) (no columns when every walk sd is 0); per draw the monthly
-    decay and step scale and the long-run anchor (mean-reverting), the slope and walk sd
-    (random walk), and drift_start, the drift's level at the start."""
+    decay and step scale and the long-run anchor (mean-reverting), the slope state at the data's
+    end and walk sd (random walk), and drift_start, the drift's level at the start."""
 
     mean_reverting: bool
+    log_slope: bool
     W0: np.ndarray
     dW: np.ndarray
     decay: np.ndarray
@@ -165,9 +167,9 @@ def _drift(sim: Any) -> Drift:
         reverting = (_float_array(sim.decay), _float_array(sim.step_scale), _float_array(sim.anchor))
     else:
         reverting = (zeros, zeros, zeros)
-    return Drift(sim.mean_reverting, _float_array(sim.W_start), _float_array(sim.dW), *reverting,
-                 _float_array(draws.drift_rate), _float_array(draws.drift_walk_sd),
-                 _float_array(sim.drift_start))
+    return Drift(sim.mean_reverting, bool(draws.drift_log), _float_array(sim.W_start),
+                 _float_array(sim.dW), *reverting, _float_array(sim.walk_start),
+                 _float_array(draws.drift_walk_sd), _float_array(sim.drift_start))
 
 
 def futures_records(sim: Any) -> tuple[Grid, KnownTerms, Drift, FutureTechniques, Levels, ReleaseProcess]:

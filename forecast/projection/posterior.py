@@ -111,6 +111,10 @@ class PosteriorDraws:
     # continues from `drift_rate` as a random walk (phi = 1)
     drift_long_run: np.ndarray | None = None  # (n,) log10 params per year
     drift_persistence: np.ndarray | None = None  # (n,) per year, 0 < phi < 1
+    # positive drift slopes: the AR(1) runs on the natural log of the slope (`drift_walk_sd` in
+    # natural-log units), and the drift integrates its exp; False: the slope itself (fits made
+    # before the positive slopes, hand-made draws), of which the drift integrates the part above 0
+    drift_log: bool = False
     # the links' upper slope ratios r_b (`forecast.model.links.link_stretch`); None: plain links (r = 1)
     upper_slope_ratio: np.ndarray | None = None  # (n, B)
 
@@ -158,7 +162,10 @@ class PosteriorDraws:
         ar1 = "drift_persistence" in post
         long_run = _flat(post, "drift_rate") if ar1 else None
         persistence = _flat(post, "drift_persistence") if ar1 else None
-        level, rate = drift_at(knots, slopes, t_ref, data_end, long_run, persistence)
+        log_slopes = "drift_log_slopes" in post
+        walk_sd = _flat(post, "drift_walk_sd")
+        level, rate = drift_at(knots, slopes, t_ref, data_end, long_run, persistence,
+                               walk_sd if log_slopes else None)
         sparsity = 10 ** inp["log10_sparsity"].values
         recent = (inp["release_t"].values + t_ref >= data_end - 2.0) & (sparsity > 1)
         moe_sparsity = float(np.median(sparsity[recent])) if recent.any() else (
@@ -182,7 +189,7 @@ class PosteriorDraws:
             tpp_sd=_flat(post, "tpp_sd"),
             drift_level=level,
             drift_rate=rate,
-            drift_walk_sd=_flat(post, "drift_walk_sd"),
+            drift_walk_sd=walk_sd,
             quality_sd=_flat(post, "quality_sd"),
             org_sd=_flat(post, "org_sd"),
             benchmarks=list(inp["benchmark"].values),
@@ -204,6 +211,7 @@ class PosteriorDraws:
             theta=LazyDraws(lambda: _flat(post, "theta", "model")) if "theta" in post else None,
             drift_long_run=long_run,
             drift_persistence=persistence,
+            drift_log=log_slopes,
             upper_slope_ratio=(_flat(post, "upper_slope_ratio", "benchmark")
                                if "upper_slope_ratio" in post else None),
         )
@@ -212,14 +220,33 @@ class PosteriorDraws:
 def drift_at(
     knots: np.ndarray, slopes: np.ndarray, t_ref: float, when: float,
     long_run: np.ndarray | None = None, persistence: np.ndarray | None = None,
+    log_walk_sd: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Drift level D(when) (with D(t_ref) = 0) and the slope in force at `when`, per draw.
 
-    `knots` are the calendar years bounding the segments, `slopes` is (n, segments). Beyond the
-    last knot the slope follows its expected path: with `long_run` rho_bar and `persistence` phi
-    (AR(1) drift) rho(t) = rho_bar + (rho_last - rho_bar) phi^(t - knot), so the level gains
-    rho_bar dt + (rho_last - rho_bar) (1 - phi^dt) / ln(1/phi); without them the last slope
-    continues.
+    Parameters
+    ----------
+    knots : numpy.ndarray
+        The calendar years bounding the segments.
+    slopes : numpy.ndarray
+        The yearly slopes, (n, segments).
+    t_ref : float
+        The reference time (calendar year) where D = 0.
+    when : float
+        The calendar year asked for.
+    long_run, persistence : numpy.ndarray or None
+        rho_bar and phi of an AR(1) drift; beyond the last knot the slope follows its expected
+        path back to rho_bar. Without them the last slope continues.
+    log_walk_sd : numpy.ndarray or None
+        For positive slopes whose logs are the AR(1) (`PosteriorDraws.drift_log`): the log
+        slope's yearly innovation sd. Beyond the last knot the level then gains the expected
+        integral of exp(log slope) (`log_ar1_mean_path`) and the slope returned is exp of the
+        log slope's expected value.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        D(when) and the slope at `when`, each (n,).
     """
     n_seg = len(knots) - 1
     lo = knots[:-1]
@@ -233,7 +260,12 @@ def drift_at(
     past = max(when - knots[-1], 0.0)  # beyond the last knot (t_ref lies inside the knots)
     last = slopes[:, -1]
     if past > 0 and long_run is not None and persistence is not None:
-        gap, rate = ar1_mean_path(last, long_run, persistence, past)
+        if log_walk_sd is not None:
+            gap, log_rate = log_ar1_mean_path(np.log(last), np.log(long_run), persistence,
+                                              log_walk_sd, past)
+            rate = np.exp(log_rate)
+        else:
+            gap, rate = ar1_mean_path(last, long_run, persistence, past)
         level = level + gap
     else:
         level = level + last * past
@@ -244,12 +276,64 @@ def ar1_mean_path(start: np.ndarray, long_run: np.ndarray, persistence: np.ndarr
                   dt: float) -> tuple[np.ndarray, np.ndarray]:
     """Expected rise over `dt` years and the expected slope at its end, for a slope starting at
     `start` that reverts to `long_run` as phi^t: rise = rho_bar dt + (r0 - rho_bar)(1 - phi^dt)/k
-    with k = -ln phi (-> dt as phi -> 1), slope = rho_bar + (r0 - rho_bar) phi^dt."""
+    with k = -ln phi (-> dt as phi -> 1), slope = rho_bar + (r0 - rho_bar) phi^dt.
+
+    Parameters
+    ----------
+    start, long_run, persistence : numpy.ndarray
+        r0, rho_bar and phi per draw.
+    dt : float
+        Years.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The expected rise and the expected slope at dt.
+    """
     k = -np.log(np.clip(persistence, 1e-12, 1.0))
     decay = np.exp(-k * dt)
     with np.errstate(invalid="ignore", divide="ignore"):
         integral = np.where(k > 1e-9, -np.expm1(-k * dt) / np.where(k > 1e-9, k, 1.0), dt)
     return long_run * dt + (start - long_run) * integral, long_run + (start - long_run) * decay
+
+
+# Gauss-Legendre nodes and weights on [0, 1] for the expected rise of a log-AR(1) slope: the
+# integrand exp(m(u) + v(u) / 2) is smooth, so 16 nodes are exact to rounding for gaps of years
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+_GL_NODES = 0.5 * (_GL_NODES + 1.0)
+_GL_WEIGHTS = 0.5 * _GL_WEIGHTS
+
+
+def log_ar1_mean_path(start: np.ndarray, long_run: np.ndarray, persistence: np.ndarray,
+                      innovation_sd: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Expected rise over `dt` years of a positive slope exp(l(u)) whose log l reverts to
+    `long_run` (log rho_bar) as an Ornstein-Uhlenbeck process from l(0) = `start`, and the
+    expected log slope at its end.
+
+    l(u) is normal with mean m(u) = L + (l0 - L) phi^u and variance v(u), the transition variance
+    of `ar1_transition_sd`, so E exp(l(u)) = exp(m(u) + v(u) / 2) and the rise is its integral
+    over [0, dt] (Gauss-Legendre).
+
+    Parameters
+    ----------
+    start, long_run : numpy.ndarray
+        l0 and L per draw (natural logs of slopes).
+    persistence, innovation_sd : numpy.ndarray
+        phi and the log slope's yearly innovation sd per draw.
+    dt : float
+        Years.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The expected rise (log10 params) and m(dt).
+    """
+    phi = np.clip(persistence, 1e-12, 1.0 - 1e-12)
+    u = dt * _GL_NODES[None, :]
+    mean = long_run[:, None] + (start - long_run)[:, None] * phi[:, None] ** u
+    var = ar1_transition_sd(innovation_sd[:, None], phi[:, None], u) ** 2
+    rise = dt * (np.exp(mean + 0.5 * var) @ _GL_WEIGHTS)
+    return rise, long_run + (start - long_run) * phi**dt
 
 
 def ar1_transition_sd(innovation_sd: np.ndarray, persistence: np.ndarray, dt: float) -> np.ndarray:

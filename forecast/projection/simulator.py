@@ -5,7 +5,7 @@ released at time T (decimal years) is Normal with mean mu(T, x) and variance V(T
 
     mu(T, x) = x + sum_k A_k(T) beta_k + A_moe(T) (kappa - 1) log10 s       known techniques
              + E[gamma f(log10 r)],  log10 r ~ N(a_r + b_r (T - t_ref), s_r)   tokens/param
-             + D(T)                                   drift: integral of max(r(u), 0)
+             + D(T)                                   drift: integral of r(u) > 0
              + J(T)                                   future techniques (compound Poisson)
              + q_bits                                 quality retention of b-bit weights
 
@@ -15,11 +15,14 @@ The known techniques enter a release's capability through their mean and varianc
 adopts technique k with probability A_k(T) and then gains beta_k, a mixture that the normal with
 the same two moments stands for.
 
-The drift slope r(u) is an Ornstein-Uhlenbeck process around the long-run rate rho_bar,
-dr = -k (r - rho_bar) du + sigma dW with k = -ln phi and sigma^2 = 2 k s_y^2 / (1 - phi^2): the
-continuous-time form of the fitted yearly AR(1) (persistence phi, yearly innovation sd s_y),
-started at the fitted slope at the data's end and sampled exactly month by month; draws without
-an AR(1) drift continue the slope as a random walk, r(u) = r0 + s_y W(u).
+The drift slope r(u) = exp(l(u)) is positive, as fitted: its log is an Ornstein-Uhlenbeck
+process around the log of the long-run rate rho_bar, dl = -k (l - ln rho_bar) du + sigma dW with
+k = -ln phi and sigma^2 = 2 k s_y^2 / (1 - phi^2): the continuous-time form of the fitted yearly
+AR(1) of the log slopes (persistence phi, yearly innovation sd s_y), started at the fitted log
+slope at the data's end and sampled exactly month by month. Draws of a fit that modelled the
+slope itself (`PosteriorDraws.drift_log` false) run the same process on the slope and integrate
+its part above 0; draws without an AR(1) drift continue the slope as a random walk,
+r(u) = r0 + s_y W(u).
 The future gain over the start date passes through an optional soft ceiling C:
 G -> C (1 - exp(-G / C)). Future techniques arrive at rate lambda per year from the as-of
 date (a Poisson process, drawn by `forecast.projection.arrivals`), each of size ~ N(mu_pop, tau_pop)
@@ -41,7 +44,8 @@ from forecast.inputs.scaling_law import interp_uniform
 from forecast.projection.arrivals import arrival_key, next_dates, standard_normals
 from forecast.projection.future_draws import FutureDraws
 from forecast.projection.kernel_inputs import futures_records, question_record
-from forecast.projection.posterior import PosteriorDraws, ar1_mean_path, ar1_transition_sd
+from forecast.projection.posterior import (PosteriorDraws, ar1_mean_path, ar1_transition_sd,
+                                          log_ar1_mean_path)
 from forecast.projection.settings import ProjectionSettings
 
 MAX_ARRIVALS_PER_PATH = 1000  # 50 a year over 20 years; each arrival is simulated
@@ -70,6 +74,25 @@ def thin(draws: PosteriorDraws, settings: ProjectionSettings) -> PosteriorDraws:
 
 def _logistic(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def drift_slope(state: np.ndarray, log: bool) -> np.ndarray:
+    """The drift's slope from its state: exp(state) for positive slopes modelled on the log
+    scale (`PosteriorDraws.drift_log`), else max(state, 0).
+
+    Parameters
+    ----------
+    state : numpy.ndarray
+        The log slope or the slope.
+    log : bool
+        Whether `state` is a log slope.
+
+    Returns
+    -------
+    numpy.ndarray
+        The slope, log10 params per year.
+    """
+    return np.exp(state) if log else np.maximum(state, 0.0)
 
 
 @dataclass
@@ -212,19 +235,31 @@ class PathSimulator:
         rate = draws.drift_rate
         gap = max(self.start - draws.data_end, 0.0)
         self.mean_reverting = draws.drift_long_run is not None and draws.drift_persistence is not None
+        # the random walk's slope state at the data's end (a log for positive slopes)
+        self.walk_start = np.log(rate) if draws.drift_log else rate
         if self.mean_reverting:
             # from the data's end to the start: the expected rise (not below 0) and, at the
             # start, the slope's exact AR(1) state (its expected value plus the gap's noise)
             phi = np.clip(draws.drift_persistence, 1e-9, 1.0 - 1e-9)
             rise, slope_start = ar1_mean_path(rate, draws.drift_long_run, phi, gap)
-            self.drift_start = draws.drift_level + np.maximum(rise, 0.0)
-            self.anchor = draws.drift_long_run
+            if draws.drift_log:
+                # the AR(1) runs on the log slope: its state and anchor are logs
+                anchor = np.log(draws.drift_long_run)
+                rise, slope_start = log_ar1_mean_path(np.log(rate), anchor, phi,
+                                                      draws.drift_walk_sd, gap)
+                self.drift_start = draws.drift_level + rise
+            else:
+                anchor = draws.drift_long_run
+                self.drift_start = draws.drift_level + np.maximum(rise, 0.0)
+            self.anchor = anchor
             self.decay = phi ** self.dt
             # per unit of dW (which carries sqrt(dt)): the exact monthly transition's sd / sqrt(dt)
             self.step_scale = ar1_transition_sd(draws.drift_walk_sd, phi, self.dt) / np.sqrt(self.dt)
             gap_sd = ar1_transition_sd(draws.drift_walk_sd, phi, gap)
             xi = rng.standard_normal(P)
             self.W_at = (slope_start - self.anchor)[self.draw] + gap_sd[self.draw] * xi
+        elif draws.drift_log:
+            self.drift_start = draws.drift_level + rate * gap
         else:
             self.drift_start = draws.drift_level + np.maximum(rate, 0.0) * gap
         self.W_start = self.W_at.copy()  # the drift state at the start (`block` advances W_at)
@@ -380,9 +415,10 @@ class PathSimulator:
         """The drift's rise since the start at month edges i0..i1 of paths `rows` (draws `d`),
         carrying each path's slope state and rise on to its next block.
 
-        The frontier does not regress (a published technique stays available), so the future
-        drift accumulates only the non-negative part of the slope:
-            D(T) = D(data_end) + max(r0, 0) (start - data_end) + int_start^T max(r(u), 0) du
+        The slope is `drift_slope` of the state: exp of the log slope for a fit with positive
+        slopes (the process it fitted), else the part of the slope above 0 (the frontier does not
+        regress):
+            D(T) = D(data_end) + rise(data_end, start) + int_start^T slope(u) du
         (running sums continue from the carried value, so they equal the full grid's exactly)."""
         draws = self.draws
         if self.mean_reverting:
@@ -391,11 +427,12 @@ class PathSimulator:
             W[:, 0] = self.W_at[rows]
             for m in range(i1 - i0):
                 W[:, m + 1] = a * W[:, m] + (c * self.dW[rows, i0 + m] if self.walk else 0.0)
-            slope = np.maximum(self.anchor[d, None] + W, 0.0)
+            slope = drift_slope(self.anchor[d, None] + W, draws.drift_log)
         else:
             steps = self.dW[rows, i0:i1] if self.walk else np.zeros((len(rows), i1 - i0))
             W = np.cumsum(np.concatenate([self.W_at[rows, None], steps], axis=1), axis=1)
-            slope = np.maximum(draws.drift_rate[d, None] + draws.drift_walk_sd[d, None] * W, 0.0)
+            slope = drift_slope(self.walk_start[d, None] + draws.drift_walk_sd[d, None] * W,
+                                draws.drift_log)
         rise = np.cumsum(np.concatenate(
             [self.rise_at[rows, None], 0.5 * (slope[:, 1:] + slope[:, :-1]) * self.dt], axis=1), axis=1)
         self.W_at[rows], self.rise_at[rows], self.next_month[rows] = W[:, -1], rise[:, -1], i1

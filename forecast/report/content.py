@@ -28,7 +28,7 @@ import pandas as pd
 from forecast.core.errors import UserError
 from forecast.core.paths import default_data_dir, default_priors_dir
 from forecast.inputs.dates import decimal_year, year_to_date
-from forecast.model.diagnostics import EBFMI_MIN, ESS_MIN, RHAT_MAX
+from forecast.model.diagnostics import EBFMI_MIN, ESS_MIN, RHAT_MAX, STEPS_GOAL
 from forecast.model.links import link_cdf
 from forecast.projection.frontier import smallest_size
 from forecast.projection.posterior import drift_at
@@ -278,7 +278,8 @@ def drift_level(engine: Any, year: float) -> np.ndarray:
     knots = fit.inputs["year_knots"].values.astype(float)
     d = engine.posterior_draws
     level, _ = drift_at(knots, np.asarray(slopes.values, dtype=float), d.t_ref, year,
-                        d.drift_long_run, d.drift_persistence)
+                        d.drift_long_run, d.drift_persistence,
+                        d.drift_walk_sd if d.drift_log else None)
     return level
 
 
@@ -728,6 +729,11 @@ def diagnostics_rows(diag: dict[str, Any]) -> pd.DataFrame:
         ("E-BFMI (min over chains)", "n/a" if ebfmi != ebfmi else f"{ebfmi:.2f}", f">= {EBFMI_MIN}",
          "pass" if ebfmi != ebfmi else ok(ebfmi >= EBFMI_MIN), ""),
     ]
+    steps = diag.get("steps_per_draw_median", float("nan"))
+    if steps is not None and steps == steps:
+        # the sampler's cost, not a convergence check: a goal, reported beside the checks
+        rows.append(("leapfrog steps per draw (median)", f"{steps:.0f}", f"goal <= {STEPS_GOAL}",
+                     "pass" if steps <= STEPS_GOAL else "above goal", ""))
     return pd.DataFrame(rows, columns=["check", "value", "required", "status", "worst parameter"])
 
 

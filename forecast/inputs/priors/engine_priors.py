@@ -44,10 +44,11 @@ _UNIT = {"unit": True}  # strictly between 0 and 1
 @dataclass(frozen=True)
 class DriftPriors:
     """Residual drift of unnamed improvements, log10 baseline-equivalent parameters per year:
-    yearly slopes in a stationary AR(1) around the long-run `rate`, with sd `spread` around it
-    and year-to-year persistence `persistence` (0 < phi < 1)."""
+    positive yearly slopes whose logs form a stationary AR(1) around the log of the long-run
+    `rate` (> 0), with sd `spread` (natural-log units) around it and year-to-year persistence
+    `persistence` (0 < phi < 1)."""
 
-    rate: Dist
+    rate: Dist = field(metadata=_POSITIVE)
     spread: Dist = field(metadata=_POSITIVE)
     persistence: Dist = field(metadata=_UNIT)
     reasoning: str = ""
