@@ -178,11 +178,15 @@ def test_engine_method_fits_with_dated_priors_by_default(monkeypatch):
     assert prior_only["instruction_tuning"].unmeasured
 
 
-def test_drift_only_ignores_the_mode(monkeypatch):
-    cutoff = date(2022, 1, 1)
-    a = _fit_priors(monkeypatch, EngineMethod(name="drift_only", variant="drift_only"), cutoff)
-    b = _fit_priors(monkeypatch, EngineMethod(name="drift_only", variant="drift_only", priors_as_of="today"), cutoff)
-    assert a.fit_sha256 == b.fit_sha256
+def test_drift_only_dates_its_total_progress_prior(monkeypatch):
+    # before the 2024 papers the dated total-progress prior differs from today's; once every
+    # evidence entry is public the two modes fit the same priors
+    for cutoff, same in ((date(2022, 1, 1), False), (date(2025, 1, 1), True)):
+        a = _fit_priors(monkeypatch, EngineMethod(name="drift_only", variant="drift_only"), cutoff)
+        b = _fit_priors(monkeypatch, EngineMethod(name="drift_only", variant="drift_only",
+                                                  priors_as_of="today"), cutoff)
+        assert (a.fit_sha256 == b.fit_sha256) is same
+        assert (a.engine.drift.rate == b.engine.drift.rate) is same
 
 
 def test_modes_are_checked_and_threaded_through_the_runner():

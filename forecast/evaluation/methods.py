@@ -16,7 +16,9 @@ The technique priors come in one of two modes (`PRIORS_AS_OF`): "cutoff" (dated 
 default) gives a technique whose every evidence entry was published after the cutoff the
 engine's prior for a technique not yet measured (`forecast.inputs.priors.PriorSet.measured_by`);
 "today" uses the files' priors as they are, calibrated with hindsight. `drift_only` has no
-technique terms, so the mode does not change it.
+technique terms; in "cutoff" mode its total-progress prior is built from the evidence published
+by the cutoff (`forecast.evaluation.total_progress.TotalProgressPrior.known_by`), in "today" mode
+from all of it.
 """
 
 from __future__ import annotations
@@ -114,7 +116,8 @@ class EngineMethod:
         The total-progress prior file the `drift_only` variant uses for its drift rate (default:
         the shipped `priors/baselines/total_progress.toml`); the other variants ignore it.
     priors_as_of : {"cutoff", "today"}
-        The technique priors' mode (`PRIORS_AS_OF`, module docstring); `drift_only` ignores it.
+        The priors' mode (`PRIORS_AS_OF`, module docstring): the technique priors and, for
+        `drift_only`, the total-progress prior as of the cutoff, or as the files state them.
     """
 
     name: str = "engine"
@@ -148,7 +151,9 @@ class EngineMethod:
         """
         priors = load_priors(self.priors_dir)
         if self.variant == "drift_only":
-            priors = drift_only_priors(priors, load_total_progress(self.total_progress))
+            dated = cutoff is not None and check_priors_as_of(self.priors_as_of) == "cutoff"
+            priors = drift_only_priors(priors, load_total_progress(self.total_progress),
+                                       known_by=cutoff if dated else None)
         elif cutoff is not None:
             priors = priors_at(priors, cutoff, self.priors_as_of)
         return priors
