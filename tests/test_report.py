@@ -167,6 +167,34 @@ def test_backtest_round_trips_through_its_files(tmp_path, baseline_backtest):
     assert ((a["observed"] >= 0) & (a["observed"] <= 1)).all()
 
 
+@pytest.mark.slow
+def test_hindsight_backtest_is_read_only_with_todays_priors_and_set_beside(tmp_path, baseline_backtest):
+    from types import SimpleNamespace
+
+    from forecast.cli.report_cmd import _saved_hindsight
+    from forecast.report.content import backtest_scorecard, scored_summary
+    from forecast.report.pages import hindsight_html
+
+    baseline_backtest.save(tmp_path)
+    path = tmp_path / "backtest_summary.json"
+    summary = json.loads(path.read_text())
+    summary.setdefault("provenance", {})["priors_as_of"] = "cutoff"
+    path.write_text(json.dumps(summary))
+    with pytest.raises(UserError, match="not a backtest with today's priors") as info:
+        _saved_hindsight(tmp_path)
+    assert info.value.location.key == "provenance.priors_as_of"
+    summary["provenance"]["priors_as_of"] = "today"
+    path.write_text(json.dumps(summary))
+    loaded, folder = _saved_hindsight(tmp_path)
+    assert folder == tmp_path
+    card = backtest_scorecard(loaded, scored_summary(loaded)[0])
+    html = hindsight_html(SimpleNamespace(hindsight=loaded), card)
+    assert "today&#x27;s priors (with hindsight)" in html or "today's priors (with hindsight)" in html
+    crps = f"{card.set_index('method').loc['naive_pooled', 'crps']:.3f}"
+    assert f"{crps} / {crps}" in html  # the same run on both sides: equal cells
+    assert "was not run" in hindsight_html(SimpleNamespace(hindsight=None), card)
+
+
 def test_load_backtest_names_the_missing_file(tmp_path):
     from forecast.cli.report_cmd import load_backtest
 

@@ -4,7 +4,9 @@ The backtest refits the engine at every cutoff (minutes to tens of minutes) and 
 needs a second fit, as of the thread's date, so the report reads their saved results: the folder
 `forecast backtest --out DIR` writes (default `reports/backtest`) and the JSON that
 `forecast seedcheck --json` prints (default `reports/seedcheck.json`), each when present.
-`--no-backtest` leaves both out; page 7 says which was not run and why.
+Beside the backtest, page 7 sets the same backtest run with today's priors
+(`forecast backtest --priors-as-of today`, default folder `reports/backtest-hindsight`).
+`--no-backtest` leaves them out; page 7 says which was not run and why.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from forecast.evaluation.scoring import LEVELS
 
 DEFAULT_REPORT = Path("reports") / "forecast.pdf"
 DEFAULT_BACKTEST = Path("reports") / "backtest"
+DEFAULT_HINDSIGHT = Path("reports") / "backtest-hindsight"
 DEFAULT_SEED_CHECK = Path("reports") / "seedcheck.json"
 
 
@@ -99,7 +102,7 @@ def load_seed_check(path: Path) -> dict[str, Any]:
 def _command_line(out: Path, as_of: str | None, targets: list[str] | None, budgets: list[str] | None,
                   data: Path | None, priors: Path | None, scenario: str | None, seed: int, draws: int,
                   tune: int, strict: bool, no_backtest: bool, backtest: Path | None,
-                  seed_check: Path | None) -> str:
+                  seed_check: Path | None, hindsight: Path | None = None) -> str:
     """The command with every effective option spelled out (for the provenance)."""
     parts = ["forecast", "report", "--out", str(out)]
     if as_of:
@@ -121,6 +124,8 @@ def _command_line(out: Path, as_of: str | None, targets: list[str] | None, budge
             parts += ["--backtest", str(backtest)]
         if seed_check is not None:
             parts += ["--seed-check", str(seed_check)]
+        if hindsight is not None:
+            parts += ["--hindsight", str(hindsight)]
     return shlex.join(parts)
 
 
@@ -148,6 +153,9 @@ def report_command(
     seed_check: Annotated[Path | None, typer.Option(
         "--seed-check", help="Saved output of `forecast seedcheck --json` "
                              f"(default: {DEFAULT_SEED_CHECK} if present).")] = None,
+    hindsight: Annotated[Path | None, typer.Option(
+        "--hindsight", help="Folder written by `forecast backtest --priors-as-of today --out DIR`, shown "
+                            f"beside the backtest (default: {DEFAULT_HINDSIGHT} if it holds results).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the PDF report: headline answers, fan chart, tilting line, attribution, priors vs
@@ -155,15 +163,17 @@ def report_command(
     from forecast.report import build_report  # deferred: the report imports xarray, SciPy and Matplotlib
     from forecast.report.content import DEFAULT_BUDGETS, parse_budget, target_spec  # deferred: xarray, SciPy
 
-    _check_report_options(out, no_backtest, backtest, seed_check)
+    _check_report_options(out, no_backtest, backtest, seed_check, hindsight)
     budget_specs = [parse_budget(b) for b in budgets or []]  # bad budgets fail before any fitting
     targets = [target_spec(t).spec for t in targets] if targets else None
     if no_backtest:
         bt_result, bt_note, bt_used = None, "--no-backtest was given.", None
         sc_result, sc_note, sc_used = None, "--no-backtest was given.", None
+        hs_result, hs_used = None, None
     else:
         bt_result, bt_note, bt_used = _saved_backtest(backtest)
         sc_result, sc_note, sc_used = _saved_seed_check(seed_check)
+        hs_result, hs_used = _saved_hindsight(hindsight) if bt_result is not None else (None, None)
 
     engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json_out, tune=tune)
     check_query(engine, targets=targets or [],
@@ -177,17 +187,18 @@ def report_command(
                    "priors_sha256": engine.priors.introduced_by(engine.as_of).sha256}
         bt_note += _provenance_mismatch(bt_result.summary.get("provenance") or {}, current)
     command = _command_line(out, as_of, targets, budgets, data, priors, scenario, seed, draws, tune, strict,
-                            no_backtest, bt_used, sc_used)
+                            no_backtest, bt_used, sc_used, hs_used)
     with contextlib.nullcontext() if json_out else err_console.status("writing the report"):
         result = build_report(engine, out, targets=targets, budgets=budgets, backtest=bt_result,
-                              seed_check=sc_result, backtest_note=bt_note, seed_check_note=sc_note,
-                              command=command)
+                              hindsight=hs_result, seed_check=sc_result, backtest_note=bt_note,
+                              seed_check_note=sc_note, command=command)
     if json_out:
         emit_result("report", {
             "path": str(result.path), "pages": result.pages, "sections": result.sections,
             "seconds": result.seconds, "timings": result.timings, "fit_ok": result.fit_ok,
             "diagnostics": engine.fit().diagnostics.to_dict(),
-            "backtest": bt_result is not None, "seed_check": sc_result is not None, "command_line": command,
+            "backtest": bt_result is not None, "hindsight": hs_result is not None,
+            "seed_check": sc_result is not None, "command_line": command,
         })
     else:
         console.print(f"Wrote {result.path} ({result.pages} pages, {result.bytes / 1024:.0f} KiB) "
@@ -197,10 +208,12 @@ def report_command(
     warn_diagnostics(engine.fit().diagnostics.to_dict())
 
 
-def _check_report_options(out: Path, no_backtest: bool, backtest: Path | None, seed_check: Path | None) -> None:
+def _check_report_options(out: Path, no_backtest: bool, backtest: Path | None, seed_check: Path | None,
+                          hindsight: Path | None = None) -> None:
     """`UserError` for options that cannot go together and for an `--out` that is not a PDF file."""
-    if no_backtest and (backtest is not None or seed_check is not None):
-        raise UserError("--no-backtest cannot be combined with --backtest or --seed-check", key="no-backtest")
+    if no_backtest and (backtest is not None or seed_check is not None or hindsight is not None):
+        raise UserError("--no-backtest cannot be combined with --backtest, --seed-check or --hindsight",
+                        key="no-backtest")
     if out.suffix.lower() != ".pdf":
         raise UserError("the report is a PDF: give a file name ending in .pdf", key="out")
     if out.exists() and out.is_dir():
@@ -220,6 +233,22 @@ def _saved_backtest(backtest: Path | None) -> tuple[Any, str, Path | None]:
         stamp = (folder / "backtest_summary.json").stat().st_mtime
         created = datetime.fromtimestamp(stamp, timezone.utc).isoformat(timespec="minutes")
     return result, f"Results read from {folder} (made {created} by `forecast backtest`).", folder
+
+
+def _saved_hindsight(hindsight: Path | None) -> tuple[Any, Path | None]:
+    """The backtest with today's priors the report sets beside the dated one: (result or None,
+    the folder read or None). Without `--hindsight`, `DEFAULT_HINDSIGHT` is read when it holds a
+    summary; a folder whose summary was not run with today's priors is refused."""
+    folder = hindsight if hindsight is not None else DEFAULT_HINDSIGHT
+    if hindsight is None and not (folder / "backtest_summary.json").is_file():
+        return None, None
+    result = load_backtest(folder)
+    mode = (result.summary.get("provenance") or {}).get("priors_as_of")
+    if mode != "today":
+        raise UserError(f"not a backtest with today's priors (its priors_as_of is {mode!r}; write one with "
+                        "`forecast backtest --priors-as-of today --out DIR`)",
+                        file=folder / "backtest_summary.json", key="provenance.priors_as_of")
+    return result, folder
 
 
 def _saved_seed_check(seed_check: Path | None) -> tuple[dict[str, Any] | None, str, Path | None]:

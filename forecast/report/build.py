@@ -82,6 +82,7 @@ def build_report(
     targets: Sequence[str] | None = None,
     budgets: Sequence[str] | None = None,
     backtest: Any = None,
+    hindsight: Any = None,
     seed_check: dict[str, Any] | None = None,
     backtest_note: str | None = None,
     seed_check_note: str | None = None,
@@ -105,6 +106,9 @@ def build_report(
     backtest : forecast.evaluation.result.BacktestResult or None
         The backtest section 7 shows. When None, section 7 says it was not run (with `backtest_note` as
         the reason) and shows no numbers in its place.
+    hindsight : forecast.evaluation.result.BacktestResult or None
+        The same backtest with today's priors (`forecast backtest --priors-as-of today`), shown
+        beside it; None: section 7 says it was not run.
     seed_check : dict or None
         The seed check (`{"thread_date", "claims": [...], "diagnostics": {...}}`, as
         `forecast.evaluation.seedcheck.seed_check` returns it); None as for `backtest`, with
@@ -156,7 +160,7 @@ def build_report(
         **_headline_fields(headline, dropped, projector, draws, budget_specs),
         **fan, **tilting, **attribution, **priors_adoption_data,
         engine_priors=content.engine_prior_rows(engine), names=content.technique_names(engine),
-        backtest=backtest, backtest_note=backtest_note or "",
+        backtest=backtest, backtest_note=backtest_note or "", hindsight=hindsight,
         seed_check=seed_check, seed_check_note=seed_check_note or "",
         **_checks_and_data_fields(engine, fit, loo, diag),
         provenance=content.provenance(engine, command or "forecast.report.build_report(...)",

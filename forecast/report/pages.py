@@ -65,6 +65,8 @@ class ReportData:
     names: dict[str, str]
     backtest: Any = None
     backtest_note: str = ""
+    # the same backtest with today's priors (`forecast backtest --priors-as-of today`), or None
+    hindsight: Any = None
     seed_check: dict[str, Any] | None = None
     seed_check_note: str = ""
     predictive: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -493,7 +495,43 @@ def backtest_html(data: ReportData) -> str:
                 "line: better); (b) the Brier skill of P(first crossing by the data's end) (above: "
                 "better)."))
         )
-    return body
+    return body + hindsight_html(data, card)
+
+
+def hindsight_html(data: ReportData, dated: pd.DataFrame) -> str:
+    """The dated backtest beside the same backtest with today's priors (with hindsight), per
+    method: decided 80% coverage, CRPS on reached, censored and all rows, and the Brier score
+    by the data's end; or a note that the hindsight run is missing."""
+    from forecast.report.content import backtest_scorecard, scored_summary  # deferred: xarray, SciPy
+
+    if data.hindsight is None:
+        return ("<p class=\"note\">The backtest with today's priors (with hindsight) was not run for "
+                "this report: `forecast backtest --priors-as-of today --out reports/backtest-hindsight` "
+                "writes it.</p>")
+    s, _ = scored_summary(data.hindsight)
+    late = backtest_scorecard(data.hindsight, s).set_index("method")
+
+    def num(v: float | None, fmt: str) -> str:
+        return "-" if v is None or not np.isfinite(v) else fmt.format(v)
+
+    rows = []
+    for _, r in dated.iterrows():
+        h = late.loc[r["method"]] if r["method"] in late.index else None
+        row = {"method": r["method"]}
+        for label, key, fmt in (("80% cov.", "dec0.8", "{:.2f}"), ("CRPS reached", "crps_reached", "{:.3f}"),
+                                ("CRPS censored", "crps_censored", "{:.3f}"), ("CRPS all", "crps", "{:.3f}"),
+                                ("Brier by data end", "brier_end", "{:.3f}")):
+            row[label] = (num(r[key], fmt) + " / " + ("-" if h is None else num(h[key], fmt)))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return (
+        "<h3>Dated priors against today's priors (with hindsight)</h3>"
+        "<p>Each cell: the dated backtest above (the headline: priors from the evidence published by "
+        "each cutoff) / the same backtest with the prior files as they stand today, whose evidence "
+        "partly postdates the cutoffs. Where the two differ, the later evidence was worth that much "
+        "to the forecasts; the dated number is what a forecaster could have had.</p>"
+        + table_html(frame, numeric=[c for c in frame.columns if c != "method"], css_class="compact")
+    )
 
 
 def _forecast_cell(v: dict[str, Any] | None) -> str:
