@@ -84,6 +84,19 @@ def test_check_json(user_files, capsys):
     assert json.loads(out)["files"][0]["kind"] == "models"
 
 
+def test_check_refuses_an_undated_score_unless_told_to_date_it_by_release(user_files, capsys):
+    tmp_path, models, scores = user_files
+    scores[1]["reported"] = ""
+    code, _, err = check(tmp_path, models, scores, capsys)
+    assert code == 2 and "reported" in err and "row 2" in err
+    code, out, err = run(["--date-scores-by-release", "data", "check", "--json",
+                          str(tmp_path / "models.csv"), str(tmp_path / "scores.csv")], capsys)
+    assert code == 0, err
+    assert "1 score rows have no reported date" in err and "sees the future" in err
+    files = {f["kind"]: f for f in json.loads(out)["files"]}
+    assert files["scores"]["dated_by_release"] == 1
+
+
 BAD_MODELS = [
     # (description, row index to change, column, new value, expected words)
     ("unparseable date", 1, "release_date", "May 2023", ["is not a date"]),

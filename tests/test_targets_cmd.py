@@ -37,6 +37,15 @@ def test_a_benchmark_too_sparse_at_the_as_of_date_says_how_many_models_it_has(ca
     assert f"{rows['mmlu_pro']['models_with_size']} models with a parameter count" in rows["mmlu_pro"]["reason"]
 
 
+def test_a_date_with_nothing_to_fit_lists_every_benchmark_and_says_why(capsys):
+    out = targets(capsys, "--as-of", "2021-07-01")
+    assert not any(r["target"] for r in out["benchmarks"])
+    assert all(r["reason"] for r in out["benchmarks"])
+    assert "nothing to fit" in out["note"] and out["models"]["targets"] == 0
+    code, text, _ = run_main(["targets", "--as-of", "2021-07-01"], capsys)
+    assert code == 0 and "No target can be answered as of 2021-07-01" in " ".join(text.split())
+
+
 def test_the_table_fits_80_columns(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     code, out, err = run_main(["targets"], capsys)

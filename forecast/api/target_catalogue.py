@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from forecast.core.errors import UserError
+
 
 def target_catalogue(engine: Any) -> dict[str, Any]:
     """The benchmarks and models that can be targets of `engine`'s fit, and why others cannot.
@@ -33,10 +35,17 @@ def target_catalogue(engine: Any) -> dict[str, Any]:
         scored release by the as-of date, ISO, or None), ``reason`` (None for a target));
         ``models``: ``targets`` (the number of fitted models), ``scored_without_size`` (models
         with a score but no parameter count, which the fit leaves out) and up to 10 of their
-        ``examples`` (model ids).
+        ``examples`` (model ids); ``note`` when no benchmark can be fitted as of the date (why).
     """
     settings = engine.settings()
-    fitted, model_ids = engine.fit_scope()
+    note = None
+    try:
+        fitted, model_ids = engine.fit_scope()
+    except UserError as err:
+        if err.location.key != "as_of":
+            raise
+        # nothing can be fitted as of this date: every benchmark says why, none is a target
+        fitted, model_ids, note = [], [], err.message
     reg = engine.registry.as_of(engine.as_of)
     models = reg.models.set_index("model_id")
     sized = models.index[models["params_total"].fillna(0) > 0]
@@ -69,9 +78,12 @@ def target_catalogue(engine: Any) -> dict[str, Any]:
     fitted_models = set(model_ids)
     scored_all = pd.Index(reg.scores["model_id"].unique())
     without_size = sorted(str(m) for m in scored_all.difference(sized) if m not in fitted_models)
-    return {
+    out = {
         "as_of": engine.as_of.isoformat(),
         "benchmarks": rows,
         "models": {"targets": len(fitted_models), "scored_without_size": len(without_size),
                    "examples": without_size[:10]},
     }
+    if note is not None:
+        out["note"] = note
+    return out

@@ -23,7 +23,7 @@ from rich.markup import escape
 from forecast.api.data_summary import summarize
 from forecast.cli import app, date_scores_by_release, warn_undated
 from forecast.cli.options import DataOpt, JsonOpt
-from forecast.cli.output import compact_table, console, emit_result
+from forecast.cli.output import compact_table, console, emit_result, err_console
 from forecast.core.errors import UserError
 from forecast.evaluation.cutoffs import DEFAULT_CUTOFFS, parse_cutoffs
 from forecast.inputs.registry import as_timestamp, check_files, load_registry
@@ -217,7 +217,12 @@ def check_command(
     json: JsonOpt = False,
 ) -> None:
     """Validate CSV files (models, scores, benchmarks); exit 2 on the first problem."""
-    results = check_files(files, reference_dir=data)
+    results = check_files(files, reference_dir=data, date_by_release=date_scores_by_release())
+    undated = sum(int(r.get("dated_by_release", 0)) for r in results)
+    if undated:
+        err_console.print(f"[bold yellow]warning: {undated} score rows have no reported date and were "
+                          "dated by their model's release (--date-scores-by-release): a backtest on "
+                          "them sees the future.[/]", highlight=False, soft_wrap=True)
     if json:
         emit_result("data check", {"ok": True, "files": results})
         return

@@ -55,6 +55,11 @@ def print_targets(catalogue: dict[str, Any]) -> None:
     fitted = sorted((r["benchmark"] for r in catalogue["benchmarks"] if r["target"]),
                     key=lambda b: (b != "mmlu", b))
     models = catalogue["models"]
+    if not fitted:
+        console.print(f"No target can be answered as of {catalogue['as_of']}: "
+                      f"{escape(catalogue.get('note') or 'no benchmark has enough scores')}. "
+                      "A later --as-of date sees more scores.", highlight=False)
+        return
     console.print(f"Score targets: {', '.join(fitted)} (e.g. {fitted[0]}=0.70). Model targets "
                   f"(model:ID or model:NAME): the {models['targets']} fitted models stand for their "
                   f"fitted capability; the {models['scored_without_size']} scored models without a "

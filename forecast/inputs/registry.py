@@ -815,12 +815,28 @@ def table_kind(table: RawTable) -> str:
 
 
 def check_files(paths: Sequence[str | Path],
-                reference_dir: Path | str | None = None) -> list[dict[str, object]]:
+                reference_dir: Path | str | None = None,
+                date_by_release: bool = False) -> list[dict[str, object]]:
     """Validate user CSV files in the registry schema; stop at the first problem (`UserError`).
 
     Scores are checked against the models and benchmarks files given alongside them, or else the
-    tables in `reference_dir` (default: the shipped registry). Returns one dict per file:
-    ``{"file", "kind", "rows"}``.
+    tables in `reference_dir` (default: the shipped registry).
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        The CSV files (each a models, scores or benchmarks table).
+    reference_dir : Path or str, optional
+        The registry folder whose tables stand in for those not given.
+    date_by_release : bool
+        Accept scores without a ``reported`` date, dated by their model's release
+        (`validate_scores`); the result counts them.
+
+    Returns
+    -------
+    list of dict
+        One per file: ``{"file", "kind", "rows"}``, and for a scores table ``dated_by_release``
+        (rows without a date, dated by their model's release).
     """
     if not paths:
         raise UserError("no files given", key="FILE")
@@ -839,13 +855,23 @@ def check_files(paths: Sequence[str | Path],
         shipped_bench = shipped / BENCHMARKS_FILE
     bench_table = by_kind.get("benchmarks") or read_csv_file(shipped_bench)
     bench = validate_benchmarks(bench_table)
+    released: dict[str, date] | None = None
     if "models" in by_kind:
-        model_ids: set[str] | None = set(validate_models(by_kind["models"])["model_id"])
+        models = validate_models(by_kind["models"])
+        model_ids: set[str] | None = set(models["model_id"])
+        released = {str(m): pd.Timestamp(d).date() for m, d in zip(models["model_id"], models["release_date"],
+                                                                    strict=True)}
     elif "scores" in by_kind:
-        model_ids = {r.get("model_id", "") for r in read_csv_file(shipped / MODELS_FILE).rows}
+        rows = read_csv_file(shipped / MODELS_FILE).rows
+        model_ids = {r.get("model_id", "") for r in rows}
+        released = {r["model_id"]: date.fromisoformat(r["release_date"]) for r in rows
+                    if r.get("model_id") and r.get("release_date")}
     else:
         model_ids = None
+    undated = 0
     if "scores" in by_kind:
-        validate_scores(by_kind["scores"], model_ids, set(bench["benchmark"]))
-    return [{"file": t.path, "kind": k, "rows": len(t.rows)} for t, k in zip(tables, kinds,
-                                                                          strict=True)]
+        scores = validate_scores(by_kind["scores"], model_ids, set(bench["benchmark"]),
+                                 released=released, date_by_release=date_by_release)
+        undated = int((scores["reported_source"] == DATED_BY_RELEASE).sum())
+    return [{"file": t.path, "kind": k, "rows": len(t.rows), **({"dated_by_release": undated} if k == "scores" else {})}
+            for t, k in zip(tables, kinds, strict=True)]
