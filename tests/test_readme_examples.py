@@ -49,7 +49,7 @@ def env(tmp_path_factory):
 
 
 def test_the_when_example_prints_what_the_readme_shows(env):
-    command = "forecast when --target mmlu=0.70 --params 1B"
+    command = "forecast when --target mmlu=0.70 --params 1B --as-of 2026-12-08"
     out = run([sys.executable, "-c", CLI, *command.split()[1:]], env)
     assert out.returncode == 0, out.stderr
     printed = [line.rstrip() for line in out.stdout.splitlines()]

@@ -35,7 +35,7 @@ def target_catalogue(engine: Any) -> dict[str, Any]:
         scored release by the as-of date, ISO, or None), ``reason`` (None for a target));
         ``models``: ``targets`` (the number of fitted models), ``scored_without_size`` (models
         with a score but no parameter count, which the fit leaves out) and up to 10 of their
-        ``examples`` (model ids); ``note`` when no benchmark can be fitted as of the date (why).
+        ``examples`` (model ids); ``note``: why no benchmark can be fitted as of the date, or None.
     """
     settings = engine.settings()
     note = None
@@ -83,7 +83,6 @@ def target_catalogue(engine: Any) -> dict[str, Any]:
         "benchmarks": rows,
         "models": {"targets": len(fitted_models), "scored_without_size": len(without_size),
                    "examples": without_size[:10]},
+        "note": note,
     }
-    if note is not None:
-        out["note"] = note
     return out
