@@ -18,9 +18,8 @@ CORE_BENCHMARKS = ("mmlu", "mmlu_pro", "arc_c", "hellaswag", "winogrande", "bbh"
 LONG_STEP_MIN_MODELS = 300
 
 # nutpie's tuning steps by default: `SHORT_TUNE` from `LONG_STEP_MIN_MODELS` informative models
-# on, `LONG_TUNE` below. Both are 1000: with positive drift slopes 400 steps left divergences on
-# the shipped registry (docs/decisions/positive-drift-slopes.md). The backtest's fits set their
-# own (`forecast.evaluation.methods`).
+# on, `LONG_TUNE` below (equal at present; why, in docs/decisions/positive-drift-slopes.md). The
+# backtest's fits set their own (`forecast.evaluation.methods`).
 SHORT_TUNE, LONG_TUNE = 1000, 1000
 
 # the settings that change the model's graph; the others (draws, tuning steps, chains, cores, seed,

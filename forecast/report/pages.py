@@ -407,6 +407,11 @@ def _interval(ci: list | None, fmt: str = "{:.2f}") -> str:
     return "" if not ci else f" [{fmt.format(ci[0])}, {fmt.format(ci[1])}]"
 
 
+def _score(v: float | None, fmt: str = "{:.2f}", ci: list | None = None) -> str:
+    """A backtest score with its interval, "-" when missing or not finite."""
+    return "-" if v is None or not np.isfinite(v) else fmt.format(v) + _interval(ci, fmt)
+
+
 def backtest_html(data: ReportData) -> str:
     from forecast.report.content import (backtest_scorecard, data_end_reliability,  # deferred: xarray, SciPy
                                          scored_summary, skill_rows)
@@ -419,10 +424,7 @@ def backtest_html(data: ReportData) -> str:
     card = backtest_scorecard(data.backtest, s)
     rel = data_end_reliability(s)
     ci_pct = f"{round(100 * (s.get('bootstrap') or {}).get('ci', 0.95))}%"
-
-    def num(v: float | None, fmt: str = "{:.2f}", ci: list | None = None) -> str:
-        return "-" if v is None or not np.isfinite(v) else fmt.format(v) + _interval(ci, fmt)
-
+    num = _score
     rows = []
     for _, r in card.iterrows():
         rows.append({
@@ -510,10 +512,6 @@ def hindsight_html(data: ReportData, dated: pd.DataFrame) -> str:
                 "writes it.</p>")
     s, _ = scored_summary(data.hindsight)
     late = backtest_scorecard(data.hindsight, s).set_index("method")
-
-    def num(v: float | None, fmt: str) -> str:
-        return "-" if v is None or not np.isfinite(v) else fmt.format(v)
-
     rows = []
     for _, r in dated.iterrows():
         h = late.loc[r["method"]] if r["method"] in late.index else None
@@ -521,7 +519,7 @@ def hindsight_html(data: ReportData, dated: pd.DataFrame) -> str:
         for label, key, fmt in (("80% cov.", "dec0.8", "{:.2f}"), ("CRPS reached", "crps_reached", "{:.3f}"),
                                 ("CRPS censored", "crps_censored", "{:.3f}"), ("CRPS all", "crps", "{:.3f}"),
                                 ("Brier by data end", "brier_end", "{:.3f}")):
-            row[label] = (num(r[key], fmt) + " / " + ("-" if h is None else num(h[key], fmt)))
+            row[label] = _score(r[key], fmt) + " / " + ("-" if h is None else _score(h[key], fmt))
         rows.append(row)
     frame = pd.DataFrame(rows)
     return (
