@@ -3,8 +3,8 @@
 The simulation keeps everything about the real registry that is not an outcome: which models
 exist, their sizes, dates, organisations, technique use, token counts where known, which
 benchmarks and protocols scored them (size and missingness). One draw of the model's prior
-predictive gives the true parameters and the outcomes (scores, release counts, adoption and
-observed token ratios); the model is then refitted on those outcomes and each true value is
+predictive gives the true parameters and the outcomes (scores, release counts, reports, adoption
+and observed token ratios); the model is then refitted on those outcomes and each true value is
 checked against its posterior 90% interval. Over many parameters and seeds the coverage should
 be close to 90% if the model and sampler are right.
 """
@@ -64,7 +64,7 @@ def simulate(inp: ModelInputs, mp: ModelPriors, seed: int) -> tuple[ModelInputs,
     Returns
     -------
     tuple
-        (inputs with simulated scores, release counts, adoption and token ratios; the true value
+        (inputs with simulated scores, release counts, reports, adoption and token ratios; the true value
         of every prior variable).
     """
     import pymc as pm  # deferred: PyMC takes about 2 s to import
@@ -82,6 +82,7 @@ def simulate(inp: ModelInputs, mp: ModelPriors, seed: int) -> tuple[ModelInputs,
         inp,
         obs_y=np.asarray(pp["score"].values[0, 0], dtype=float),
         release_counts=np.asarray(pp["release_counts"].values[0, 0], dtype=float),
+        report_k=np.asarray(pp["reports"].values[0, 0], dtype=int),
         adoption_u=(np.asarray(pp["adoption"].values[0, 0], dtype=float)
                     if "adoption" in pp else inp.adoption_u),
         log10_tpp=log10_tpp,

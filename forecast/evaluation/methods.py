@@ -237,7 +237,7 @@ class EngineMethod:
         future = paired_future_draws(priors.introduced_by(cutoff), draws, cutoff, seed)
         settings = ProjectionSettings(
             horizon=BACKTEST_HORIZON, paths_per_draw=self.paths_per_draw, seed=seed,
-            start=decimal_year(cutoff), arrivals=self.variant != "drift_only",
+            start=decimal_year(cutoff), arrivals=self.variant != "drift_only", reported=True,
         )
         rng = np.random.default_rng(seed)
         out = np.empty((len(events), n_samples))

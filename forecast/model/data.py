@@ -23,6 +23,7 @@ SIZE_BAND_LO = 8.0  # log10 params of the lowest release-size band
 SIZE_BAND_WIDTH = 0.5
 SIZE_BANDS = 9  # 1e8 .. 3e12 parameters
 RELEASE_WINDOW_YEARS = 4.0
+REPORT_WINDOW_YEARS = 1.0  # the census's last year, whose releases' reporting shares are counted
 INFORMATIVE_MARGIN = 0.1  # a score this far above chance makes a model's theta well informed
 
 
@@ -59,7 +60,9 @@ class ModelInputs:
     group_bench: np.ndarray
     release_t: np.ndarray  # (M,) month mid-points, years since t_ref
     release_x: np.ndarray  # (Q,) band centres, log10 params
-    release_counts: np.ndarray  # (M, Q)
+    release_counts: np.ndarray  # (M, Q) census releases (scored or not)
+    report_n: int  # census releases in the last REPORT_WINDOW_YEARS
+    report_k: np.ndarray  # (B,) of which with a score on each benchmark
     adoption_tech: list[str]
     adoption_k: np.ndarray  # (C,) technique of each (technique, release month) cell
     adoption_t: np.ndarray  # (C,) the month's mid-point, years since t_ref
@@ -156,7 +159,7 @@ def prepare_inputs(
         **_model_columns(fm, priors.binary, dropped),
         **_drift_segments(release_year, _data_end_year(known, scores), t_ref),
         **_observations(sc, keep_bench, fit_ids, benchmarks, priors),
-        **_release_process(known, scores, t_ref),
+        **_release_process(known, scores, keep_bench, t_ref),
         **_adoption_cells(known, priors.techniques, priors.binary, t_ref),
     )
 
@@ -301,14 +304,22 @@ def _data_end_year(known: pd.DataFrame, scores: pd.DataFrame) -> float:
     return float(_scored_releases(known, scores)["release_year"].max())
 
 
-def _release_process(known: pd.DataFrame, scores: pd.DataFrame, t_ref: float) -> dict[str, Any]:
-    """Scored releases per month and size band over the `RELEASE_WINDOW_YEARS` up to the data's
-    end, with the months' mid-points and the bands' centres.
+def _release_process(known: pd.DataFrame, scores: pd.DataFrame, benchmarks: list[str],
+                     t_ref: float) -> dict[str, Any]:
+    """The release census per month and size band over the `RELEASE_WINDOW_YEARS` up to the
+    data's end, with the months' mid-points and the bands' centres; and, per fitted benchmark,
+    how many of the census's releases in the last `REPORT_WINDOW_YEARS` have a score on it.
+
+    The census is every `known` release with a parameter count, scored or not: the rate of
+    releases is a fact about releases, and whether a release reports a given benchmark is
+    another, counted apart (`report_n` releases, `report_k` of them with a score on each
+    benchmark by the as-of date). A benchmark's reporting falls as newer ones replace it, and
+    counting only the releases that report one would read that as fewer releases.
 
     The data's end is the last release among the `known` models (those released by the as-of
     date) with a parameter count and a score, not the as-of date: months between the last
-    release and the as-of date would read as months without releases, and a later as-of date over
-    the same data must give the same fit (docs/decisions/fit-key-what-the-fit-saw.md).
+    scored release and the as-of date would read as months without releases, and a later as-of
+    date over the same data must give the same fit (docs/decisions/fit-key-what-the-fit-saw.md).
 
     The user's overlay models (the ``overlay`` column) are left out of the counts and of the
     window's end: they are the releases a user chose to add, not a census of releases, so the
@@ -318,22 +329,26 @@ def _release_process(known: pd.DataFrame, scores: pd.DataFrame, t_ref: float) ->
     census = known[~known["overlay"].astype(bool)] if "overlay" in known else known
     if _scored_releases(census, scores).empty:
         census = known
-    rel = _scored_releases(census, scores)
     data_end_year = _data_end_year(census, scores)
+    dated = census[(census["params_total"] > 0) & (census["release_year"] <= data_end_year)]
     start = data_end_year - RELEASE_WINDOW_YEARS
     n_months = int(np.floor((data_end_year - start) * 12))
     edges = data_end_year - (np.arange(n_months, -1, -1) / 12.0)
     x_edges = SIZE_BAND_LO + SIZE_BAND_WIDTH * np.arange(SIZE_BANDS + 1)
     counts, _, _ = np.histogram2d(
-        rel["release_year"].to_numpy(float),
-        np.log10(rel["params_total"].to_numpy(float)),
+        dated["release_year"].to_numpy(float),
+        np.log10(dated["params_total"].to_numpy(float)),
         bins=[edges, x_edges],
     )
+    recent = dated[dated["release_year"] > data_end_year - REPORT_WINDOW_YEARS]["model_id"]
+    reported = scores[scores["model_id"].isin(recent)].groupby("benchmark")["model_id"].nunique()
     return {
         "data_end": year_to_date(data_end_year),
         "release_t": 0.5 * (edges[:-1] + edges[1:]) - t_ref,
         "release_x": 0.5 * (x_edges[:-1] + x_edges[1:]),
         "release_counts": counts,
+        "report_n": int(len(recent)),
+        "report_k": reported.reindex(benchmarks, fill_value=0).to_numpy(int),
     }
 
 

@@ -65,9 +65,14 @@ eta_g = 0 for each benchmark's most common protocol; other groups get eta_g ~ N(
 
 Two side models share the fit so the projection gets joint posterior draws:
 
-* Release process: monthly counts of scored releases in half-decade size bands,
+* Release process: monthly counts of released models (every dated release with a parameter
+  count, scored or not) in half-decade size bands,
   n_mq ~ NegBinomial(mu = w * exp(r0 + g * t_m + c1 * (x_q - 10) + c2 * (x_q - 10)^2), alpha),
-  with x_q the band's log10 size and w = 0.5 its width.
+  with x_q the band's log10 size and w = 0.5 its width; and apart from it each benchmark's
+  reporting share, the chance that a release reports a score on it,
+  k_b ~ Binomial(n, pi_b), pi_b ~ Beta(1, 1), over the n releases of the census's last year,
+  k_b of them with a score on benchmark b. A question about capability counts every release;
+  a question about reported scores (the backtest's events) counts a release with chance pi_b.
 * Adoption of each technique among releases, counted per release month m:
   u_km ~ Binomial(n_km, A_k(t_m)), A_k(t) = amax_k * logistic(s_k * (t - t50_k)), with n_km the
   releases of month m whose indicator for k is known and u_km those that used k (t_m the
@@ -444,8 +449,9 @@ def _scores(inp: ModelInputs, mp: ModelPriors, rho: Any, w: Any, u: Any, ceil: A
 
 
 def _release_process(inp: ModelInputs, mp: ModelPriors, generative: bool) -> None:
-    """The monthly release counts per size band, negative binomial. The sampler's form adds the
-    same likelihood as a Potential with its log-gamma terms once per distinct count
+    """The monthly release counts per size band, negative binomial, and each benchmark's
+    reporting share, binomial (module docstring). The sampler's form adds the counts'
+    likelihood as a Potential with its log-gamma terms once per distinct count
     (`forecast.model.densities.negative_binomial_logp`)."""
     import pymc as pm  # deferred: PyMC takes about 2 s to import
     import pytensor.tensor as pt  # deferred: PyTensor takes about a second to import
@@ -467,6 +473,12 @@ def _release_process(inp: ModelInputs, mp: ModelPriors, generative: bool) -> Non
     else:
         pm.Potential("release_counts", negative_binomial_logp(
             inp.release_counts, np.log(SIZE_BAND_WIDTH) + log_mu, nb_alpha))
+    share = pm.Beta("report_share", REPORT_SHARE_A, REPORT_SHARE_B, dims="benchmark")
+    pm.Binomial("reports", n=inp.report_n, p=share, observed=inp.report_k, dims="benchmark")
+
+
+#: The reporting shares' prior, Beta(a, b): uniform, as nothing is claimed before the census.
+REPORT_SHARE_A, REPORT_SHARE_B = 1.0, 1.0
 
 
 def _imputed_uses(inp: ModelInputs, curves: tuple[Any, Any, Any]) -> Any:

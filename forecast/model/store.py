@@ -362,6 +362,7 @@ def inputs_dataset(inp: ModelInputs) -> xr.Dataset:
             "release_counts": (("month", "band"), inp.release_counts),
             "release_month_t": ("month", inp.release_t),
             "release_band_x": ("band", inp.release_x),
+            "report_k": ("benchmark", inp.report_k),
         },
         coords={
             "model": list(inp.model_ids),
@@ -375,6 +376,7 @@ def inputs_dataset(inp: ModelInputs) -> xr.Dataset:
         "as_of": inp.as_of.isoformat(),
         "data_end": inp.data_end.isoformat(),
         "ref_seg": inp.ref_seg,
+        "report_n": int(inp.report_n),
         "groups": json.dumps(inp.groups),
         "adoption_tech": json.dumps(inp.adoption_tech),
         "dropped": json.dumps(inp.dropped),

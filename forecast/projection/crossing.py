@@ -144,6 +144,8 @@ def crossing_times(
         horizon.
     """
     draws = thin(draws, settings)
+    if settings.reported and settings.frontier == "release":
+        draws = draws.reported_on([b for b, _ in target.thresholds])
     theta_star, noise = required_theta(draws, target)
     sim = PathSimulator(draws, future_draws, budget.axis, settings, bits=budget.bits)
     E = np.random.default_rng(settings.seed + 1).exponential(size=sim.P)

@@ -117,6 +117,9 @@ class PosteriorDraws:
     drift_log: bool = False
     # the links' upper slope ratios r_b (`forecast.model.links.link_stretch`); None: plain links (r = 1)
     upper_slope_ratio: np.ndarray | None = None  # (n, B)
+    # each benchmark's reporting share pi_b, the chance that a release reports a score on it
+    # (`forecast.model.graph`); None: fits made before it, hand-made draws (every release reports)
+    report_share: np.ndarray | None = None  # (n, B)
 
     def benchmark_index(self, name: str) -> int:
         return self.benchmarks.index(name)
@@ -124,6 +127,27 @@ class PosteriorDraws:
     def upper(self, b: int, rows: Any = slice(None)) -> np.ndarray | None:
         """r_b of the draws `rows` (all by default), or None for plain links."""
         return None if self.upper_slope_ratio is None else self.upper_slope_ratio[rows, b]
+
+    def reported_on(self, benchmarks: list[str]) -> PosteriorDraws:
+        """These draws with the release rate of the releases that report a score on every one
+        of `benchmarks`: the rate times the smallest of their reporting shares (a release that
+        reports all of them reports the least reported one; for one benchmark, exactly its
+        share). Unchanged without reporting shares.
+
+        Parameters
+        ----------
+        benchmarks : list of str
+            The benchmarks a counted release must report.
+
+        Returns
+        -------
+        PosteriorDraws
+        """
+        if self.report_share is None or not benchmarks:
+            return self
+        share = np.min(self.report_share[:, [self.benchmark_index(b) for b in benchmarks]], axis=1)
+        log_share = np.log(np.clip(share, 1e-12, 1.0))
+        return replace(self, release_log_rate=self.release_log_rate + log_share)
 
     def subset(self, idx: np.ndarray) -> PosteriorDraws:
         """The draws at positions `idx` (for thinning or resampling)."""
@@ -214,6 +238,7 @@ class PosteriorDraws:
             drift_log=log_slopes,
             upper_slope_ratio=(_flat(post, "upper_slope_ratio", "benchmark")
                                if "upper_slope_ratio" in post else None),
+            report_share=_flat(post, "report_share", "benchmark") if "report_share" in post else None,
         )
 
 

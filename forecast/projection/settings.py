@@ -35,6 +35,11 @@ class ProjectionSettings:
         Crossing dates from the compiled kernel (`forecast.projection.crossing.march_crossings_compiled`)
         instead of NumPy blocks (`march_crossings`): the same dates to 1e-12 years, faster on many
         or late crossings, 0.4 s slower to start in a new process.
+    reported : bool
+        Count only the releases that report a score on the target's benchmarks (each with its
+        fitted reporting share, `PosteriorDraws.reported_on`): the question "when is a crossing
+        *reported*", which the backtest's outcomes answer. False: every release counts, the
+        question "when does a release *reach* the target".
     """
 
     horizon: float = 2040.0
@@ -47,3 +52,4 @@ class ProjectionSettings:
     arrivals: bool = True
     max_paths: int | None = 16000
     compiled: bool = False
+    reported: bool = False
