@@ -110,7 +110,8 @@ def test_which_techniques_fall_back_at_each_backtest_cutoff(priors, cutoff):
     assert priors.unmeasured_by(cutoff) == FALLBACK[cutoff]
     same = priors.introduced_by(cutoff)
     # the fit key changes exactly when a prior changes
-    assert (dated.fit_sha256 == same.fit_sha256) == (not FALLBACK[cutoff])
+    moved = FALLBACK[cutoff] or priors.engine.superseded_by(cutoff)
+    assert (dated.fit_sha256 == same.fit_sha256) == (not moved)
 
 
 def test_fit_hash_follows_the_stand_in_prior(priors):
@@ -123,10 +124,47 @@ def test_fit_hash_follows_the_stand_in_prior(priors):
 
 
 def test_dated_set_is_unchanged_without_a_fallback(priors):
-    assert priors.measured_by(date(2021, 7, 1)) is priors
     assert priors.measured_by("2030-01-01") is priors
-    dated = priors.measured_by(date(2022, 1, 1))
-    assert dated.measured_by(date(2022, 1, 1)) is dated  # already replaced
+    for day in (date(2021, 7, 1), date(2022, 1, 1)):
+        dated = priors.measured_by(day)
+        assert dated.measured_by(day) is dated  # already replaced
+
+
+def test_dated_engine_entries_take_their_earlier_form_before_publication(priors):
+    """MMLU's upper slope ratio (Qwen2.5 report, 2024-12-19) and ceiling (DeepSeek-R1's o1
+    score, 2025-01-22): before those dates the plain link and the default ceiling prior."""
+    from forecast.inputs.registry import load_registry
+    from forecast.model.priors import model_priors_from
+
+    assert priors.engine.superseded_by(date(2024, 12, 18)) == [
+        "links.mmlu.ceiling_loss", "links.mmlu.upper_slope_ratio"]
+    assert priors.engine.superseded_by(date(2024, 12, 19)) == ["links.mmlu.ceiling_loss"]
+    assert priors.engine.superseded_by(date(2025, 1, 22)) == []
+    benchmarks = load_registry().benchmarks
+    early = priors.measured_by(date(2024, 7, 1))
+    link = early.engine.links.for_benchmark("mmlu")
+    assert link.ceiling_loss == priors.engine.links.ceiling_loss  # the default links' prior
+    assert model_priors_from(early, benchmarks).link_upper["mmlu"] is None  # r = 1: plain link
+    assert early.engine.sources["links.mmlu.ceiling_loss"].cite is None  # its own citation
+    late = priors.measured_by(date(2025, 2, 1))
+    assert late.engine.links.for_benchmark("mmlu") == priors.engine.links.for_benchmark("mmlu")
+    assert model_priors_from(late, benchmarks).link_upper["mmlu"].median == 0.5
+    assert early.fit_sha256 != priors.fit_sha256 and early.sha256 != priors.sha256
+    shown = priors.engine.to_dict()["links"]["benchmarks"]["mmlu"]["upper_slope_ratio"]
+    assert shown["published"] == "2024-12-19" and shown["before"]["median"] == 1.0
+
+
+@pytest.mark.parametrize("drop", ["published", "before"])
+def test_a_dated_engine_entry_needs_both_keys(tmp_path, drop):
+    folder = tmp_path / "priors"
+    shutil.copytree(SHIPPED, folder)
+    path = folder / "_engine.toml"
+    text = path.read_text()
+    pattern = r", published = 2024-12-19" if drop == "published" else r", before = \{value = 1\.0[^}]*\}"
+    path.write_text(re.sub(pattern, "", text, count=1))
+    with pytest.raises(UserError, match="needs both") as err:
+        load_priors(folder)
+    assert err.value.location.key == f"links.mmlu.upper_slope_ratio.{drop}"  # the missing key
 
 
 def test_only_total_parameter_techniques_fall_back(tmp_path):
@@ -205,8 +243,11 @@ def test_modes_are_checked_and_threaded_through_the_runner():
 def test_seed_check_forecast_then_uses_priors_as_of_the_thread(priors):
     then = thread_priors()
     assert then.fit_sha256 == priors.measured_by(THREAD_DATE).fit_sha256
-    # nothing introduced by 2023-03-19 lacks evidence from before it: the same priors as today's
-    assert priors.unmeasured_by(THREAD_DATE) == [] and then is priors
+    # nothing introduced by 2023-03-19 lacks evidence from before it; MMLU's link entries
+    # published later take their earlier form
+    assert priors.unmeasured_by(THREAD_DATE) == []
+    assert then.techniques == priors.techniques and then is not priors
+    assert then.engine.links.for_benchmark("mmlu").upper_slope_ratio.median == 1.0
 
 
 def test_backtest_option_is_parsed_and_recorded(capsys, tmp_path):

@@ -82,7 +82,8 @@ def _every_file_distribution(priors: PriorSet) -> list[tuple[str, dict, Dist]]:
         table = engine_raw
         for p in parts:
             table = table[p]
-        value = priors.engine.value(name)
+        dated = name.removesuffix(".before")
+        value = priors.engine.dated[dated][1] if dated != name else priors.engine.value(name)
         if isinstance(value, Dist) and value.distribution != "fixed":  # a `value`: nothing to fit
             items.append((name, table, value))
     return items

@@ -137,7 +137,7 @@ def technique_specs(priors: Any) -> list[TechniqueSpec]:
 def _link_priors(links: Any, benchmarks: pd.DataFrame) -> tuple[dict[str, Any], ...]:
     """(slope, midpoint, ceiling loss, family, upper slope ratio) by benchmark: each benchmark's
     `[links.<benchmark>]` entry where it sets one, else the default link prior. The upper slope
-    ratio is optional: None keeps the plain link."""
+    ratio is optional: None, or a ratio fixed at 1, keeps the plain link."""
     slope, mid, ceil, family, upper = {}, {}, {}, {}, {}
     for b in benchmarks["benchmark"]:
         override = links.benchmarks.get(b)
@@ -148,7 +148,9 @@ def _link_priors(links: Any, benchmarks: pd.DataFrame) -> tuple[dict[str, Any], 
 
         slope[b], mid[b], ceil[b] = pick("slope"), pick("midpoint"), pick("ceiling_loss")
         family[b] = pick("family")
-        upper[b] = pick("upper_slope_ratio")
+        r = pick("upper_slope_ratio")
+        plain = r is not None and r.distribution == "fixed" and r.median == 1.0
+        upper[b] = None if plain else r
     return slope, mid, ceil, family, upper
 
 

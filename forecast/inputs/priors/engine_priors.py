@@ -6,6 +6,11 @@ dataclass whose fields say how an entry is read: a `Dist` field is a distributio
 field a `{value = ...}` table, and `bool`, `str` and `date` fields plain values; field metadata
 marks entries that must be positive (`_POSITIVE`, `_NONZERO`) or lie in (0, 1) (`_UNIT`). Every
 number states a citation (`cite`) or `judgement = true`, kept in `EnginePriors.sources`.
+
+A distribution entry whose evidence became public at a known date says so: ``published`` (the
+first public date of what it cites) and ``before`` (the entry, with its own citation, that a fit
+as of an earlier date starts from), kept in `EnginePriors.dated`; `EnginePriors.as_of` applies
+them (`forecast.inputs.priors.PriorSet.measured_by`, the backtest's dated priors).
 """
 
 from __future__ import annotations
@@ -229,6 +234,21 @@ class EnginePriors:
     observation: ObservationPriors
     links: LinkPriors
     sources: Mapping[str, Source] = field(default_factory=dict)
+    # dotted name -> (published, the entry before that date) of the dated entries
+    dated: Mapping[str, tuple[date, Dist]] = field(default_factory=dict)
+
+    def superseded_by(self, when: date) -> list[str]:
+        """The dotted names of the dated entries whose evidence was published after `when`.
+
+        Parameters
+        ----------
+        when : date
+
+        Returns
+        -------
+        list of str
+        """
+        return sorted(k for k, (published, _) in self.dated.items() if published > when)
 
     def value(self, dotted: str) -> Any:
         """The entry at a dotted name such as 'arrivals.rate' or 'links.mmlu.slope'."""
@@ -248,7 +268,7 @@ class EnginePriors:
         """Every section as JSON-ready values, each entry with its citation or judgement flag."""
         out: dict[str, Any] = {}
         for section in ENGINE_SECTIONS:
-            out[section] = section_to_dict(getattr(self, section), section, self.sources)
+            out[section] = section_to_dict(getattr(self, section), section, self.sources, self.dated)
         return out
 
 
@@ -265,17 +285,26 @@ ENGINE_SECTIONS: dict[str, type] = {
 }
 
 
-def section_to_dict(obj: Any, prefix: str, sources: Mapping[str, Source]) -> dict[str, Any]:
-    """One engine section (or benchmark override) as JSON-ready values with their sources."""
+def section_to_dict(obj: Any, prefix: str, sources: Mapping[str, Source],
+                    dated: Mapping[str, tuple[date, Dist]] | None = None) -> dict[str, Any]:
+    """One engine section (or benchmark override) as JSON-ready values with their sources (and,
+    for a dated entry, its `published` date and the entry `before` it)."""
+    dated = dated or {}
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         v = getattr(obj, f.name)
         name = f"{prefix}.{f.name}"
         if f.name == "benchmarks":
-            out[f.name] = {b: section_to_dict(link, f"{prefix}.{b}", sources) for b, link in v.items()}
+            out[f.name] = {b: section_to_dict(link, f"{prefix}.{b}", sources, dated)
+                           for b, link in v.items()}
         elif isinstance(v, Dist):
             src = sources.get(name)
             out[f.name] = v.to_dict() | ({"cite": src.cite, "judgement": src.judgement} if src else {})
+            if name in dated:
+                published, before = dated[name]
+                src = sources.get(name + ".before")
+                out[f.name] |= {"published": published.isoformat(), "before": before.to_dict() | (
+                    {"cite": src.cite, "judgement": src.judgement} if src else {})}
         elif isinstance(v, date):
             out[f.name] = v.isoformat()
         elif v is not None:
@@ -296,6 +325,24 @@ def field_kinds(cls: type) -> dict[str, tuple[type, bool]]:
         base = next((a for a in args if a is not type(None)), t) if args and optional else t
         out[f.name] = (base, optional)
     return out
+
+
+def _read_dist(entry: Mapping[str, Any], meta: Mapping[str, Any], file: Path, key: str,
+               sources: dict[str, Source]) -> Dist:
+    """A distribution table (or fixed value) with its citation, checked against the field's
+    metadata (`_POSITIVE`, `_NONZERO`, `_UNIT`)."""
+    if "note" in entry:
+        read_string(entry["note"], file, join_key(key, "note"))
+    sources[key] = Source(*read_citation(entry, file, key))
+    table = {k: v for k, v in entry.items() if k not in ("published", "before")}
+    dist = dist_from_table(table, file=file, key=key, positive=False)
+    if meta.get("positive"):
+        check_nonnegative(dist, file, key)
+    if meta.get("unit"):
+        check_unit(dist, file, key)
+    if meta.get("nonzero") and dist.distribution == "fixed" and not dist.median > 0:
+        raise UserError("this entry must be positive", file=file, key=join_key(key, "value"))
+    return dist
 
 
 def check_nonnegative(dist: Dist, file: Any, key: str) -> None:
@@ -339,24 +386,26 @@ def parse_engine(data: Mapping[str, Any], file: Path) -> EnginePriors:
     """
     check_keys(data, ENGINE_SECTIONS, file, "")
     sources: dict[str, Source] = {}
+    dated: dict[str, tuple[date, Dist]] = {}
     sections: dict[str, Any] = {}
     for name, cls in ENGINE_SECTIONS.items():
         table = read_table(require_key(data, name, file, ""), file, name)
-        values, extras = _parse_section(cls, table, file, name, sources, extra_tables=cls is LinkPriors)
+        values, extras = _parse_section(cls, table, file, name, sources, dated,
+                                        extra_tables=cls is LinkPriors)
         if cls is LinkPriors:
-            values["benchmarks"] = _parse_benchmark_links(extras, file, sources)
+            values["benchmarks"] = _parse_benchmark_links(extras, file, sources, dated)
         sections[name] = cls(**values)
-    return EnginePriors(**sections, sources=sources)
+    return EnginePriors(**sections, sources=sources, dated=dated)
 
 
-def _parse_benchmark_links(tables: Mapping[str, Any], file: Path,
-                           sources: dict[str, Source]) -> dict[str, BenchmarkLink]:
+def _parse_benchmark_links(tables: Mapping[str, Any], file: Path, sources: dict[str, Source],
+                           dated: dict[str, tuple[date, Dist]]) -> dict[str, BenchmarkLink]:
     """The `[links.<benchmark>]` override tables, by benchmark name."""
     benchmarks = {}
     for bench, sub in sorted(tables.items()):
         if not ID_RE.match(bench):
             raise UserError("benchmark names are lower-case identifiers", file=file, key=f"links.{bench}")
-        bvalues, _ = _parse_section(BenchmarkLink, sub, file, f"links.{bench}", sources)
+        bvalues, _ = _parse_section(BenchmarkLink, sub, file, f"links.{bench}", sources, dated)
         if not any(k in bvalues for k in ("slope", "midpoint", "ceiling_loss", "family",
                                           "upper_slope_ratio")):
             raise UserError("a benchmark override needs slope, midpoint, ceiling_loss, family "
@@ -367,7 +416,8 @@ def _parse_benchmark_links(tables: Mapping[str, Any], file: Path,
 
 
 def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
-                   sources: dict[str, Source], *, extra_tables: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+                   sources: dict[str, Source], dated: dict[str, tuple[date, Dist]], *,
+                   extra_tables: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
     """Parse one engine section into constructor arguments; unknown sub-tables are returned
     separately when `extra_tables` (benchmark overrides in [links])."""
     kinds = field_kinds(cls)
@@ -391,13 +441,14 @@ def _parse_section(cls: type, table: Mapping[str, Any], file: Path, prefix: str,
             if optional:  # a `| None` field may be left out (e.g. upper_slope_ratio)
                 continue
             raise UserError("missing required key", file=file, key=key)
-        values[name] = _parse_entry(name, base, meta[name], table[name], file, key, sources)
+        values[name] = _parse_entry(name, base, meta[name], table[name], file, key, sources, dated)
     return values, extras
 
 
 def _parse_entry(name: str, base: type, meta: Mapping[str, Any], raw: Any, file: Path, key: str,
-                 sources: dict[str, Source]) -> Any:
-    """One section entry read as its field's base type; a number's citation goes to `sources`."""
+                 sources: dict[str, Source], dated: dict[str, tuple[date, Dist]]) -> Any:
+    """One section entry read as its field's base type; a number's citation goes to `sources`,
+    a distribution's `published` date and `before` entry to `dated`."""
     if base is str:
         text = read_string(raw, file, key)
         if name == "family" and text not in LINK_FAMILIES:
@@ -418,16 +469,17 @@ def _parse_entry(name: str, base: type, meta: Mapping[str, Any], raw: Any, file:
         return value
     if base is Dist:
         entry = read_table(raw, file, key)
-        check_keys(entry, DIST_KEYS + ("value", "cite", "judgement", "note"), file, key)
-        if "note" in entry:
-            read_string(entry["note"], file, join_key(key, "note"))
-        sources[key] = Source(*read_citation(entry, file, key))
-        dist = dist_from_table(entry, file=file, key=key, positive=False)
-        if meta.get("positive"):
-            check_nonnegative(dist, file, key)
-        if meta.get("unit"):
-            check_unit(dist, file, key)
-        if meta.get("nonzero") and dist.distribution == "fixed" and not dist.median > 0:
-            raise UserError("this entry must be positive", file=file, key=join_key(key, "value"))
+        check_keys(entry, DIST_KEYS + ("value", "cite", "judgement", "note", "published", "before"),
+                   file, key)
+        dist = _read_dist(entry, meta, file, key, sources)
+        if ("published" in entry) != ("before" in entry):
+            raise UserError("a dated entry needs both 'published' and 'before'", file=file,
+                            key=join_key(key, "before" if "published" in entry else "published"))
+        if "published" in entry:
+            published = read_file_date(entry["published"], join_key(key, "published"), file)
+            before = read_table(entry["before"], file, join_key(key, "before"))
+            check_keys(before, DIST_KEYS + ("value", "cite", "judgement", "note"), file,
+                       join_key(key, "before"))
+            dated[key] = (published, _read_dist(before, meta, file, join_key(key, "before"), sources))
         return dist
     raise TypeError(f"unsupported engine field type {base!r}")  # pragma: no cover - schema error in this module

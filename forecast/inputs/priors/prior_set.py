@@ -106,7 +106,8 @@ class PriorSet:
         on the law published before it. Techniques introduced after `when` are left as they are:
         `introduced_by(when)`, which every fit applies after this, drops them (or puts
         over-training in its earlier form), so `priors.measured_by(d)` handed to a fit as of `d`
-        gives the dated priors of that fit.
+        gives the dated priors of that fit. Every dated engine entry (`EnginePriors.dated`) whose
+        evidence was published after `when` takes its `before` entry.
 
         `sha256` and `fit_sha256` of the result hash the set's own with the replaced ids and the
         stand-in prior, so a fit cached under dated priors is never taken for one under today's
@@ -123,13 +124,26 @@ class PriorSet:
         PriorSet
         """
         replaced = self.unmeasured_by(when)
-        if not replaced:
+        superseded = self.engine.superseded_by(read_file_date(when, "as_of", None))
+        if not replaced and not superseded:
             return self
-        stand_in = self.engine.technique_population.unmeasured_multiplier()
-        techniques = {k: (t.as_unmeasured(stand_in) if k in replaced else t) for k, t in self.techniques.items()}
-        tag = "|unmeasured:" + ",".join(replaced) + "|" + json.dumps(stand_in.to_dict(), sort_keys=True)
+        techniques, tag = dict(self.techniques), ""
+        if replaced:
+            stand_in = self.engine.technique_population.unmeasured_multiplier()
+            techniques = {k: (t.as_unmeasured(stand_in) if k in replaced else t)
+                          for k, t in self.techniques.items()}
+            tag = "|unmeasured:" + ",".join(replaced) + "|" + json.dumps(stand_in.to_dict(), sort_keys=True)
+        engine = self.engine
+        for key in superseded:
+            before = self.engine.dated[key][1]
+            engine, _ = _override_engine(engine, key.split("."), before, "engine." + key)
+            tag += f"|before:{key}|" + json.dumps(before.to_dict(), sort_keys=True)
+        if superseded:
+            sources = dict(engine.sources) | {k: engine.sources[k + ".before"] for k in superseded}
+            engine = dataclasses.replace(
+                engine, sources=sources, dated={k: v for k, v in engine.dated.items() if k not in superseded})
         return dataclasses.replace(
-            self, techniques=techniques, sha256=sha256_bytes((self.sha256 + tag).encode()),
+            self, techniques=techniques, engine=engine, sha256=sha256_bytes((self.sha256 + tag).encode()),
             fit_sha256=sha256_bytes((self.fit_sha256 + tag).encode()))
 
     def unmeasured_by(self, when: date | str) -> list[str]:
