@@ -175,7 +175,8 @@ def check(
     n_citations = sum(len(t.evidence) for t in ps.techniques.values()) + sum(
         1 for s in ps.engine.sources.values() if s.cite)
     summary = {"ok": True, "folder": str(target), "techniques": len(ps.techniques),
-               "engine_entries": len(ps.engine.sources), "citations": n_citations, "sha256": ps.sha256}
+               "engine_entries": sum(1 for k in ps.engine.sources if not k.endswith(".before")),
+               "citations": n_citations, "sha256": ps.sha256}
     if json_out:
         emit_result("priors check", summary)
     else:
