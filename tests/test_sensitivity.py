@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from forecast.api.engine import Engine, sensitivity_task
-from forecast.api.sensitivity import (FRAME_COLUMNS, GROUPS, modified_priors, sensitivity_frame,
-                                      sensitivity_specs, widened_prior)
+from forecast.api.sensitivity import (FRAME_COLUMNS, GROUPS, group_prior_names, modified_priors,
+                                      sensitivity_frame, sensitivity_specs, widened_prior)
 from forecast.core.errors import UserError
 from forecast.evaluation.backtest import run_backtest
 from forecast.evaluation.cross_validation import cross_validation
@@ -76,6 +76,98 @@ def test_group_variant_widens_the_drift_rate_around_its_median():
     assert changed.fit_sha256 != priors.fit_sha256
 
 
+# the names each group widens in the shipped priors: the links' defaults and every benchmark
+# override's slope and midpoint held as a distribution (mmlu's and mmlu_pro's; hellaswag's table
+# sets only its family)
+SHIPPED_GROUP_NAMES = {
+    "drift": ["engine.drift.rate"],
+    "releases": ["engine.releases.log_rate", "engine.releases.growth_per_year"],
+    "links": ["engine.links.slope", "engine.links.midpoint", "engine.links.mmlu.slope",
+              "engine.links.mmlu_pro.slope", "engine.links.mmlu.midpoint", "engine.links.mmlu_pro.midpoint"],
+}
+
+
+def width90(dist) -> float:
+    """Width of the equal-tailed 90% interval: in log10 space for a lognormal, else on its scale."""
+    lo, hi = dist.ppf(np.array([0.05, 0.95]))
+    return math.log10(hi) - math.log10(lo) if dist.distribution == "lognormal" else hi - lo
+
+
+def test_group_names_cover_the_shipped_priors():
+    priors = load_priors()
+    assert set(GROUPS) == set(SHIPPED_GROUP_NAMES)
+    for group, names in SHIPPED_GROUP_NAMES.items():
+        assert group_prior_names(priors, group) == names
+
+
+@pytest.mark.parametrize("group", sorted(SHIPPED_GROUP_NAMES))
+def test_each_group_widens_its_priors_twice_as_wide_around_the_same_median(group):
+    """Build each group's prior set without fitting: every override name is one `PriorSet.replace`
+    accepts, each widened prior keeps its family and median and has a 90% interval twice as wide
+    (log10 space for a lognormal, its own scale for a normal), and nothing else moves."""
+    priors = load_priors()
+    changed, record = modified_priors(priors, AS_OF, group, "group")
+    names = SHIPPED_GROUP_NAMES[group]
+    assert record["name"] == ",".join(names)
+    assert [c["name"] for c in record["priors"]] == names
+    assert changed.fit_sha256 != priors.fit_sha256  # a refit, not the cached base fit
+    for name in names:
+        key = name.removeprefix("engine.")
+        old, new = priors.engine.value(key), changed.engine.value(key)
+        assert old.distribution in ("lognormal", "normal")
+        assert new.distribution == old.distribution
+        assert new.ppf(0.5) == pytest.approx(old.ppf(0.5), rel=1e-9, abs=1e-12)
+        assert width90(new) == pytest.approx(2.0 * width90(old), rel=1e-9)
+        alone = priors.replace({name: new})  # each name on its own is a valid override
+        assert alone.engine.value(key) == new
+    untouched = {f"engine.{s}.{k}" for s, section in priors.engine.to_dict().items()
+                 for k, v in section.items() if isinstance(v, dict) and "distribution" in v}
+    for name in sorted(untouched - set(names)):
+        key = name.removeprefix("engine.")
+        assert changed.engine.value(key) == priors.engine.value(key), name
+    links, before = changed.engine.links, priors.engine.links
+    for bench in before.benchmarks:  # ceiling losses (betas), families and fixed values stay
+        assert links.for_benchmark(bench).ceiling_loss == before.for_benchmark(bench).ceiling_loss
+        assert links.for_benchmark(bench).family == before.for_benchmark(bench).family
+        assert links.for_benchmark(bench).upper_slope_ratio == before.for_benchmark(bench).upper_slope_ratio
+    assert changed.techniques == priors.techniques
+
+
+def test_links_group_widens_the_default_a_benchmark_without_override_uses():
+    priors = load_priors()
+    changed, _ = modified_priors(priors, AS_OF, "links", "group")
+    assert changed.engine.links.for_benchmark("hellaswag").slope == widened_prior(priors.engine.links.slope)
+    assert changed.engine.links.for_benchmark("mmlu").slope == widened_prior(
+        priors.engine.links.benchmarks["mmlu"].slope)
+
+
+def test_a_group_of_several_priors_gives_no_one_median_in_the_frame():
+    priors = load_priors()
+    _, record = modified_priors(priors, AS_OF, "releases", "group")
+    assert "after" not in record and len(record["priors"]) == 2
+    answer = [{"question": "q", "target": "mmlu=0.7", "params": "1B", "years": [2027.0, 2028.0, 2029.0]}]
+    base = {"technique": None, "variant": "base", "prior": None, "fitted_techniques": [],
+            "diagnostics": {"ok": True}, "answers": answer}
+    frame = sensitivity_frame([base, base | {"technique": "releases", "variant": "group", "prior": record}])
+    row = frame.iloc[0]
+    assert row["prior"] == "engine.releases.log_rate,engine.releases.growth_per_year"
+    assert np.isnan(row["prior_median"]) and np.isnan(row["prior_q05"])
+
+
+def test_unknown_group_is_refused_naming_it_and_the_known_groups():
+    with pytest.raises(UserError, match="telepathy") as info:
+        modified_priors(load_priors(), AS_OF, "telepathy", "group")
+    assert "drift, releases, links" in str(info.value) and info.value.location.key == "technique"
+
+
+def test_a_group_that_cannot_be_widened_fails_before_any_fit():
+    """A priors folder whose release rate is a point mass: the sweep is refused while the specs
+    are built, naming why."""
+    fixed = load_priors().replace({"engine.releases.log_rate": 0.7})
+    with pytest.raises(UserError, match="point-mass"):
+        sensitivity_specs(None, fixed, AS_OF, 3, 100, 100, [], ["group"])
+
+
 def test_specs_are_plain_data_with_the_base_first():
     import pickle
 
@@ -83,7 +175,8 @@ def test_specs_are_plain_data_with_the_base_first():
                               ["removed", "widened", "group"], [{"target": "mmlu=0.7", "params": "1B"}])
     assert [(s["technique"], s["variant"]) for s in specs] == [
         (None, "base"), ("distillation", "removed"), ("distillation", "widened"),
-        ("objectives", "removed"), ("objectives", "widened"), ("drift", "group")]
+        ("objectives", "removed"), ("objectives", "widened"), ("drift", "group"),
+        ("releases", "group"), ("links", "group")]
     assert pickle.loads(pickle.dumps(specs)) == specs
     assert specs[1]["questions"] == [{"target": "mmlu=0.7", "params": "1B", "label": "mmlu=0.7 within 1B"}]
 
@@ -246,8 +339,11 @@ def test_json_validates_and_table_fits_80_columns(monkeypatch, capsys):
     assert answer["command"] == "sensitivity" and answer["as_of"] == date.today().isoformat()
     assert [(r["technique"], r["variant"]) for r in answer["rows"]][::2] == [
         ("mixture_of_experts", "removed"), ("mixture_of_experts", "widened"), ("distillation", "removed"),
-        ("distillation", "widened"), ("drift", "group")]
-    assert len(answer["rows"]) == 10  # x 2 default questions
+        ("distillation", "widened"), ("drift", "group"), ("releases", "group"), ("links", "group")]
+    assert len(answer["rows"]) == 14  # x 2 default questions
+    links = answer["rows"][-1]["prior"]  # several priors: their names, no one median
+    assert links["name"].split(",")[:2] == ["engine.links.slope", "engine.links.midpoint"]
+    assert links["median"] is None and links["interval90"] == [None, None]
     first = answer["rows"][0]
     assert first["shift_days"]["median"] == pytest.approx(0.5 * 365.25) and first["shift_days"]["q90"] is None
     assert answer["rows"][2]["prior"]["name"] == "techniques.mixture_of_experts.multiplier"
@@ -274,9 +370,11 @@ def test_engine_sensitivity_maps_the_task_over_plain_specs_base_first():
                                questions=QUESTION, map_fn=fake_map)
     assert seen["fn"] is sensitivity_task
     assert [(s["variant"], s["technique"]) for s in seen["specs"]] == [
-        ("base", None), ("widened", "distillation"), ("widened", "objectives"), ("group", "drift")]
+        ("base", None), ("widened", "distillation"), ("widened", "objectives"), ("group", "drift"),
+        ("group", "releases"), ("group", "links")]
     assert all(s["seed"] == 9 and s["draws"] == 100 and s["as_of"] == date.today().isoformat()
                for s in seen["specs"])  # the default as-of date: today
-    assert list(frame["technique"]) == ["distillation", "objectives", "drift"]
-    assert frame["median_shift_days"].tolist() == pytest.approx([-0.25 * 365.25, -0.25 * 365.25, 0.1 * 365.25])
+    assert list(frame["technique"]) == ["distillation", "objectives", "drift", "releases", "links"]
+    assert frame["median_shift_days"].tolist() == pytest.approx(
+        [-0.25 * 365.25, -0.25 * 365.25] + [0.1 * 365.25] * 3)
     assert engine._fit is None  # the refits ran in the map, not on this engine

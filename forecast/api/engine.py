@@ -812,8 +812,9 @@ class Engine:
             Technique ids (default: every technique known at the as-of date); an unknown id
             raises `UserError` naming it and the known ids.
         variants : sequence of str
-            Among ``removed``, ``widened`` and ``group`` (the drift's long-run rate widened;
-            `forecast.api.sensitivity`).
+            Among ``removed``, ``widened`` and ``group`` (one refit per group of engine priors
+            widened: the drift's long-run rate, the release process, the benchmark links;
+            `forecast.api.sensitivity.GROUPS`).
         questions : sequence of mapping or None
             Each ``{"target": ..., "params": ...}`` (a total-parameter budget); default
             `forecast.api.sensitivity.DEFAULT_QUESTIONS` (mmlu=0.70 within 1B, mmlu=0.80 within 7B).
@@ -830,7 +831,8 @@ class Engine:
         Raises
         ------
         UserError
-            For an unknown technique or variant, or an engine with a scenario.
+            For an unknown technique or variant, a group whose priors cannot be widened, or an
+            engine with a scenario.
         """
         if self.scenario is not None:
             raise UserError("a sensitivity sweep runs on priors without a scenario", key="scenario")

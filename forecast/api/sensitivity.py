@@ -12,10 +12,27 @@ The variants:
   without its term;
 - ``widened``: its multiplier prior's equal-tailed 90% interval made twice as wide in log10
   space around the same median (`widened_prior`), set with `PriorSet.replace`;
-- ``group`` (the pseudo-technique ``drift``): the long-run rate of the unnamed drift,
-  ``engine.drift.rate`` (a normal prior in log10 parameters per year), given twice its sd
-  around the same median. The drift's ``spread`` (half-normal) and ``persistence`` (beta) are
-  left as they are: neither family can be widened around an unchanged median.
+- ``group``: one refit per group of engine priors (`GROUPS`, named in place of a technique),
+  each prior of the group widened by `widened_prior` at once:
+
+  - ``drift``: the long-run rate of the unnamed drift, ``engine.drift.rate`` (a lognormal in
+    log10 parameters per year), twice its log-sd around the same median. The drift's
+    ``spread`` and ``persistence`` (a beta) are left as they are: the spread bounds the
+    year-to-year wobble, not the rate a forecast extends;
+  - ``releases``: the release process, ``engine.releases.log_rate`` and
+    ``engine.releases.growth_per_year`` (both normals), each twice its sd around the same
+    median;
+  - ``links``: the benchmark links' default ``engine.links.slope`` (a lognormal) and
+    ``engine.links.midpoint`` (a normal), and every benchmark override's slope and midpoint
+    that the priors hold as a distribution (``engine.links.<benchmark>.slope``, ``.midpoint``;
+    in the shipped ``_engine.toml`` those of mmlu and mmlu_pro), by the same rule. The ceiling
+    losses are left as they are (betas on (0, 1): doubling a log10 interval around their
+    median would not keep them below 1, and the ceilings rest on the best released scores),
+    and so are fixed values (point masses: the link family, ``upper_slope_ratio``), which
+    have no interval to widen.
+
+  Widening a group asks how much the answers lean on those engine priors being as tight as
+  they are; removing one is not offered, since the model needs every one of them.
 """
 
 from __future__ import annotations
@@ -35,7 +52,14 @@ from forecast.inputs.priors.distributions import Dist
 
 VARIANTS = ("removed", "widened", "group")
 # the groups of engine priors the `group` variant widens, each with the override names it sets
-GROUPS = {"drift": ("engine.drift.rate",)}
+# (`PriorSet.replace`); ``*`` stands for every benchmark override of the links that holds that
+# entry as a distribution (`group_prior_names`)
+GROUPS = {
+    "drift": ("engine.drift.rate",),
+    "releases": ("engine.releases.log_rate", "engine.releases.growth_per_year"),
+    "links": ("engine.links.slope", "engine.links.midpoint", "engine.links.*.slope",
+              "engine.links.*.midpoint"),
+}
 # the headline questions: `when` each target is met within each total-parameter budget
 DEFAULT_QUESTIONS = ({"target": "mmlu=0.70", "params": "1B"}, {"target": "mmlu=0.80", "params": "7B"})
 DAYS_PER_YEAR = 365.25
@@ -113,8 +137,10 @@ def modified_priors(priors: PriorSet, as_of: date | str, technique: str | None,
     PriorSet
         The modified set (`priors` itself for ``base``).
     dict or None
-        For ``widened`` and ``group``: the prior's name, ``before`` and ``after`` as
-        {distribution, median, interval90}; None otherwise.
+        For ``widened``: the prior's ``name``, ``before`` and ``after`` as {distribution,
+        median, interval90}. For ``group``: ``name`` (the group's dotted names joined by
+        commas) and ``priors`` (a list of {name, before, after}, one per widened prior), with
+        ``before`` and ``after`` as well when the group widened one prior. None otherwise.
 
     Raises
     ------
@@ -124,14 +150,13 @@ def modified_priors(priors: PriorSet, as_of: date | str, technique: str | None,
     if variant == "base":
         return priors, None
     if variant == "group":
-        check_groups([technique or ""])
-        overrides, changed = {}, {}
-        for name in GROUPS[str(technique)]:
-            section, key = name.split(".")[1:]
-            old = getattr(getattr(priors.engine, section), key)
-            overrides[name] = new = widened_prior(old)
-            changed[name] = {"before": _dist_dict(old), "after": _dist_dict(new)}
-        return priors.replace(overrides), {"name": ",".join(changed), **next(iter(changed.values()))}
+        overrides = group_overrides(priors, str(technique or ""))
+        changed = [{"name": name, "before": _dist_dict(priors.engine.value(name.split(".", 1)[1])),
+                    "after": _dist_dict(new)} for name, new in overrides.items()]
+        record: dict[str, Any] = {"name": ",".join(overrides), "priors": changed}
+        if len(changed) == 1:  # one prior: its numbers stand for the group in the frame
+            record |= {"before": changed[0]["before"], "after": changed[0]["after"]}
+        return priors.replace(overrides), record
     check_variants([variant])
     known = priors.introduced_by(as_of)
     check_techniques([technique or ""], list(known.techniques))
@@ -187,10 +212,87 @@ def check_variants(variants: Iterable[str]) -> None:
 
 
 def check_groups(groups: Iterable[str]) -> None:
-    """Raise `UserError` (key ``technique``) naming the first group not in `GROUPS`."""
+    """Raise `UserError` (key ``technique``) naming the first group not in `GROUPS`, with the
+    known groups.
+
+    Parameters
+    ----------
+    groups : iterable of str
+
+    Returns
+    -------
+    None
+    """
     for g in groups:
         if g not in GROUPS:
             raise UserError(f"unknown group '{g}' (known: {', '.join(GROUPS)})", key="technique")
+
+
+def group_prior_names(priors: PriorSet, group: str) -> list[str]:
+    """The dotted override names (`PriorSet.replace`) a group widens in `priors`.
+
+    A ``*`` in a `GROUPS` pattern (``engine.links.*.slope``) stands for each benchmark with a
+    ``[links.<benchmark>]`` table in the priors whose entry is a distribution, in the order of
+    the benchmarks' names: an override that is absent falls back to the default link prior,
+    which the group widens already, and a fixed value has no interval to widen.
+
+    Parameters
+    ----------
+    priors : PriorSet
+    group : str
+        A key of `GROUPS`.
+
+    Returns
+    -------
+    list of str
+        E.g. for ``links`` on the shipped priors: engine.links.slope, engine.links.midpoint,
+        engine.links.mmlu.slope, engine.links.mmlu_pro.slope, engine.links.mmlu.midpoint,
+        engine.links.mmlu_pro.midpoint.
+
+    Raises
+    ------
+    UserError
+        For an unknown group.
+    """
+    check_groups([group])
+    names: list[str] = []
+    for pattern in GROUPS[group]:
+        if "*" not in pattern:
+            names.append(pattern)
+            continue
+        head, tail = pattern.split("*")
+        for bench, link in sorted(priors.engine.links.benchmarks.items()):
+            entry = getattr(link, tail.strip("."))
+            if isinstance(entry, Dist) and entry.distribution != "fixed":
+                names.append(f"{head}{bench}{tail}")
+    return names
+
+
+def group_overrides(priors: PriorSet, group: str) -> dict[str, Dist]:
+    """The widened priors of one group refit: each of `group_prior_names` through
+    `widened_prior` (normal and lognormal priors: twice the sd, or log-sd, around the same
+    median), ready for `PriorSet.replace`.
+
+    Parameters
+    ----------
+    priors : PriorSet
+        The unmodified set.
+    group : str
+        A key of `GROUPS`.
+
+    Returns
+    -------
+    dict of str to Dist
+        Dotted name -> widened prior, in the order of `group_prior_names`.
+
+    Raises
+    ------
+    UserError
+        For an unknown group, or an entry that cannot be widened (a point mass at a name the
+        group always widens).
+    """
+    return {name: widened_prior(priors.engine.value(name.split(".", 1)[1]))
+            for name in group_prior_names(priors, group)}
 
 
 def normalise_questions(questions: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
@@ -230,7 +332,8 @@ def sensitivity_specs(data: str | Path | None, priors: str | Path | PriorSet | N
     (`GROUPS`) when ``group`` is among `variants`.
 
     A technique known at `as_of` only in its earlier form (`Technique.known_before`) gets no
-    ``widened`` refit.
+    ``widened`` refit. Each group's widened priors are built here once (`group_overrides`), so
+    a group that cannot be widened is refused before any fit starts.
 
     Parameters
     ----------
@@ -274,7 +377,9 @@ def sensitivity_specs(data: str | Path | None, priors: str | Path | PriorSet | N
                 continue
             specs.append(common | {"technique": tech, "variant": variant})
     if "group" in variants:
-        specs.extend(common | {"technique": g, "variant": "group"} for g in GROUPS)
+        for g in GROUPS:
+            group_overrides(prior_set, g)  # a group that cannot be widened fails before any fit
+            specs.append(common | {"technique": g, "variant": "group"})
     return specs
 
 
@@ -309,7 +414,9 @@ def sensitivity_frame(results: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         Columns `FRAME_COLUMNS`: the quantiles (10%, 50%, 90%) as decimal years (NaN: not before
         the horizon) and ISO dates (None), the base fit's, the shifts from it in days (NaN when
         either side is past the horizon), the changed prior's name, median and 90% interval
-        (widened and group variants; else None/NaN) and whether the refit passed its checks.
+        (widened and group variants; else None/NaN; a group of several priors gives their names
+        joined by commas and NaN numbers, since no one median stands for them) and whether the
+        refit passed its checks.
     """
     base, rest = results[0], results[1:]
     if base["variant"] != "base":

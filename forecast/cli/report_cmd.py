@@ -4,9 +4,12 @@ The backtest refits the engine at every cutoff (minutes to tens of minutes) and 
 needs a second fit, as of the thread's date, so the report reads their saved results: the folder
 `forecast backtest --out DIR` writes (default `reports/backtest`) and the JSON that
 `forecast seedcheck --json` prints (default `reports/seedcheck.json`), each when present.
-Beside the backtest, page 7 sets the same backtest run with today's priors
+Beside the backtest, page 8 sets the same backtest run with today's priors
 (`forecast backtest --priors-as-of today`, default folder `reports/backtest-hindsight`).
-`--no-backtest` leaves them out; page 7 says which was not run and why.
+`--no-backtest` leaves them out; page 8 says which was not run and why. The refit sensitivity
+(page 5) needs a refit per technique and variant, so it too is read, from the JSON that
+`forecast sensitivity --json` prints (default `reports/sensitivity.json`), checked against the
+shipped schema; without it page 5 says how to make it.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from forecast.cli import app
 from forecast.cli.forecast_cmd import check_query, make_engine, warn_diagnostics
 from forecast.cli.options import (DEFAULT_SEED, AsOfOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt, ScenarioOpt,
                                   SeedOpt, StrictOpt, TuneOpt)
-from forecast.cli.output import console, emit_result, err_console
+from forecast.cli.output import console, emit_result, err_console, json_schema
 from forecast.core.errors import UserError
 from forecast.evaluation.result import BacktestResult
 from forecast.evaluation.scoring import LEVELS
@@ -34,6 +37,7 @@ DEFAULT_REPORT = Path("reports") / "forecast.pdf"
 DEFAULT_BACKTEST = Path("reports") / "backtest"
 DEFAULT_HINDSIGHT = Path("reports") / "backtest-hindsight"
 DEFAULT_SEED_CHECK = Path("reports") / "seedcheck.json"
+DEFAULT_SENSITIVITY = Path("reports") / "sensitivity.json"
 
 
 def load_backtest(folder: Path) -> Any:
@@ -99,10 +103,50 @@ def load_seed_check(path: Path) -> dict[str, Any]:
     return data
 
 
+def load_sensitivity(path: Path) -> dict[str, Any]:
+    """The JSON object `forecast sensitivity --json` prints, checked against the shipped schema
+    (forecast/cli/schemas/sensitivity.json) before the report relies on its fields.
+
+    Parameters
+    ----------
+    path : Path
+        The file holding it.
+
+    Returns
+    -------
+    dict
+        The sweep.
+
+    Raises
+    ------
+    UserError
+        Naming the file (the CLI exits 2) when it is missing, unreadable or does not validate,
+        with the first offending place.
+    """
+    import jsonschema  # deferred: about 50 ms to import; only when a sweep is read
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError("sensitivity file not found (write it with "
+                        "`forecast sensitivity --json > FILE`)", file=path) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"not a readable sensitivity JSON file ({exc})", file=path) from None
+    validator = jsonschema.Draft202012Validator(json_schema("sensitivity"),
+                                                format_checker=jsonschema.FormatChecker())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise UserError(f"not a `forecast sensitivity --json` answer at {where}: {error.message}",
+                        file=path, key=str(error.absolute_path[0]) if error.absolute_path else None)
+    return data
+
+
 def _command_line(out: Path, as_of: str | None, targets: list[str] | None, budgets: list[str] | None,
                   data: Path | None, priors: Path | None, scenario: str | None, seed: int, draws: int,
                   tune: int, strict: bool, no_backtest: bool, backtest: Path | None,
-                  seed_check: Path | None, hindsight: Path | None = None) -> str:
+                  seed_check: Path | None, hindsight: Path | None = None,
+                  sensitivity: Path | None = None) -> str:
     """The command with every effective option spelled out (for the provenance)."""
     parts = ["forecast", "report", "--out", str(out)]
     if as_of:
@@ -126,6 +170,8 @@ def _command_line(out: Path, as_of: str | None, targets: list[str] | None, budge
             parts += ["--seed-check", str(seed_check)]
         if hindsight is not None:
             parts += ["--hindsight", str(hindsight)]
+    if sensitivity is not None:
+        parts += ["--sensitivity", str(sensitivity)]
     return shlex.join(parts)
 
 
@@ -156,10 +202,14 @@ def report_command(
     hindsight: Annotated[Path | None, typer.Option(
         "--hindsight", help="Folder written by `forecast backtest --priors-as-of today --out DIR`, shown "
                             f"beside the backtest (default: {DEFAULT_HINDSIGHT} if it holds results).")] = None,
+    sensitivity: Annotated[Path | None, typer.Option(
+        "--sensitivity", help="Saved output of `forecast sensitivity --json`, shown as the refit "
+                              f"tornado (default: {DEFAULT_SENSITIVITY} if present).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Write the PDF report: headline answers, fan chart, tilting line, attribution, priors vs
-    posteriors, adoption, backtest and seed check, diagnostics, data and provenance."""
+    """Write the PDF report: headline answers, fan chart, tilting line, attribution, refit
+    sensitivity, priors vs posteriors, adoption, backtest and seed check, diagnostics, data and
+    provenance."""
     from forecast.report import build_report  # deferred: the report imports xarray, SciPy and Matplotlib
     from forecast.report.content import DEFAULT_BUDGETS, parse_budget, target_spec  # deferred: xarray, SciPy
 
@@ -174,6 +224,7 @@ def report_command(
         bt_result, bt_note, bt_used = _saved_backtest(backtest)
         sc_result, sc_note, sc_used = _saved_seed_check(seed_check)
         hs_result, hs_used = _saved_hindsight(hindsight) if bt_result is not None else (None, None)
+    sens_result, sens_used = _saved_sensitivity(sensitivity)  # a bad file fails before the fit
 
     engine = make_engine(data, priors, as_of, seed, draws, scenario, progress=not json_out, tune=tune)
     check_query(engine, targets=targets or [],
@@ -187,18 +238,21 @@ def report_command(
                    "priors_sha256": engine.priors.introduced_by(engine.as_of).sha256}
         bt_note += _provenance_mismatch(bt_result.summary.get("provenance") or {}, current)
     command = _command_line(out, as_of, targets, budgets, data, priors, scenario, seed, draws, tune, strict,
-                            no_backtest, bt_used, sc_used, hs_used)
+                            no_backtest, bt_used, sc_used, hs_used, sens_used)
     with contextlib.nullcontext() if json_out else err_console.status("writing the report"):
         result = build_report(engine, out, targets=targets, budgets=budgets, backtest=bt_result,
                               hindsight=hs_result, seed_check=sc_result, backtest_note=bt_note,
-                              seed_check_note=sc_note, command=command)
+                              seed_check_note=sc_note, sensitivity=sens_result,
+                              sensitivity_source=None if sens_used is None else str(sens_used),
+                              command=command)
     if json_out:
         emit_result("report", {
             "path": str(result.path), "pages": result.pages, "sections": result.sections,
             "seconds": result.seconds, "timings": result.timings, "fit_ok": result.fit_ok,
             "diagnostics": engine.fit().diagnostics.to_dict(),
             "backtest": bt_result is not None, "hindsight": hs_result is not None,
-            "seed_check": sc_result is not None, "command_line": command,
+            "seed_check": sc_result is not None, "sensitivity": sens_result is not None,
+            "command_line": command,
         })
     else:
         console.print(f"Wrote {result.path} ({result.pages} pages, {result.bytes / 1024:.0f} KiB) "
@@ -221,7 +275,7 @@ def _check_report_options(out: Path, no_backtest: bool, backtest: Path | None, s
 
 
 def _saved_backtest(backtest: Path | None) -> tuple[Any, str, Path | None]:
-    """The saved backtest the report shows: (result or None, the note page 7 prints, the folder
+    """The saved backtest the report shows: (result or None, the note page 8 prints, the folder
     read or None). Without `--backtest`, `DEFAULT_BACKTEST` is read when it holds a summary."""
     folder = backtest if backtest is not None else DEFAULT_BACKTEST
     if backtest is None and not (folder / "backtest_summary.json").is_file():
@@ -251,8 +305,29 @@ def _saved_hindsight(hindsight: Path | None) -> tuple[Any, Path | None]:
     return result, folder
 
 
+def _saved_sensitivity(sensitivity: Path | None) -> tuple[dict[str, Any] | None, Path | None]:
+    """The saved refit sweep page 5 shows: (sweep or None, the file read or None). Without
+    `--sensitivity`, `DEFAULT_SENSITIVITY` is read when present; a given or default file that
+    does not validate is refused (`load_sensitivity`) rather than left out, so a broken sweep
+    is not mistaken for a missing one.
+
+    Parameters
+    ----------
+    sensitivity : Path or None
+        The ``--sensitivity`` option.
+
+    Returns
+    -------
+    tuple of (dict or None, Path or None)
+    """
+    if sensitivity is None and not DEFAULT_SENSITIVITY.is_file():
+        return None, None
+    path = sensitivity if sensitivity is not None else DEFAULT_SENSITIVITY
+    return load_sensitivity(path), path
+
+
 def _saved_seed_check(seed_check: Path | None) -> tuple[dict[str, Any] | None, str, Path | None]:
-    """The saved seed check the report shows: (result or None, the note page 7 prints when there
+    """The saved seed check the report shows: (result or None, the note page 8 prints when there
     is none, the file read or None). Without `--seed-check`, `DEFAULT_SEED_CHECK` is read when present."""
     if seed_check is None and not DEFAULT_SEED_CHECK.is_file():
         return None, (f"No saved seed check at {DEFAULT_SEED_CHECK}: run `forecast seedcheck --json > "

@@ -11,8 +11,8 @@ import pandas as pd
 import typer
 
 from forecast.api.engine import sensitivity_task
-from forecast.api.sensitivity import (DEFAULT_QUESTIONS, VARIANTS, check_techniques, check_variants,
-                                      sensitivity_frame, sensitivity_specs)
+from forecast.api.sensitivity import (DEFAULT_QUESTIONS, GROUPS, VARIANTS, check_techniques,
+                                      check_variants, sensitivity_frame, sensitivity_specs)
 from forecast.api.targets import make_budget
 from forecast.cli import app
 from forecast.cli.forecast_cmd import make_engine, warn_diagnostics
@@ -159,7 +159,9 @@ def sensitivity_table(base: dict[str, Any], frame: pd.DataFrame, as_of: str) -> 
         "total-parameter budget; shift: the refit's median minus the unmodified median, in days (- "
         "when either is past the horizon; after: past the horizon); removed: the "
         "technique's prior taken out; widened: its multiplier's 90% interval doubled in log10 "
-        "space, same median; group: the drift's long-run rate twice as uncertain.")
+        "space, same median; group: a group of engine priors twice as uncertain, same medians "
+        "(drift: its long-run rate; releases: the release rate and its growth; links: the "
+        "benchmark links' slopes and midpoints).")
     for col, justify in (("technique", "left"), ("variant", "left"), ("question", "left"),
                          ("shift", "right"), ("80% interval", "left")):
         t.add_column(col, justify=justify, no_wrap=True)
@@ -228,7 +230,8 @@ def sensitivity_command(
         "--technique", help="Technique id to vary (repeatable; default: every technique known at the as-of date).")] = None,
     variant: Annotated[list[str] | None, typer.Option(
         "--variant", help=f"Variant to refit ({', '.join(VARIANTS)}; repeatable; default: removed and widened). "
-                          "group widens the drift's long-run rate.")] = None,
+                          "group: one refit per group of engine priors widened "
+                          f"({', '.join(GROUPS)}).")] = None,
     target: Annotated[list[str] | None, typer.Option(
         "--target", help="Target of a question, paired with the --params at the same position (repeatable; "
                          "default: mmlu=0.70 within 1B and mmlu=0.80 within 7B).")] = None,

@@ -7,11 +7,11 @@
 
 Sections, one or more A4 pages each, in this order: 1 headline answers (`when` for targets x
 budgets), 2 smallest model reaching each target (fan chart), 3 the tilting line, 4 attribution
-(waterfall and leave-one-technique-out tornado), 5 prior versus posterior per technique,
-6 adoption curves, 7 backtest scorecard and the seed check, 8 diagnostics, 9 data appendix
-and provenance. `content` gathers the numbers, `figures` draws them, `pages` writes the
-sections, `render` lays them out with WeasyPrint and writes the file atomically, and `build`
-runs these steps in order.
+(waterfall and leave-one-technique-out tornado), 5 sensitivity with refits (read from a saved
+`forecast sensitivity --json`), 6 prior versus posterior per technique, 7 adoption curves,
+8 backtest scorecard and the seed check, 9 diagnostics, 10 data appendix and provenance.
+`content` gathers the numbers, `figures` draws them, `pages` writes the sections, `render` lays
+them out with WeasyPrint and writes the file atomically, and `build` runs these steps in order.
 """
 
 from __future__ import annotations

@@ -86,6 +86,8 @@ def build_report(
     seed_check: dict[str, Any] | None = None,
     backtest_note: str | None = None,
     seed_check_note: str | None = None,
+    sensitivity: dict[str, Any] | None = None,
+    sensitivity_source: str | None = None,
     command: str | None = None,
     headline_draws: int | None = 2000,
     fan_draws: int | None = 1000,
@@ -104,17 +106,23 @@ def build_report(
     budgets : sequence of str or None
         Budgets (`7B`, `active=7B`, `memory=4GiB,bits=4`); None for `content.DEFAULT_BUDGETS`.
     backtest : forecast.evaluation.result.BacktestResult or None
-        The backtest section 7 shows. When None, section 7 says it was not run (with `backtest_note` as
-        the reason) and shows no numbers in its place.
+        The backtest section 8 shows. When None, section 8 says it was not run (with
+        `backtest_note` as the reason) and shows no numbers in its place.
     hindsight : forecast.evaluation.result.BacktestResult or None
         The same backtest with today's priors (`forecast backtest --priors-as-of today`), shown
-        beside it; None: section 7 says it was not run.
+        beside it; None: section 8 says it was not run.
     seed_check : dict or None
         The seed check (`{"thread_date", "claims": [...], "diagnostics": {...}}`, as
         `forecast.evaluation.seedcheck.seed_check` returns it); None as for `backtest`, with
         `seed_check_note` as the reason.
     backtest_note, seed_check_note : str or None
         Why a result is missing; with a backtest, `backtest_note` says where its results came from.
+    sensitivity : dict or None
+        The refit sweep section 5 shows, as `forecast sensitivity --json` prints it (the caller
+        checks it against forecast/cli/schemas/sensitivity.json; `forecast report` does); None:
+        section 5 says in one line how to make it.
+    sensitivity_source : str or None
+        Where the sweep was read from, named on its page.
     command : str or None
         The command line recorded in the provenance.
     headline_draws, fan_draws, tornado_draws : int or None
@@ -162,6 +170,7 @@ def build_report(
         engine_priors=content.engine_prior_rows(engine), names=content.technique_names(engine),
         backtest=backtest, backtest_note=backtest_note or "", hindsight=hindsight,
         seed_check=seed_check, seed_check_note=seed_check_note or "",
+        sensitivity=sensitivity, sensitivity_source=sensitivity_source or "",
         **_checks_and_data_fields(engine, fit, loo, diag),
         provenance=content.provenance(engine, command or "forecast.report.build_report(...)",
                                       seconds=laps.elapsed()),

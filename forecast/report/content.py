@@ -485,6 +485,92 @@ def tornado(engine: Any, cells: pd.DataFrame, budgets: dict[str, BudgetSpec],
     return out
 
 
+# ------------------------------------------------------------------------------- refit sensitivity
+
+DAYS_PER_YEAR = 365.25
+REFIT_COLUMNS = ("technique", "variant", "label", "question", "rank", "magnitude", "shift", "lo",
+                 "hi", "base_lo", "base_hi", "past", "q10_date", "median_date", "q90_date",
+                 "prior", "fit_ok")
+
+
+def _days(year: float | None, ref: float | None) -> float:
+    """(year - ref) in days; NaN when either is missing (past the horizon)."""
+    return float("nan") if year is None or ref is None else (year - ref) * DAYS_PER_YEAR
+
+
+def refit_rows(sensitivity: dict[str, Any], names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The refit sweep (`forecast sensitivity --json`) as one row per technique or group x
+    variant x question, in the order the refit tornado draws them.
+
+    Every quantile is put in days from the unmodified fit's median of the same question, so a
+    row's ``shift`` is how far the refit moved the median and ``lo``..``hi`` is the refit's 80%
+    interval on the same axis; ``base_lo``..``base_hi`` is the unmodified fit's own 80% interval
+    there, the yardstick a shift is read against. The (technique, variant) pairs are ordered by
+    ``magnitude``, the mean over the questions of the absolute median shift, largest first (rank
+    0), as the no-refit tornado orders its techniques: a median that crossed the horizon (a
+    null shift although one of the two medians lies before it) counts as larger than any finite
+    shift, one past the horizon in both fits as no shift; ties keep the sweep's order.
+
+    Parameters
+    ----------
+    sensitivity : dict
+        The answer of `forecast sensitivity --json` (its schema:
+        forecast/cli/schemas/sensitivity.json), already checked against it.
+    names : dict of str to str, optional
+        Technique id -> display name; a group is shown by its name and "(group)".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns `REFIT_COLUMNS`: technique, variant, label (the name shown), question, rank,
+        magnitude (the pair's mean absolute median shift in days; inf for a crossing of the
+        horizon), shift, lo, hi, base_lo, base_hi
+        (days from the unmodified median; NaN where a quantile is past the horizon, or every
+        one of them when the unmodified median is), past (the refit's median is past the
+        horizon), q10_date, median_date, q90_date (the refit's, ISO or None), prior (the
+        changed prior's dotted name or names, or None) and fit_ok.
+    """
+    names = names or {}
+    base = {b["question"]: b for b in sensitivity["base"]}
+    rows = []
+    for r in sensitivity["rows"]:
+        b = base.get(r["question"])
+        ref = None if b is None else b["median"]["year"]
+        shift = r["shift_days"]["median"]
+        if shift is not None:
+            magnitude = abs(float(shift))
+        else:
+            magnitude = 0.0 if r["median"]["year"] is None and ref is None else float("inf")
+        tech, variant = r["technique"], r["variant"]
+        rows.append({
+            "technique": tech, "variant": variant,
+            "label": f"{tech} (group)" if variant == "group" else names.get(tech, tech),
+            "question": r["question"], "magnitude": magnitude,
+            "shift": float("nan") if shift is None else float(shift),
+            "lo": _days(r["q10"]["year"], ref), "hi": _days(r["q90"]["year"], ref),
+            "base_lo": _days(None if b is None else b["q10"]["year"], ref),
+            "base_hi": _days(None if b is None else b["q90"]["year"], ref),
+            "past": r["median"]["year"] is None,
+            "q10_date": r["q10"]["date"], "median_date": r["median"]["date"],
+            "q90_date": r["q90"]["date"],
+            "prior": None if r["prior"] is None else r["prior"]["name"],
+            "fit_ok": bool(r["fit_ok"]),
+        })
+    frame = pd.DataFrame(rows, columns=[c for c in REFIT_COLUMNS if c != "rank"])
+    if frame.empty:
+        return frame.assign(rank=pd.Series(dtype=int))[list(REFIT_COLUMNS)]
+    keys = list(dict.fromkeys(zip(frame["technique"], frame["variant"])))
+    size = frame.groupby(["technique", "variant"], sort=False)["magnitude"].mean()
+    ordered = sorted(range(len(keys)), key=lambda i: (-size[keys[i]], i))
+    rank = {keys[i]: n for n, i in enumerate(ordered)}
+    question = {q: n for n, q in enumerate(dict.fromkeys(frame["question"]))}
+    frame["rank"] = [rank[k] for k in zip(frame["technique"], frame["variant"])]
+    frame["magnitude"] = [size[k] for k in zip(frame["technique"], frame["variant"])]
+    frame = frame.assign(_q=frame["question"].map(question))
+    frame = frame.sort_values(["rank", "_q"], kind="stable")
+    return frame.drop(columns="_q").reset_index(drop=True)[list(REFIT_COLUMNS)]
+
+
 # --------------------------------------------------------------------------------- priors
 
 

@@ -21,6 +21,8 @@ matplotlib.use("Agg")  # headless; a stray DISPLAY must not matter
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter  # noqa: E402
 
 from forecast.api.targets import format_count  # noqa: E402
@@ -338,6 +340,93 @@ def tornado_figure(table: pd.DataFrame, year_to_text: Any) -> Figure:
 
 # ----------------------------------------------------------------------------- page 5
 
+# per variant of the refit sweep: bar colour and hatch (hatched: a group of engine priors)
+VARIANT_STYLE = {"removed": (COLORS[1], None), "widened": (COLORS[0], None),
+                 "group": (COLORS[2], "////")}
+
+
+def refit_tornado_figure(rows: pd.DataFrame) -> Figure:
+    """The refit tornado: one panel per question (two to a row), one line per technique or group
+    and variant in the order of `rows` (largest shift on top): a bar from 0 to the shift of the
+    median first date in days and a whisker over the refit's 80% interval, both measured from
+    the unmodified fit's median, whose own 80% interval is the grey band. Bars take the variant's
+    colour (hatched for a group); a quantile past the horizon runs to the panel's right edge and
+    ends in '>'. A '*' after a label marks a refit that failed its convergence checks.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        `forecast.report.content.refit_rows`'s rows (sorted by rank, then question).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    questions = list(dict.fromkeys(rows["question"]))
+    keys = list(dict.fromkeys(zip(rows["technique"], rows["variant"])))
+    first = rows.drop_duplicates(["technique", "variant"]).set_index(["technique", "variant"])
+    failed = rows.groupby(["technique", "variant"], sort=False)["fit_ok"].all()
+    labels = [str(first.loc[k, "label"]) + ("" if k[1] == "group" else f": {k[1]}")
+              + ("" if failed[k] else " *") for k in keys]
+    ncols = min(len(questions), 2)
+    nrows = math.ceil(len(questions) / ncols)
+    fig = Figure(figsize=(WIDTH, nrows * (0.55 + 0.14 * len(keys)) + 0.3), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel()
+    ys = -np.arange(len(keys), dtype=float)
+    for ax, question in zip(axes, questions):
+        t = rows[rows["question"] == question].set_index(["technique", "variant"]).reindex(keys)
+        ax.set_title(question)
+        base = t[["base_lo", "base_hi"]].dropna()
+        if base.empty:
+            ax.text(0.5, 0.5, "the unmodified median is past the horizon", transform=ax.transAxes,
+                    ha="center", va="center", fontsize=6.4)
+            continue
+        base_lo, base_hi = float(base["base_lo"].iloc[0]), float(base["base_hi"].iloc[0])
+        values = [t[c].to_numpy(float) for c in ("shift", "lo", "hi")] + [[0.0, base_lo, base_hi]]
+        finite = np.concatenate(values)
+        finite = finite[np.isfinite(finite)]
+        lo_x, hi_x = float(finite.min()), float(finite.max())
+        pad = 0.06 * max(hi_x - lo_x, 1.0)
+        edge = hi_x + pad  # where a quantile past the horizon is drawn
+        ax.axvspan(base_lo, base_hi, color="#e4e4e4", lw=0, zorder=0)
+        for y, (_, variant), (_, r) in zip(ys, keys, t.iterrows()):
+            if not isinstance(r["label"], str):  # a pair the sweep did not ask this question
+                continue
+            color, hatch = VARIANT_STYLE.get(variant, (GREY, None))
+            shift = r["shift"] if np.isfinite(r["shift"]) else (edge if r["past"] else np.nan)
+            if np.isfinite(shift):
+                ax.barh(y, shift, height=0.62, color=color, alpha=0.85, hatch=hatch,
+                        edgecolor="black", lw=0.35)
+            lo = r["lo"] if np.isfinite(r["lo"]) else edge
+            hi = r["hi"] if np.isfinite(r["hi"]) else edge
+            ax.plot([lo, hi], [y, y], color="black", lw=0.7)
+            ax.plot([lo], [y], ls="none", marker="|", color="black", ms=3.5)
+            ax.plot([hi], [y], ls="none", marker=">" if not np.isfinite(r["hi"]) else "|",
+                    color="black", ms=3.0 if not np.isfinite(r["hi"]) else 3.5)
+            if r["past"]:
+                ax.plot([edge], [y], ls="none", marker=">", color=color, mec="black", mew=0.4, ms=4)
+        ax.axvline(0, color="black", lw=0.7)
+        ax.set_xlim(lo_x - pad, edge + pad)
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", length=0)
+    axes[0].set_yticks(ys, labels)
+    axes[0].set_ylim(ys.min() - 0.6 if len(ys) else -0.6, 0.6)
+    for ax in axes[len(questions):]:
+        ax.set_visible(False)
+    present = list(dict.fromkeys(rows["variant"]))
+    handles: list[Any] = [Patch(facecolor=VARIANT_STYLE[v][0], hatch=VARIANT_STYLE[v][1],
+                                edgecolor="black", lw=0.35, alpha=0.85, label=v)
+                          for v in ("removed", "widened", "group") if v in present]
+    handles.append(Patch(facecolor="#e4e4e4", label="unmodified fit's 80% interval"))
+    handles.append(Line2D([], [], color="black", lw=0.7, marker="|", label="refit's 80% interval"))
+    fig.supxlabel("days from the unmodified fit's median first date (positive = later)",
+                  fontsize=RC["axes.labelsize"])
+    fig.legend(handles=handles, loc="outside upper center", ncols=len(handles), fontsize=6.2)
+    return fig
+
+
+# ----------------------------------------------------------------------------- page 6
+
 
 def priors_figure(priors: Any, samples: dict[str, np.ndarray], table: pd.DataFrame, names: dict[str, str],
                   ncols: int = 3) -> Figure:
@@ -381,7 +470,7 @@ def priors_figure(priors: Any, samples: dict[str, np.ndarray], table: pd.DataFra
     return fig
 
 
-# ----------------------------------------------------------------------------- page 6
+# ----------------------------------------------------------------------------- page 7
 
 
 def adoption_figure(curves: pd.DataFrame, shares: pd.DataFrame, names: dict[str, str], as_of: float,
@@ -430,7 +519,7 @@ def adoption_figure(curves: pd.DataFrame, shares: pd.DataFrame, names: dict[str,
     return fig
 
 
-# ----------------------------------------------------------------------------- page 7
+# ----------------------------------------------------------------------------- page 8
 
 
 def backtest_figure(card: pd.DataFrame, reliability: pd.DataFrame, summary: dict) -> Figure:
@@ -543,7 +632,7 @@ def skill_figure(skill: pd.DataFrame, method: str, methods: list[str] | None = N
     return fig
 
 
-# ----------------------------------------------------------------------------- page 8
+# ----------------------------------------------------------------------------- page 9
 
 
 def predictive_figure(rows: pd.DataFrame) -> Figure:

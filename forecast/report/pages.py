@@ -1,4 +1,4 @@
-"""The report's nine sections as HTML: text, tables and figures from a `ReportData`.
+"""The report's ten sections as HTML: text, tables and figures from a `ReportData`.
 
 Each `page_*` function turns the numbers gathered by `forecast.report.content` (held in a
 `ReportData`) into one `Section`; the figures come from `forecast.report.figures`. Dates in
@@ -23,6 +23,7 @@ TITLES = (
     "Smallest model reaching each target",
     "The tilting line",
     "Attribution: techniques and drift",
+    "Sensitivity with refits",
     "Prior versus posterior",
     "Adoption of the techniques",
     "Backtest and the seed check",
@@ -69,6 +70,10 @@ class ReportData:
     hindsight: Any = None
     seed_check: dict[str, Any] | None = None
     seed_check_note: str = ""
+    # the refit sweep (`forecast sensitivity --json`, checked against its schema), or None, and
+    # where it was read from
+    sensitivity: dict[str, Any] | None = None
+    sensitivity_source: str = ""
     predictive: pd.DataFrame = field(default_factory=pd.DataFrame)
     ceilings: pd.DataFrame = field(default_factory=pd.DataFrame)
     loo_khat: float = float("nan")  # share of scores with Pareto k-hat > 0.7 in the LOO-PIT
@@ -322,7 +327,8 @@ def page_attribution(data: ReportData) -> Section:
             "yet reached; baseline and altered forecasts use the same "
             f"{data.tornado.attrs.get('draws', '')} thinned draws and the same simulated futures "
             f"({data.tornado.attrs.get('paths', '')} paths), so the baseline median can differ "
-            "slightly from the headline table's."))
+            "slightly from the headline table's. Section 5 refits the model without each prior "
+            "instead."))
     if data.tornado_skipped:
         body += ('<p class="note">No tornado panel for: ' + esc("; ".join(data.tornado_skipped))
                  + " (the registry already shows every parameter budget reached, or no median falls "
@@ -331,6 +337,151 @@ def page_attribution(data: ReportData) -> Section:
 
 
 # ----------------------------------------------------------------------------- page 5
+
+SENSITIVITY_COMMAND = "forecast sensitivity --json > reports/sensitivity.json"
+
+
+def _shift_text(r: Any) -> str:
+    """A row's median shift in days, or what stands in its place past the horizon."""
+    if np.isfinite(r["shift"]):
+        return f"{r['shift']:+.0f} d"
+    return "past the horizon" if r["past"] else "-"
+
+
+def sensitivity_table(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[tuple[int, str], str]]:
+    """The refit sweep as a table: one row per technique or group and variant, in the
+    tornado's order, with per question the median's shift and the refit's 80% interval, and
+    whether the refit passed its convergence checks.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        `forecast.report.content.refit_rows`'s rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The formatted table (strings).
+    dict
+        (row, column) -> CSS class of the checks cell: ``pass``, or ``fail`` for a refit that
+        failed its convergence checks.
+    """
+    out, classes = [], {}
+    for i, ((_, variant), t) in enumerate(rows.groupby(["technique", "variant"], sort=False)):
+        row = {"technique or group": t["label"].iloc[0], "variant": variant}
+        for _, r in t.iterrows():
+            row[f"shift, {r['question']}"] = _shift_text(r)
+            row[f"80%, {r['question']}"] = f"{month(r['q10_date'])} to {month(r['q90_date'])}"
+        ok = bool(t["fit_ok"].all())
+        row["checks"] = "pass" if ok else "FAIL"
+        classes[(i, "checks")] = "pass" if ok else "fail"
+        out.append(row)
+    return pd.DataFrame(out), classes
+
+
+def sensitivity_html(data: Any) -> str:
+    """The body of the refit-sensitivity section: the sweep read from a file, or one line saying
+    how to make it.
+
+    The sweep comes from `forecast sensitivity --json` (hours of refits, so the report reads it
+    rather than running it, as it reads the backtest). Shown: where it was read from, its as-of
+    date and fits (a note when its as-of date is not the report's), a banner when refits failed
+    their convergence checks, the unmodified answers, the refit tornado
+    (`forecast.report.figures.refit_tornado_figure`) and its table, and which priors each
+    group widened.
+
+    Parameters
+    ----------
+    data : ReportData or any object with ``sensitivity``, ``sensitivity_source``, ``names`` and
+        ``as_of``
+        The sweep as `forecast sensitivity --json` prints it (checked against its schema), or
+        None; the file it was read from; technique display names; the report's as-of date.
+
+    Returns
+    -------
+    str
+        HTML.
+    """
+    from forecast.report.content import refit_rows  # deferred: imports xarray and SciPy
+
+    sens = data.sensitivity
+    if sens is None:
+        return ('<p class="note">No refit sensitivity was given for this report: '
+                f"<code>{esc(SENSITIVITY_COMMAND)}</code> makes it (then "
+                "<code>forecast report</code> reads it, or pass <code>--sensitivity FILE</code>)."
+                "</p>")
+    rows = refit_rows(sens, data.names)
+    settings = sens.get("settings") or {}
+    source = f" from {esc(data.sensitivity_source)}" if data.sensitivity_source else ""
+    out = (
+        "<p>How much each headline answer leans on each prior: the model refitted with each "
+        "technique's prior removed (no term for it: the drift and the other techniques take over "
+        "what they can) or widened (its multiplier's 90% interval twice as wide in log10 space, "
+        "same median), and with groups of engine priors widened (normal and lognormal priors "
+        "with twice the sd, or log-sd, around the same median). Each refit answers the same "
+        "<code>when</code> questions with the registry, as-of date, seed, draws and tuning of "
+        "the unmodified fit. Section 4's tornado does not refit: it zeroes a technique in the "
+        "posterior draws of the one fit, so it measures the technique's share of the fitted "
+        "answer, where a refit measures how much the answer depends on its prior after the "
+        "rest of the model has adjusted.</p>"
+        f'<p class="note">Read{source} (<code>forecast sensitivity</code> as of '
+        f"{esc(sens['as_of'])}, seed {esc(settings.get('seed'))}, {esc(settings.get('draws'))} "
+        f"draws per chain). The file records no hashes of the registry and priors: make it "
+        "again after changing either.</p>"
+    )
+    if sens["as_of"] != str(data.as_of):
+        out += (f'<p class="note stale">Note: the sweep is as of {esc(sens["as_of"])}, this '
+                f"report as of {esc(data.as_of)}: run <code>forecast sensitivity --as-of "
+                f"{esc(data.as_of)} --json</code> for refits that match it.</p>")
+    refits = rows.drop_duplicates(["technique", "variant"])
+    failed = int((~refits["fit_ok"]).sum())
+    if failed or not (sens.get("diagnostics") or {}).get("ok", True):
+        out += _banner_html(
+            f"{failed} of {len(refits)} refits"
+            + ("" if (sens.get("diagnostics") or {}).get("ok", True) else " and the unmodified fit")
+            + " FAILED their convergence checks: read their shifts with caution.",
+            "Marked * in the figure and FAIL in the table; more draws may help.")
+    base = "; ".join(f"<b>{esc(b['question'])}</b>: {month(b['median']['date'])} (80% "
+                     f"{month(b['q10']['date'])} to {month(b['q90']['date'])})"
+                     for b in sens["base"])
+    out += f"<p>The unmodified fit of the sweep, median first date: {base}.</p>"
+    if rows.empty:
+        return out + '<p class="note">The sweep holds no refits.</p>'
+    groups = rows[rows["variant"] == "group"].drop_duplicates("technique")
+    widened = "; ".join(f"{esc(g.technique)}: " + esc(", ".join(str(g.prior or "").split(",")))
+                        for g in groups.itertuples())
+    table, classes = sensitivity_table(rows)
+    out += (
+        figure_html(F.refit_tornado_figure(rows), (
+            "Refit tornado: per question, the shift of the median first date (bar, days) and the "
+            "refit's 80% interval (whisker), both from the unmodified fit's median, against that "
+            "fit's own 80% interval (grey band). Lines are sorted by the mean absolute shift over "
+            "the questions, largest on top; '>' marks a date past the horizon, '*' a refit that "
+            "failed its convergence checks. A shift well inside the grey band is small next to "
+            "the forecast's own uncertainty."))
+        + table_html(table, numeric=[c for c in table.columns if c.startswith("shift")],
+                     css_class="compact", cell_class=classes)
+    )
+    if widened:
+        out += f'<p class="note">The groups widened: {widened}.</p>'
+    return out
+
+
+def page_sensitivity(data: ReportData) -> Section:
+    """Section 5: the refit sensitivity, beside section 4's no-refit tornado.
+
+    Parameters
+    ----------
+    data : ReportData
+
+    Returns
+    -------
+    Section
+    """
+    return Section(5, TITLES[4], sensitivity_html(data))
+
+
+# ----------------------------------------------------------------------------- page 6
 
 
 def page_priors(data: ReportData) -> Section:
@@ -366,10 +517,10 @@ def page_priors(data: ReportData) -> Section:
         "updated by the introduction dates in the prior files (not by the registry); their size "
         "distribution is pooled with the fitted techniques.</p>"
     )
-    return Section(5, TITLES[4], body)
+    return Section(6, TITLES[5], body)
 
 
-# ----------------------------------------------------------------------------- page 6
+# ----------------------------------------------------------------------------- page 7
 
 
 def page_adoption(data: ReportData) -> Section:
@@ -397,10 +548,10 @@ def page_adoption(data: ReportData) -> Section:
          "the registry's share per half-year among models with a known indicator (area grows with "
          "their number). Solid line: as-of date; dashed: data end. The share is among all scored and "
          "listed releases, not only frontier models."))
-    return Section(6, TITLES[5], body)
+    return Section(7, TITLES[6], body)
 
 
-# ----------------------------------------------------------------------------- page 7
+# ----------------------------------------------------------------------------- page 8
 
 
 def _interval(ci: list | None, fmt: str = "{:.2f}") -> str:
@@ -604,10 +755,10 @@ def seed_check_html(data: ReportData) -> str:
 def page_backtest(data: ReportData) -> Section:
     body = ("<h2>Backtest: forecasts made at past cutoffs, scored on what happened</h2>"
             + backtest_html(data) + "<h2>The seed check</h2>" + seed_check_html(data))
-    return Section(7, TITLES[6], body)
+    return Section(8, TITLES[7], body)
 
 
-# ----------------------------------------------------------------------------- page 8
+# ----------------------------------------------------------------------------- page 9
 
 
 def page_diagnostics(data: ReportData) -> Section:
@@ -646,7 +797,7 @@ def page_diagnostics(data: ReportData) -> Section:
         + quality_tails_html(data.quality_tails)
         + ceilings_html(data.ceilings)
     )
-    return Section(8, TITLES[7], body)
+    return Section(9, TITLES[8], body)
 
 
 def quality_tails_html(tails: dict) -> str:
@@ -691,7 +842,7 @@ def ceilings_html(ceilings: pd.DataFrame) -> str:
     )
 
 
-# ----------------------------------------------------------------------------- page 9
+# ----------------------------------------------------------------------------- page 10
 
 
 def page_data(data: ReportData) -> Section:
@@ -715,11 +866,11 @@ def page_data(data: ReportData) -> Section:
         + "<h2>Provenance</h2>"
         + key_value_html(data.provenance)
     )
-    return Section(9, TITLES[8], body)
+    return Section(10, TITLES[9], body)
 
 
-PAGES = (page_headline, page_fan, page_tilting, page_attribution, page_priors, page_adoption,
-         page_backtest, page_diagnostics, page_data)
+PAGES = (page_headline, page_fan, page_tilting, page_attribution, page_sensitivity, page_priors,
+         page_adoption, page_backtest, page_diagnostics, page_data)
 
 
 def all_sections(data: ReportData) -> list[Section]:
