@@ -9,6 +9,8 @@
   as an overlay on the registry (`forecast.inputs.overlay`; docs/data.md).
 * ``build --sources DIR``: rebuild the registry tables from the public sources
   (`forecast.inputs.registry_build`).
+* ``flatten-llmstats SRC --out DIR``: LLM-Stats' per-model JSON files as the two CSV files the
+  build reads (`forecast.inputs.registry_build.llmstats_flatten`).
 """
 
 from __future__ import annotations
@@ -464,3 +466,32 @@ def build_command(
     console.print(f"  {report['curation_rows']:5d} curated facts", highlight=False)
     for note in report["skipped"]:
         console.print(f"  skipped {escape(note)}", highlight=False)
+    for folder in report["flattened"]:
+        console.print(f"  {escape(folder)}/models/ flattened in memory (its CSV files were not "
+                      f"there; nothing written to --sources)", highlight=False)
+
+
+@data_app.command("flatten-llmstats")
+def flatten_llmstats_command(
+    src: Annotated[Path, typer.Argument(
+        help="A LLM-Stats download: the repository's folder (holding models/) or its models/ "
+             "folder.")],
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder to write llmstats_models_flat.csv and llmstats_scores_long.csv "
+                      "into (created if missing; the files there are replaced).")],
+    json: JsonOpt = False,
+) -> None:
+    """Flatten LLM-Stats' model.json files into the two CSV files `data build` reads."""
+    from forecast.core.io import output_dir  # deferred: only this command writes a folder
+    from forecast.inputs.registry_build.llmstats_flatten import (  # deferred: only it flattens
+        models_folder, write_flat_tables)
+
+    models_folder(src)  # a missing SRC is refused before --out is created
+    report = write_flat_tables(src, output_dir(out, key="--out"))
+    if json:
+        emit_result("data flatten-llmstats", report)
+        return
+    console.print(f"Wrote {report['models']} models and {report['scores']} score rows from "
+                  f"{escape(report['source'])} to {escape(report['out'])}; changed: "
+                  f"{', '.join(report['changed']) if report['changed'] else 'nothing'}.",
+                  highlight=False)

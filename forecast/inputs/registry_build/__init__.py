@@ -1,7 +1,8 @@
 """Build the shipped model registry (`forecast/data/*.csv`) from the public sources.
 
 `forecast data build --sources DIR` runs it (`build.build`); docs/data.md lists the sources and
-where to download each. The modules, in import order: `catalogue` (the name map), `sources` (the
+where to download each. The modules, in import order: `catalogue` (the name map),
+`llmstats_flatten` (LLM-Stats' per-model JSON files as its two flat CSV tables), `sources` (the
 source files' loaders, `Builder`), `curation` (``curation.csv`` and the resolution of each
 model's facts), `build` (the tables written).
 
@@ -44,7 +45,4 @@ Score protocols (``protocol`` column) and sources
 * ``llmstats``: numbers LLM-Stats marks as not self-reported.
 The same value (within the printing precision) for the same model, benchmark, shots and
 chain-of-thought setting is one observation; its ``source_ref`` lists every row it came from.
-
-
-from __future__ import annotations
 """

@@ -42,8 +42,10 @@ def build(sources: Path | str, out: Path | str | None = None,
     dict
         Counts of what was read and written: ``models``, ``scores``, ``raw_observations``,
         ``curation_rows``, ``rows_used`` (per source file), ``unmapped`` (source names that
-        match no catalogue model), ``skipped`` (models left out, with the reason), ``out``,
-        ``changed`` (the tables whose bytes differ from what `out` held before).
+        match no catalogue model), ``skipped`` (models left out, with the reason),
+        ``flattened`` (the source folders whose flat tables were made in memory from the raw
+        download: ``llmstats`` when its ``models/`` tree was read instead of its CSV files),
+        ``out``, ``changed`` (the tables whose bytes differ from what `out` held before).
 
     Raises
     ------
@@ -112,6 +114,7 @@ def build(sources: Path | str, out: Path | str | None = None,
         "rows_used": dict(sorted(builder.rows_used.items())),
         "unmapped": {k: sorted(v) for k, v in sorted(builder.unmapped.items())},
         "skipped": list(resolver.skipped),
+        "flattened": list(builder.flattened),
         "out": str(out),
         "changed": changed,
     }

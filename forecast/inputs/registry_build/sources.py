@@ -3,6 +3,7 @@ collected from it (`Builder`), and the conventions that date and rank them."""
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections import defaultdict
@@ -14,6 +15,7 @@ import pandas as pd
 from forecast.core.errors import UserError
 from forecast.inputs.registry_build.catalogue import (CATALOGUE, FAMILY_ORGANIZATIONS, SHOT_NOTE,
                                                       Catalogue, normalise, slugify)
+from forecast.inputs.registry_build.llmstats_flatten import MODELS_FILE, SCORES_FILE, flat_tables
 
 #: name the instruct variant HELM evaluated).
 TRENDS_HELM_TARGETS = {"Qwen2-72B": "qwen2-72b-instruct"}
@@ -288,7 +290,29 @@ def read_csv(path: Path, **kwargs) -> pd.DataFrame:
     if not path.is_file():
         raise UserError("source file not found (docs/data.md lists where to download each "
                         "source, and the folder layout `--sources` expects)", file=str(path))
-    frame = pd.read_csv(path, encoding="utf-8-sig", low_memory=False, **kwargs)
+    return csv_frame(path, **kwargs)
+
+
+def csv_frame(source: Path | bytes, **kwargs) -> pd.DataFrame:
+    """A source CSV file, or its content as bytes, as a frame (a leading byte-order mark
+    accepted, header names stripped).
+
+    Files and bytes are parsed alike, so a table flattened in memory gives the build the same
+    values as the same table written to disk and read back.
+
+    Parameters
+    ----------
+    source : path or bytes
+        The file, or its content.
+    **kwargs
+        Passed on to `pandas.read_csv`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    handle = io.BytesIO(source) if isinstance(source, bytes) else source
+    frame = pd.read_csv(handle, encoding="utf-8-sig", low_memory=False, **kwargs)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -307,6 +331,8 @@ class Builder:
         self.observations: list[Observation] = []
         self.rows_used: dict[str, int] = defaultdict(int)
         self.unmapped: dict[str, set[str]] = defaultdict(set)
+        #: Source folders whose flat tables were made in memory from the raw download.
+        self.flattened: list[str] = []
         for model in self.catalogue.models.values():
             self.facts[model.model_id] = ModelFacts(
                 model.model_id, "catalogue", family=model.family, name=model.name,
@@ -614,10 +640,40 @@ class Builder:
                              (TRENDS_SNAPSHOT, "Epoch evaluation, undated: the snapshot"))
 
     # --- LLM-Stats ----------------------------------------------------------------------
+    def llmstats_tables(self) -> dict[str, pd.DataFrame]:
+        """LLM-Stats' two flat tables: the CSV files of ``llmstats/`` when both are there, else
+        flattened in memory from the download's ``llmstats/models/`` tree.
+
+        Flattening in memory (`llmstats_flatten.flat_tables`) lets a fresh download be built
+        from as it is, without writing into the sources folder; its rows are numbered as in the
+        files `forecast data flatten-llmstats` writes, which the ``source_ref`` rows cite.
+
+        Returns
+        -------
+        dict
+            ``llmstats_models_flat.csv`` and ``llmstats_scores_long.csv`` -> the table.
+
+        Raises
+        ------
+        UserError
+            Neither both CSV files nor ``models/`` are there, or a model file is malformed.
+        """
+        folder = self.src / "llmstats"
+        paths = {name: folder / name for name in (MODELS_FILE, SCORES_FILE)}
+        if all(p.is_file() for p in paths.values()):
+            return {name: read_csv(p) for name, p in paths.items()}
+        if not (folder / "models").is_dir():
+            missing = next(p for p in paths.values() if not p.is_file())
+            raise UserError("source file not found: give LLM-Stats' two flat CSV files or its "
+                            "models/ folder (docs/data.md)", file=str(missing))
+        self.flattened.append("llmstats")
+        return {name: csv_frame(data) for name, data in flat_tables(folder).items()}
+
     def load_llmstats(self) -> None:
         folder = "llmstats"
-        file = "llmstats_models_flat.csv"
-        frame = read_csv(self.src / folder / file)
+        tables = self.llmstats_tables()
+        file = MODELS_FILE
+        frame = tables[file]
         for index, row in enumerate(frame.to_dict("records"), start=1):
             model_id = self.catalogue.lookup(row["model_id"]) or self.catalogue.lookup(row["name"])
             if model_id is None:
@@ -634,8 +690,8 @@ class Builder:
             if tokens and facts.family != "deepseek-r1" and "reasoning" not in model_id:
                 target = self.facts[facts.base_model] if facts.base_model else facts
                 target.add("training_tokens", "llmstats", tokens, reference)
-        file = "llmstats_scores_long.csv"
-        frame = read_csv(self.src / folder / file)
+        file = SCORES_FILE
+        frame = tables[file]
         for index, row in enumerate(frame.to_dict("records"), start=1):
             benchmark = LLMSTATS_DATASETS.get(str(row.get("dataset_name")))
             if benchmark is None:
