@@ -5,13 +5,13 @@ For every backtest cutoff the engine's fitted projection draws are taken as they
 replaced by the same quantities drawn from the priors-only variant's draws (no data update),
 everything else kept: the future drift (level, slope, long-run rate, persistence, walk; and
 each of its parts alone: the level at the data's end, the slope there, the slope's dynamics), the
-release process (rate, growth, size profile), the benchmark links (slope, midpoint, ceiling,
-noise, spread), the frontier's spread (quality and organisation sd), and the techniques
-(multipliers, adoption curves, future-technique sizes). The events, outcomes, seeds, projection
-paths and scores are the default backtest's (`forecast backtest`), so each row differs from
-`engine` only by the group swapped. This is a diagnostic: a swapped draw breaks the posterior's
-correlation between that group and the rest, and a group that scores better from its priors
-is where the data moved the forecast the wrong way, at those cutoffs, by hindsight.
+release process (rate, growth, size profile, reporting shares), the benchmark links (slope,
+midpoint, ceiling, noise, spread), the frontier's spread (quality and organisation sd), and the
+techniques (multipliers, adoption curves, future-technique sizes). The events, outcomes, seeds,
+projection paths and scores are the default backtest's (`forecast backtest`), so each row
+differs from `engine` only by the group swapped. This is a diagnostic: a swapped draw breaks the
+posterior's correlation between that group and the rest, and a group that scores better from
+its priors is where the data moved the forecast the wrong way, at those cutoffs, by hindsight.
 
     PYTHONHASHSEED=0 python scripts/backtest_attribution.py [--cutoffs 2021-07-01:2025-01-01:6M]
         [--jobs 2] [--groups drift releases ...]
@@ -36,7 +36,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "drift_level": ("drift_level",),
     "drift_slope": ("drift_rate",),
     "drift_dynamics": ("drift_long_run", "drift_persistence", "drift_walk_sd"),
-    "releases": ("release_log_rate", "release_growth", "release_size_slope", "release_size_curve"),
+    "releases": ("release_log_rate", "release_growth", "release_size_slope", "release_size_curve",
+                 "report_share"),
     "links": ("slope", "midpoint", "ceiling_loss", "noise", "benchmark_spread"),
     "frontier_spread": ("quality_sd", "org_sd"),
     "techniques": ("beta", "adoption_mid", "adoption_speed", "adoption_max", "kappa", "pop_mean",
@@ -46,7 +47,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 COLUMNS = {"slope": "benchmarks", "midpoint": "benchmarks", "ceiling_loss": "benchmarks",
            "noise": "benchmarks", "benchmark_spread": "benchmarks", "beta": "techniques",
            "adoption_mid": "adoption_tech", "adoption_speed": "adoption_tech",
-           "adoption_max": "adoption_tech"}
+           "adoption_max": "adoption_tech", "report_share": "benchmarks"}
 
 
 def swapped(fitted, prior, fields: tuple[str, ...]):

@@ -41,12 +41,12 @@ if TYPE_CHECKING:
 
 DEFAULT_HORIZON = date(2040, 1, 1)
 
-# `Engine.fit_plan`'s estimate of a fit's seconds, from the shipped fit (2025-12-31: 377
-# informative models, 400 tuning steps + 2000 draws x 4 chains on 2 cores): about 40 s of
-# sampling, plus about 20 s when the compiled model is not cached
+# `Engine.fit_plan`'s estimate of a fit's seconds, from the shipped fit (as of 2026-12-08: 377
+# informative models, 1000 tuning steps + 2000 draws x 4 chains on 2 cores, 31 leapfrog steps
+# per draw): about 145 s of sampling, plus about 20 s when the compiled model is not cached
 REFERENCE_INFORMATIVE = 377
-REFERENCE_STEPS = (400 + 2000) * 4 / 2  # steps per core
-REFERENCE_SAMPLING_SECONDS = 40.0
+REFERENCE_STEPS = (1000 + 2000) * 4 / 2  # steps per core
+REFERENCE_SAMPLING_SECONDS = 145.0
 COMPILE_SECONDS = 20.0
 
 
@@ -347,8 +347,8 @@ class Engine:
     def fit_plan(self) -> dict[str, Any]:
         """What a fit of this engine would do and about how long it would take, without sampling.
 
-        The estimate is a rule of thumb scaled from the shipped fit (about 40 s of sampling for
-        377 informative models, 400 tuning steps + 2000 draws x 4 chains on 2 cores, plus about
+        The estimate is a rule of thumb scaled from the shipped fit (about 145 s of sampling for
+        377 informative models, 1000 tuning steps + 2000 draws x 4 chains on 2 cores, plus about
         20 s to compile the model when its compiled form is not cached; a backtest fit of 1500
         draws scales the same way): sampling seconds grow in proportion to the informative
         models (at least a quarter of the reference: small fits still pay fixed costs and tune

@@ -181,8 +181,9 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
         The hashes of the registry, the priors and the code behind the fits and the scoring,
         the settings, the technique priors' mode (``priors_as_of``, its label, and per cutoff
         the techniques the dated priors gave the prior of a technique not yet measured,
-        ``unmeasured_by_cutoff``: empty lists under today's priors), the library versions, the
-        time and the command line.
+        ``unmeasured_by_cutoff``: empty lists under today's priors; and the engine entries that
+        took their earlier form, ``engine_before_by_cutoff``), the library versions, the time
+        and the command line.
     """
     from forecast.inputs.priors import load_priors  # deferred: about 0.1 s to import
     from forecast.model.fit import source_hash, versions  # deferred: imports xarray and SciPy
@@ -194,14 +195,18 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
     from forecast.evaluation.methods import PRIORS_AS_OF_LABELS  # deferred: about 0.1 s to import
 
     prior_set = load_priors(priors_dir)
-    unmeasured = {c.isoformat(): (prior_set.unmeasured_by(c) if priors_as_of == "cutoff" else [])
+    dated = priors_as_of == "cutoff"
+    unmeasured = {c.isoformat(): (prior_set.unmeasured_by(c) if dated else [])
                   for c in parse_cutoffs(cutoffs)}
+    before = {c.isoformat(): (prior_set.engine.superseded_by(c) if dated else [])
+              for c in parse_cutoffs(cutoffs)}
     return {
         "data_sha256": registry.sha256,
         "priors_sha256": prior_set.sha256,
         "priors_as_of": priors_as_of,
         "priors_as_of_label": PRIORS_AS_OF_LABELS[priors_as_of],
         "unmeasured_by_cutoff": unmeasured,
+        "engine_before_by_cutoff": before,
         "code_sha256": code.hexdigest(),
         "settings": {"draws": draws, "tune": draws, "seed": seed, "cutoffs": cutoffs, "events": events},
         "versions": versions(),
