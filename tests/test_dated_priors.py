@@ -280,6 +280,7 @@ def test_priors_list_marks_techniques_without_evidence_by_the_date(capsys):
     listing = json.loads(out)
     by_id = {r["id"]: r for r in listing["techniques"]}
     assert listing["evidence_as_of"] == "2022-01-01"
+    assert listing["engine_before_as_of"] == ["links.mmlu.ceiling_loss", "links.mmlu.upper_slope_ratio"]
     assert by_id["instruction_tuning"]["first_published"] == "2022-03-04"
     assert by_id["instruction_tuning"]["evidence_after_as_of"] and by_id["instruction_tuning"]["unmeasured_as_of"]
     assert by_id["reasoning_rl"]["evidence_after_as_of"] and not by_id["reasoning_rl"]["unmeasured_as_of"]
@@ -288,6 +289,13 @@ def test_priors_list_marks_techniques_without_evidence_by_the_date(capsys):
     code, out, _ = run(capsys, "priors", "list", "--as-of", "2022-07-01")
     assert code == 0 and "architecture+" in out and "objectives+" in out and "reasoning_rl*" in out
     assert "distillation " in out and "distillation*" not in out
+    assert "earlier form" in out and "links.mmlu.upper_slope_ratio" in out
+    code, out, _ = run(capsys, "priors", "list", "--as-of", "2025-02-01")
+    assert code == 0 and "earlier form" not in out
+    code, out, _ = run(capsys, "priors", "list", "--json")
+    assert code == 0 and json.loads(out)["engine_before_as_of"] is None
+    code, out, _ = run(capsys, "priors", "show", "engine")
+    assert code == 0 and "before 2024-12-19: fixed median 1" in " ".join(out.split())
     code, out, _ = run(capsys, "priors", "list")
     assert code == 0 and "5, 2022-03" in out and "+" not in out.split("axis:")[0]
     code, _, err = run(capsys, "priors", "list", "--as-of", "2022-13-01")

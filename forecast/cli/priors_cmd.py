@@ -41,7 +41,7 @@ def list_priors(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Mark the techniques whose every evidence entry was published after this date "
                         "(YYYY-MM-DD), and those the dated priors then give the prior of a technique not yet "
-                        "measured.")] = None,
+                        "measured; name the engine entries the dated priors give their earlier form.")] = None,
 ) -> None:
     """Every technique with its axis, introduction date, median, 90% interval, citations and the
     publication date of its earliest evidence."""
@@ -50,6 +50,7 @@ def list_priors(
     ps = _load(priors)
     day = parse_date(as_of, "as_of") if as_of is not None else None
     unmeasured = set(ps.unmeasured_by(day)) if day is not None else set()
+    before = ps.engine.superseded_by(day) if day is not None else None
 
     def later(t: Any) -> bool | None:
         return None if day is None else not t.measured_by(day)
@@ -69,6 +70,7 @@ def list_priors(
             for t in ps.techniques.values()
         ]}
         out["evidence_as_of"] = day.isoformat() if day is not None else None
+        out["engine_before_as_of"] = before
         emit_result("priors list", out)
         return
     caption = (f"{AXIS_NOTE}; judged: the prior adds judgement to its cited evidence; cites: how many, "
@@ -86,6 +88,9 @@ def list_priors(
                       _interval(t.multiplier), "yes" if t.judgement else "no",
                       f"{len(t.evidence)}, {t.first_published.isoformat()[:7]}")
     console.print(table)
+    if before:
+        console.print(f"Engine entries in their earlier form in the dated priors as of {day} (evidence "
+                      f"published later; priors show engine): {', '.join(before)}")
 
 
 @priors_app.command("show")
@@ -141,7 +146,10 @@ def _print_engine(data: dict[str, Any]) -> None:
         if isinstance(v, dict) and "distribution" in v:
             lo, hi = v["interval90"]
             src = "; ".join(x for x in ("judgement" if v.get("judgement") else "", v.get("cite") or "") if x)
-            return f"{v['distribution']} median {v['median']:.4g} [{lo:.4g}, {hi:.4g}]  ({src})"
+            text = f"{v['distribution']} median {v['median']:.4g} [{lo:.4g}, {hi:.4g}]  ({src})"
+            if "before" in v:  # a dated entry: the form fits as of an earlier date start from
+                text += f"; before {v['published']}: {entry(v['before'])}"
+            return text
         if isinstance(v, dict) and "value" in v:
             src = "; ".join(x for x in ("judgement" if v.get("judgement") else "", v.get("cite") or "") if x)
             return f"{v['value']:.6g}  ({src})"
