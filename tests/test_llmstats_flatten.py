@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forecast.cli import main
 from forecast.core.errors import UserError
 from forecast.inputs.registry_build.build import build
 from forecast.inputs.registry_build.llmstats_flatten import (MODELS_COLUMNS, MODELS_FILE,
@@ -20,6 +19,7 @@ from forecast.inputs.registry_build.llmstats_flatten import (MODELS_COLUMNS, MOD
                                                              flat_tables, flatten,
                                                              write_flat_tables)
 from forecast.inputs.registry_build.sources import Builder
+from tests.test_data_cli import run
 
 REPO = Path(__file__).resolve().parents[1]
 # the public sources beside the project (as tests/test_registry_build.py finds them); a git
@@ -53,17 +53,6 @@ def tree(root: Path, files: dict[str, dict | str]) -> Path:
         path.write_text(content if isinstance(content, str) else json.dumps(content),
                         encoding="utf-8")
     return root
-
-
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- the shipped snapshot -------------------------------------------------------------------

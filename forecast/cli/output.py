@@ -154,3 +154,34 @@ def json_schema(command: str) -> dict[str, Any]:
         known = sorted(p.stem.replace("_", " ") for p in SCHEMA_DIR.glob("*.json"))
         raise UserError(f"no JSON schema for '{command}' (known: {', '.join(known)})", key="command")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def check_schema(data: Any, command: str, path: Path | str, what: str) -> None:
+    """Refuse `data` read from `path` unless it matches `command`'s shipped schema
+    (`json_schema`): a `UserError` "`what` at <place>: <reason>" naming the file and the first
+    offending top-level key.
+
+    Parameters
+    ----------
+    data : Any
+        The parsed JSON.
+    command : str
+        The command whose schema applies ("sensitivity", "prospective record", ...).
+    path : Path or str
+        The file it was read from, named in the error.
+    what : str
+        The start of the message, e.g. "not a valid prospective record".
+
+    Returns
+    -------
+    None
+    """
+    import jsonschema  # deferred: about 50 ms to import; only when a saved file is checked
+
+    validator = jsonschema.Draft202012Validator(json_schema(command),
+                                                format_checker=jsonschema.FormatChecker())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise UserError(f"{what} at {where}: {error.message}", file=str(path),
+                        key=str(error.absolute_path[0]) if error.absolute_path else None)

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from forecast.cli import date_scores_by_release, warn_undated
-from forecast.cli.output import compact_table, console, emit_result, json_schema
+from forecast.cli.output import check_schema, compact_table, console, emit_result
 from forecast.core.errors import UserError
 from forecast.core.io import output_dir, output_file
 from forecast.evaluation.events import Event
@@ -35,15 +35,7 @@ ROW_FIELDS = ("event", "status", "realised_date", "realised_by", "data_end", "me
 def check_against_schema(record: dict[str, Any], path: Path | str) -> None:
     """Refuse (`UserError` naming the file and the offending place) a record that does not match
     the shipped schema ``prospective_record.json``."""
-    import jsonschema  # deferred: about 50 ms to import; only when a record is read or written
-
-    validator = jsonschema.Draft202012Validator(json_schema("prospective record"),
-                                                format_checker=jsonschema.FormatChecker())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(record))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise UserError(f"not a valid prospective record at {where}: {error.message}", file=str(path),
-                        key=str(error.absolute_path[0]) if error.absolute_path else None)
+    check_schema(record, "prospective record", path, "not a valid prospective record")
 
 
 def freeze_prospective(events: list[Event], record_path: Path, draws: int, seed: int, data: Path | None,

@@ -28,7 +28,7 @@ from forecast.cli import app
 from forecast.cli.forecast_cmd import check_query, make_engine, warn_diagnostics
 from forecast.cli.options import (DEFAULT_SEED, AsOfOpt, DataOpt, DrawsOpt, JsonOpt, PriorsOpt, ScenarioOpt,
                                   SeedOpt, StrictOpt, TuneOpt)
-from forecast.cli.output import console, emit_result, err_console, json_schema
+from forecast.cli.output import check_schema, console, emit_result, err_console
 from forecast.core.errors import UserError
 from forecast.evaluation.result import BacktestResult
 from forecast.evaluation.scoring import LEVELS
@@ -79,6 +79,17 @@ def load_backtest(folder: Path) -> Any:
     return BacktestResult(rows=rows, summary=summary, realised=pd.DataFrame())
 
 
+def _read_json(path: Path, what: str, hint: str = "") -> Any:
+    """The JSON in `path`; a `UserError` naming the file when it is missing ("`what` file not
+    found" and `hint`) or not readable JSON."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{what} file not found{hint}", file=path) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"not a readable {what} JSON file ({exc})", file=path) from None
+
+
 def load_seed_check(path: Path) -> dict[str, Any]:
     """The JSON object `forecast seedcheck --json` prints.
 
@@ -92,12 +103,7 @@ def load_seed_check(path: Path) -> dict[str, Any]:
     dict
         The seed check; `UserError` if the file is missing, unreadable or not a seed check.
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError("seed-check file not found", file=path) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"not a readable seed-check JSON file ({exc})", file=path) from None
+    data = _read_json(path, "seed-check")
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         raise UserError("not a seed-check result (needs a 'claims' list)", file=path)
     return data
@@ -123,22 +129,8 @@ def load_sensitivity(path: Path) -> dict[str, Any]:
         Naming the file (the CLI exits 2) when it is missing, unreadable or does not validate,
         with the first offending place.
     """
-    import jsonschema  # deferred: about 50 ms to import; only when a sweep is read
-
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError("sensitivity file not found (write it with "
-                        "`forecast sensitivity --json > FILE`)", file=path) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"not a readable sensitivity JSON file ({exc})", file=path) from None
-    validator = jsonschema.Draft202012Validator(json_schema("sensitivity"),
-                                                format_checker=jsonschema.FormatChecker())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise UserError(f"not a `forecast sensitivity --json` answer at {where}: {error.message}",
-                        file=path, key=str(error.absolute_path[0]) if error.absolute_path else None)
+    data = _read_json(path, "sensitivity", " (write it with `forecast sensitivity --json > FILE`)")
+    check_schema(data, "sensitivity", path, "not a `forecast sensitivity --json` answer")
     return data
 
 
