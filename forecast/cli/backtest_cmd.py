@@ -196,10 +196,9 @@ def backtest_provenance(registry: Any, priors_dir: Path | None, draws: int, seed
 
     prior_set = load_priors(priors_dir)
     dated = priors_as_of == "cutoff"
-    unmeasured = {c.isoformat(): (prior_set.unmeasured_by(c) if dated else [])
-                  for c in parse_cutoffs(cutoffs)}
-    before = {c.isoformat(): (prior_set.engine.superseded_by(c) if dated else [])
-              for c in parse_cutoffs(cutoffs)}
+    days = parse_cutoffs(cutoffs)
+    unmeasured = {c.isoformat(): (prior_set.unmeasured_by(c) if dated else []) for c in days}
+    before = {c.isoformat(): (prior_set.engine.superseded_by(c) if dated else []) for c in days}
     return {
         "data_sha256": registry.sha256,
         "priors_sha256": prior_set.sha256,
